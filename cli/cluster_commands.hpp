@@ -1,0 +1,13 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "global_options.hpp"
+
+namespace cutover::cli {
+
+/// `deploy cluster-info [-o json]`: server version, context, server URL, namespace and the auth
+/// method in use (never a secret).
+void add_cluster_commands(CLI::App& app, GlobalOptions& globals, int& exit_code);
+
+}  // namespace cutover::cli

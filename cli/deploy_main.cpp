@@ -1,0 +1,35 @@
+#include "deploy_main.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cluster_commands.hpp"
+#include "global_options.hpp"
+#include "version.hpp"
+
+namespace cutover::cli {
+
+int deploy_main(int argc, char** argv) {
+  CLI::App app{"deploy: blue-green, canary and strangler-fig releases on Kubernetes, gated on "
+               "SLOs"};
+  app.name("deploy");
+  app.require_subcommand(1);
+  GlobalOptions globals;
+  globals.add_to(app);
+  int exit_code = kOk;
+
+  app.add_subcommand("version", "Print the version of deploy")->callback([] {
+    std::cout << "deploy " << kVersion << "\n";
+  });
+  add_cluster_commands(app, globals, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kOk : kUsage;
+  }
+  return exit_code;
+}
+
+}  // namespace cutover::cli

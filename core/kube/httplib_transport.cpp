@@ -1,0 +1,255 @@
+// cpp-httplib implementation of HttpTransport. Kept out of headers: httplib.h is large.
+#include <httplib.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <fmt/format.h>
+#include <mutex>
+
+#include "kube/http_transport.hpp"
+
+namespace cutover::kube {
+
+namespace {
+
+struct BioDeleter {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+using BioPtr = std::unique_ptr<BIO, BioDeleter>;
+
+BioPtr memory_bio(const std::string& pem) {
+  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+}
+
+// Builds a certificate store from every certificate in a PEM bundle.
+std::expected<X509_STORE*, Error> make_store(const std::string& pem) {
+  X509_STORE* store = X509_STORE_new();
+  auto bio = memory_bio(pem);
+  int count = 0;
+  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    X509_STORE_add_cert(store, cert);
+    X509_free(cert);
+    ++count;
+  }
+  if (count == 0) {
+    X509_STORE_free(store);
+    return std::unexpected(Error{ErrorReason::transport, 0,
+                                 "certificate-authority data holds no PEM certificate (fix: "
+                                 "embed the cluster CA as base64 PEM)",
+                                 {}, std::nullopt});
+  }
+  return store;
+}
+
+std::string header_value(const httplib::Headers& headers, const char* name) {
+  const auto it = headers.find(name);
+  return it == headers.end() ? std::string{} : it->second;
+}
+
+Error transport_error(httplib::Error error, const RestConfig& config) {
+  std::string fix;
+  ErrorReason reason = ErrorReason::transport;
+  switch (error) {
+    case httplib::Error::Connection:
+      fix = "is the API server running and reachable at " + config.server + "?";
+      break;
+    case httplib::Error::SSLServerVerification:
+      fix = "the server's certificate is not signed by the kubeconfig's certificate-authority, "
+            "or its name does not match; fix certificate-authority(-data) or tls-server-name";
+      break;
+    case httplib::Error::SSLConnection:
+      fix = "TLS handshake failed; check the client certificate and the server URL scheme";
+      break;
+    case httplib::Error::Read:
+      reason = ErrorReason::timeout;
+      fix = "the server did not answer in time";
+      break;
+    case httplib::Error::Canceled:
+      reason = ErrorReason::cancelled;
+      break;
+    default:
+      break;
+  }
+  std::string message = fmt::format("{} {}", config.server, httplib::to_string(error));
+  if (!fix.empty()) {
+    message += " (" + fix + ")";
+  }
+  return Error{reason, 0, std::move(message), {}, std::nullopt};
+}
+
+class HttplibTransport final : public HttpTransport {
+ public:
+  explicit HttplibTransport(RestConfig config) : config_(std::move(config)) {}
+
+  std::expected<void, Error> check() {
+    auto client = make_client();
+    if (!client) return std::unexpected(client.error());
+    release(std::move(*client));
+    return {};
+  }
+
+  std::expected<HttpResponse, Error> send(const HttpRequest& request) override {
+    auto client = acquire();
+    if (!client) return std::unexpected(client.error());
+    auto& c = **client;
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(request.timeout);
+    c.set_read_timeout(seconds.count(), 0);
+    c.set_write_timeout(seconds.count(), 0);
+    httplib::Request req;
+    req.method = request.method;
+    req.path = config_.base_path + request.target;
+    for (const auto& [name, value] : request.headers) {
+      req.headers.emplace(name, value);
+    }
+    if (!request.content_type.empty()) {
+      req.headers.emplace("Content-Type", request.content_type);
+    }
+    req.body = request.body;
+    auto result = c.send(req);
+    if (!result) {
+      return std::unexpected(transport_error(result.error(), config_));
+    }
+    HttpResponse response{result->status, std::move(result->body),
+                          header_value(result->headers, "Retry-After"),
+                          header_value(result->headers, "Content-Type")};
+    release(std::move(*client));
+    return response;
+  }
+
+  std::expected<HttpResponse, Error> stream(const HttpRequest& request,
+                                            const ChunkHandler& on_chunk,
+                                            std::stop_token stop) override {
+    // A stream owns its connection, so that `stop` can shut it down from another thread.
+    auto client = make_client();
+    if (!client) return std::unexpected(client.error());
+    auto& c = **client;
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(request.timeout);
+    c.set_read_timeout(seconds.count(), 0);
+    httplib::Headers headers;
+    for (const auto& [name, value] : request.headers) {
+      headers.emplace(name, value);
+    }
+    std::stop_callback on_stop(stop, [&c] { c.stop(); });
+    HttpResponse response;
+    bool stopped_by_handler = false;
+    auto result = c.Get(
+        config_.base_path + request.target, headers,
+        [&](const httplib::Response& r) {
+          response.status = r.status;
+          response.retry_after = header_value(r.headers, "Retry-After");
+          response.content_type = header_value(r.headers, "Content-Type");
+          return true;
+        },
+        [&](const char* data, std::size_t length) {
+          if (stop.stop_requested()) {
+            return false;
+          }
+          if (response.status < 200 || response.status >= 300) {
+            response.body.append(data, length);
+            return true;
+          }
+          if (!on_chunk(std::string_view(data, length))) {
+            stopped_by_handler = true;
+            return false;
+          }
+          return true;
+        });
+    if (stop.stop_requested()) {
+      return std::unexpected(Error{ErrorReason::cancelled, 0, "watch stopped", {}, std::nullopt});
+    }
+    if (!result && !stopped_by_handler) {
+      return std::unexpected(transport_error(result.error(), config_));
+    }
+    return response;
+  }
+
+ private:
+  using ClientPtr = std::unique_ptr<httplib::ClientImpl>;
+
+  std::expected<ClientPtr, Error> acquire() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        ClientPtr client = std::move(idle_.back());
+        idle_.pop_back();
+        return client;
+      }
+    }
+    return make_client();
+  }
+
+  void release(ClientPtr client) {
+    std::lock_guard lock(mutex_);
+    constexpr std::size_t kMaxIdle = 8;
+    if (idle_.size() < kMaxIdle) {
+      idle_.push_back(std::move(client));
+    }
+  }
+
+  std::expected<ClientPtr, Error> make_client() {
+    const bool use_server_name = !config_.tls.server_name.empty();
+    const std::string host = use_server_name ? config_.tls.server_name : config_.host;
+    ClientPtr client;
+    if (config_.scheme == "https") {
+      std::unique_ptr<httplib::SSLClient> ssl;
+      if (!config_.tls.client_certificate_pem.empty()) {
+        auto cert_bio = memory_bio(config_.tls.client_certificate_pem);
+        auto key_bio = memory_bio(config_.tls.client_key_pem);
+        X509* cert = PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr);
+        EVP_PKEY* key = PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr);
+        if (cert == nullptr || key == nullptr) {
+          X509_free(cert);
+          EVP_PKEY_free(key);
+          return std::unexpected(Error{ErrorReason::transport, 0,
+                                       fmt::format("user \"{}\": client certificate or key is "
+                                                   "not valid PEM (fix: regenerate the "
+                                                   "kubeconfig user)",
+                                                   config_.user_name),
+                                       {}, std::nullopt});
+        }
+        ssl = std::make_unique<httplib::SSLClient>(host, config_.port, cert, key);
+        X509_free(cert);  // SSLClient took its own references
+        EVP_PKEY_free(key);
+      } else {
+        ssl = std::make_unique<httplib::SSLClient>(host, config_.port);
+      }
+      if (!ssl->is_valid()) {
+        return std::unexpected(Error{ErrorReason::transport, 0,
+                                     "cannot create a TLS client (the client certificate and key "
+                                     "may not match)",
+                                     {}, std::nullopt});
+      }
+      ssl->enable_server_certificate_verification(!config_.tls.insecure_skip_verify);
+      if (!config_.tls.ca_pem.empty()) {
+        auto store = make_store(config_.tls.ca_pem);
+        if (!store) return std::unexpected(store.error());
+        ssl->set_ca_cert_store(*store);  // the SSL_CTX takes ownership
+      }
+      client = std::move(ssl);
+    } else {
+      client = std::make_unique<httplib::ClientImpl>(host, config_.port);
+    }
+    if (use_server_name) {
+      client->set_hostname_addr_map({{config_.tls.server_name, config_.host}});
+    }
+    client->set_keep_alive(true);
+    client->set_connection_timeout(10, 0);
+    return client;
+  }
+
+  RestConfig config_;
+  std::mutex mutex_;
+  std::vector<ClientPtr> idle_;
+};
+
+}  // namespace
+
+std::expected<std::unique_ptr<HttpTransport>, Error> make_http_transport(const RestConfig& config) {
+  auto transport = std::make_unique<HttplibTransport>(config);
+  if (auto checked = transport->check(); !checked) {
+    return std::unexpected(checked.error());
+  }
+  return transport;
+}
+
+}  // namespace cutover::kube

@@ -1,0 +1,169 @@
+#include "kube/reflector.hpp"
+
+#include <condition_variable>
+#include <fmt/format.h>
+
+#include "util/encoding.hpp"
+
+namespace cutover::kube {
+
+namespace {
+
+std::string metadata_string(const Json& object, const char* key) {
+  if (!object.is_object()) return {};
+  const auto metadata = object.find("metadata");
+  if (metadata == object.end() || !metadata->is_object()) return {};
+  const auto value = metadata->find(key);
+  return value != metadata->end() && value->is_string() ? value->get<std::string>() : "";
+}
+
+}  // namespace
+
+std::string object_key(const Json& object) {
+  const std::string ns = metadata_string(object, "namespace");
+  const std::string name = metadata_string(object, "name");
+  return ns.empty() ? name : ns + "/" + name;
+}
+
+Reflector::Reflector(RestClient& client, ResourceRef ref, ReflectorOptions options, Random random)
+    : client_(client), ref_(std::move(ref)), options_(std::move(options)), random_(std::move(random)) {}
+
+void Reflector::resume_from(std::string resource_version, const std::vector<Json>& known_objects) {
+  std::lock_guard lock(mutex_);
+  resource_version_ = std::move(resource_version);
+  known_.clear();
+  for (const auto& object : known_objects) {
+    known_[object_key(object)] = object;
+  }
+}
+
+std::string Reflector::resource_version() const {
+  std::lock_guard lock(mutex_);
+  return resource_version_;
+}
+
+void Reflector::remember(const WatchEvent& event) {
+  std::lock_guard lock(mutex_);
+  const std::string rv = metadata_string(event.object, "resourceVersion");
+  if (!rv.empty()) resource_version_ = rv;
+  if (event.type == WatchEventType::deleted) {
+    known_.erase(object_key(event.object));
+  } else if (event.type != WatchEventType::bookmark) {
+    known_[object_key(event.object)] = event.object;
+  }
+}
+
+void Reflector::sleep(std::chrono::milliseconds delay, std::stop_token stop) {
+  std::mutex m;
+  std::condition_variable_any cv;
+  std::unique_lock lock(m);
+  cv.wait_for(lock, stop, delay, [] { return false; });
+}
+
+bool Reflector::relist(const Handler& handler, std::stop_token stop) {
+  Backoff backoff(options_.backoff);
+  while (!stop.stop_requested()) {
+    ListOptions list_options;
+    list_options.label_selector = options_.label_selector;
+    list_options.field_selector = options_.field_selector;
+    auto list = client_.list_all(ref_, list_options);
+    if (!list) {
+      sleep(backoff.next(random_()), stop);
+      continue;
+    }
+    ++relists_;
+    std::map<std::string, Json> fresh;
+    for (auto& item : (*list)["items"]) {
+      // List items carry no kind; fill it in so handlers see whole objects.
+      item["apiVersion"] = ref_.api_version;
+      item["kind"] = ref_.kind;
+      fresh[object_key(item)] = std::move(item);
+    }
+    std::vector<WatchEvent> events;
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& [key, old] : known_) {
+        if (!fresh.contains(key)) events.push_back({WatchEventType::deleted, old});
+      }
+      for (auto& [key, object] : fresh) {
+        const auto it = known_.find(key);
+        if (it == known_.end()) {
+          events.push_back({WatchEventType::added, object});
+        } else if (metadata_string(it->second, "resourceVersion") !=
+                   metadata_string(object, "resourceVersion")) {
+          events.push_back({WatchEventType::modified, object});
+        }
+      }
+      known_ = std::move(fresh);
+      resource_version_ = metadata_string(*list, "resourceVersion");
+    }
+    for (const auto& event : events) handler(event);
+    return true;
+  }
+  return false;
+}
+
+Error Reflector::watch_once(const Handler& handler, std::stop_token stop) {
+  std::string query = "?watch=1&allowWatchBookmarks=true";
+  const std::string rv = resource_version();
+  query += "&resourceVersion=" + url_encode(rv);
+  query += fmt::format("&timeoutSeconds={}", options_.watch_timeout.count());
+  if (!options_.label_selector.empty()) {
+    query += "&labelSelector=" + url_encode(options_.label_selector);
+  }
+  if (!options_.field_selector.empty()) {
+    query += "&fieldSelector=" + url_encode(options_.field_selector);
+  }
+  WatchDecoder decoder;
+  std::optional<Error> ended;
+  auto on_chunk = [&](std::string_view chunk) {
+    decoder.feed(chunk, [&](Result<WatchEvent> event) {
+      if (ended) return;
+      if (!event) {
+        ended = event.error();
+        return;
+      }
+      if (event->type == WatchEventType::error) {
+        const int code = event->object.value("code", 0);
+        ended = decode_status(code, event->object.dump());
+        return;
+      }
+      remember(*event);
+      if (event->type != WatchEventType::bookmark) handler(*event);
+    });
+    return !ended.has_value();
+  };
+  const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
+      options_.watch_timeout + std::chrono::seconds{30});
+  auto response = client_.stream_watch(ref_, query, on_chunk, stop, timeout);
+  if (!response) return response.error();
+  if (response->status < 200 || response->status >= 300) {
+    return decode_status(response->status, response->body, response->retry_after);
+  }
+  if (ended) return *ended;
+  // The server closed the watch at timeoutSeconds: a normal end, resume from the last version.
+  return Error{ErrorReason::timeout, 200, "watch closed by the server", {}, std::nullopt};
+}
+
+void Reflector::run(const Handler& handler, std::stop_token stop) {
+  if (resource_version().empty() && !relist(handler, stop)) return;
+  Backoff backoff(options_.backoff);
+  while (!stop.stop_requested()) {
+    const Error end = watch_once(handler, stop);
+    if (stop.stop_requested() || end.reason == ErrorReason::cancelled) return;
+    if (end.is_gone()) {
+      // Our version was compacted away: relist and report the difference.
+      if (!relist(handler, stop)) return;
+      backoff.reset();
+      continue;
+    }
+    if (end.http_status == 200) {
+      backoff.reset();  // a clean server-side timeout; reconnect at once
+      continue;
+    }
+    ++reconnects_;
+    sleep(backoff.next(random_()), stop);
+  }
+}
+
+}  // namespace cutover::kube

@@ -1,0 +1,128 @@
+#include "util/encoding.hpp"
+
+#include <openssl/evp.h>
+
+#include <cctype>
+#include <charconv>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+namespace cutover {
+
+std::expected<std::string, std::string> base64_decode(std::string_view encoded) {
+  std::string compact;
+  compact.reserve(encoded.size());
+  for (char c : encoded) {
+    if (std::isspace(static_cast<unsigned char>(c)) == 0) {
+      compact.push_back(c);
+    }
+  }
+  if (compact.size() % 4 != 0) {
+    return std::unexpected("base64 length is not a multiple of 4");
+  }
+  for (char c : compact) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '+' && c != '/' && c != '=') {
+      return std::unexpected(fmt::format("invalid base64 character '{}'", c));
+    }
+  }
+  std::string out(compact.size() / 4 * 3, '\0');
+  if (compact.empty()) {
+    return out;
+  }
+  // OpenSSL decodes whole quads and reports padding bytes as zeros; trim them.
+  const int written =
+      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(compact.data()),
+                      static_cast<int>(compact.size()));
+  if (written < 0) {
+    return std::unexpected("malformed base64");
+  }
+  std::size_t padding = 0;
+  if (compact.ends_with("==")) {
+    padding = 2;
+  } else if (compact.ends_with('=')) {
+    padding = 1;
+  }
+  out.resize(static_cast<std::size_t>(written) - padding);
+  return out;
+}
+
+std::string base64_encode(std::string_view raw) {
+  std::string out((raw.size() + 2) / 3 * 4 + 1, '\0');
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                      reinterpret_cast<const unsigned char*>(raw.data()),
+                                      static_cast<int>(raw.size()));
+  out.resize(static_cast<std::size_t>(written));
+  return out;
+}
+
+std::string url_encode(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (unsigned char c : raw) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+bool parse_int(std::string_view text, int& out) {
+  const auto* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc{} && ptr == end;
+}
+
+}  // namespace
+
+std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text) {
+  // YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') ||
+      text[13] != ':' || text[16] != ':') {
+    return std::nullopt;
+  }
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!parse_int(text.substr(0, 4), year) || !parse_int(text.substr(5, 2), month) ||
+      !parse_int(text.substr(8, 2), day) || !parse_int(text.substr(11, 2), hour) ||
+      !parse_int(text.substr(14, 2), minute) || !parse_int(text.substr(17, 2), second)) {
+    return std::nullopt;
+  }
+  std::size_t pos = 19;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos])) != 0) {
+      ++pos;
+    }
+  }
+  int offset_minutes = 0;
+  const std::string_view zone = text.substr(pos);
+  if (zone == "Z" || zone == "z") {
+    offset_minutes = 0;
+  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
+    int oh = 0, om = 0;
+    if (!parse_int(zone.substr(1, 2), oh) || !parse_int(zone.substr(4, 2), om)) {
+      return std::nullopt;
+    }
+    offset_minutes = (zone[0] == '+' ? 1 : -1) * (oh * 60 + om);
+  } else {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day ymd{std::chrono::year{year},
+                                        std::chrono::month{static_cast<unsigned>(month)},
+                                        std::chrono::day{static_cast<unsigned>(day)}};
+  if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  return std::chrono::sys_days{ymd} + std::chrono::hours{hour} + std::chrono::minutes{minute} +
+         std::chrono::seconds{second} - std::chrono::minutes{offset_minutes};
+}
+
+std::string format_rfc3339(std::chrono::system_clock::time_point time) {
+  return fmt::format("{:%FT%TZ}", std::chrono::floor<std::chrono::seconds>(time));
+}
+
+}  // namespace cutover

@@ -1,0 +1,3 @@
+#include "operator_main.hpp"
+
+int main(int argc, char** argv) { return cutover::op::operator_main(argc, argv); }

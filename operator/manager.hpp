@@ -1,0 +1,12 @@
+#pragma once
+// Runs the operator process: checks the API server, serves /metrics and /healthz, /readyz,
+// and hosts the controllers (added by the Rollout controller work) until SIGTERM.
+
+#include "operator_options.hpp"
+
+namespace cutover::op {
+
+/// Blocks until SIGINT/SIGTERM. Returns the process exit code.
+int run_manager(const OperatorOptions& options);
+
+}  // namespace cutover::op

@@ -1,0 +1,43 @@
+#include "operator_main.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "manager.hpp"
+#include "operator_options.hpp"
+
+namespace cutover::op {
+
+int operator_main(int argc, char** argv) {
+  CLI::App app{"deploy-operator: reconciles Rollouts in the cluster (blue-green, canary, "
+               "SLO-gated)"};
+  app.name("deploy-operator");
+  OperatorOptions options;
+  app.add_option("--kubeconfig", options.kubeconfig,
+                 "Path to a kubeconfig (default: in-cluster service account)");
+  app.add_option("--context", options.context, "The kubeconfig context to use");
+  app.add_option("--namespace", options.watch_namespace,
+                 "Watch only this namespace (default: all namespaces)");
+  app.add_option("--metrics-bind-address", options.metrics_bind_address,
+                 "Address of the Prometheus /metrics endpoint")
+      ->capture_default_str();
+  app.add_option("--health-probe-bind-address", options.health_probe_bind_address,
+                 "Address of /healthz and /readyz")
+      ->capture_default_str();
+  app.add_option("--leader-elect", options.leader_elect,
+                 "Take a Lease so that only one replica drives Rollouts")
+      ->capture_default_str();
+  app.add_option("--leader-election-namespace", options.leader_election_namespace,
+                 "Namespace of the leader-election Lease (default: the pod's namespace)");
+  app.add_option("--workers", options.workers, "Rollouts reconciled in parallel")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  return run_manager(options);
+}
+
+}  // namespace cutover::op

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+
+namespace cutover::op {
+
+/// The operator's flags, with the defaults a Deployment manifest expects.
+struct OperatorOptions {
+  std::string kubeconfig;  // empty: in-cluster config
+  std::string context;
+  std::string watch_namespace;  // empty: all namespaces
+  std::string metrics_bind_address = "0.0.0.0:8080";
+  std::string health_probe_bind_address = "0.0.0.0:8081";
+  bool leader_elect = true;
+  std::string leader_election_namespace;
+  int workers = 4;
+};
+
+}  // namespace cutover::op
