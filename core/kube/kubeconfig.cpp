@@ -22,7 +22,15 @@ class Reader {
 
   [[nodiscard]] ConfigError error(const std::string& field, std::string message,
                                   std::string fix = {}) const {
+    if (fix.empty()) {
+      fix = "compare with the shape that `kubectl config view --raw` prints";
+    }
     return ConfigError{origin_, "", field, std::move(message), std::move(fix)};
+  }
+
+  // `users[0].user` + `token`; top-level fields have no parent path.
+  static std::string join(const std::string& path, const char* key) {
+    return path.empty() ? std::string(key) : path + "." + key;
   }
 
   Result string(const YAML::Node& parent, const char* key, const std::string& path,
@@ -32,7 +40,8 @@ class Reader {
       return {};
     }
     if (!node.IsScalar()) {
-      return std::unexpected(error(path + "." + key, "must be a string"));
+      return std::unexpected(error(join(path, key), "must be a string",
+                                   "write a single value, not a list or mapping"));
     }
     out = node.Scalar();
     return {};
@@ -50,7 +59,8 @@ class Reader {
     } else if (text == "false" || text == "False" || text == "FALSE") {
       out = false;
     } else {
-      return std::unexpected(error(path + "." + key, "must be true or false"));
+      return std::unexpected(
+          error(join(path, key), "must be true or false", "write true or false"));
     }
     return {};
   }

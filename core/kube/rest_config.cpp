@@ -235,15 +235,19 @@ std::expected<RestConfig, ConfigError> rest_config_from_kubeconfig(const Kubecon
     auto read = read_file(user.client_certificate);
     if (!read) {
       return std::unexpected(context_error(config, user.origin, context_name,
-                                           user_path + ".client-certificate", read.error()));
+                                           user_path + ".client-certificate", read.error(),
+                                           "fix the path (relative to the kubeconfig's folder), "
+                                           "or embed it with client-certificate-data"));
     }
     cert = std::move(*read);
   }
   if (key.empty() && !user.client_key.empty()) {
     auto read = read_file(user.client_key);
     if (!read) {
-      return std::unexpected(
-          context_error(config, user.origin, context_name, user_path + ".client-key", read.error()));
+      return std::unexpected(context_error(config, user.origin, context_name,
+                                           user_path + ".client-key", read.error(),
+                                           "fix the path (relative to the kubeconfig's folder), "
+                                           "or embed it with client-key-data"));
     }
     key = std::move(*read);
   }
@@ -258,12 +262,16 @@ std::expected<RestConfig, ConfigError> rest_config_from_kubeconfig(const Kubecon
     if (cert.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
       return std::unexpected(context_error(config, user.origin, context_name,
                                            user_path + ".client-certificate-data",
-                                           "does not contain a PEM certificate"));
+                                           "does not contain a PEM certificate",
+                                           "store the PEM file base64-encoded, e.g. "
+                                           "`base64 -w0 client.crt`"));
     }
     if (key.find("PRIVATE KEY-----") == std::string::npos) {
       return std::unexpected(context_error(config, user.origin, context_name,
                                            user_path + ".client-key-data",
-                                           "does not contain a PEM private key"));
+                                           "does not contain a PEM private key",
+                                           "store the PEM file base64-encoded, e.g. "
+                                           "`base64 -w0 client.key`"));
     }
     rest.tls.client_certificate_pem = std::move(cert);
     rest.tls.client_key_pem = std::move(key);

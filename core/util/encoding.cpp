@@ -25,6 +25,13 @@ std::expected<std::string, std::string> base64_decode(std::string_view encoded) 
       return std::unexpected(fmt::format("invalid base64 character '{}'", c));
     }
   }
+  // EVP_DecodeBlock reads '=' as zero bits wherever it is, so only trailing padding is allowed.
+  const auto first_pad = compact.find('=');
+  if (first_pad != std::string::npos &&
+      (compact.size() - first_pad > 2 ||
+       compact.find_first_not_of('=', first_pad) != std::string::npos)) {
+    return std::unexpected("base64 padding '=' is only allowed at the end");
+  }
   std::string out(compact.size() / 4 * 3, '\0');
   if (compact.empty()) {
     return out;
@@ -71,7 +78,11 @@ std::string url_encode(std::string_view raw) {
 
 namespace {
 
+// Digits only: from_chars would accept a leading '-'.
 bool parse_int(std::string_view text, int& out) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos) {
+    return false;
+  }
   const auto* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, out);
   return ec == std::errc{} && ptr == end;
@@ -94,6 +105,9 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
   std::size_t pos = 19;
   if (pos < text.size() && text[pos] == '.') {
     ++pos;
+    if (pos >= text.size() || std::isdigit(static_cast<unsigned char>(text[pos])) == 0) {
+      return std::nullopt;  // RFC 3339 needs at least one digit after the dot
+    }
     while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos])) != 0) {
       ++pos;
     }
@@ -104,7 +118,8 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
     offset_minutes = 0;
   } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
     int oh = 0, om = 0;
-    if (!parse_int(zone.substr(1, 2), oh) || !parse_int(zone.substr(4, 2), om)) {
+    if (!parse_int(zone.substr(1, 2), oh) || !parse_int(zone.substr(4, 2), om) || oh > 23 ||
+        om > 59) {
       return std::nullopt;
     }
     offset_minutes = (zone[0] == '+' ? 1 : -1) * (oh * 60 + om);
@@ -122,7 +137,9 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
 }
 
 std::string format_rfc3339(std::chrono::system_clock::time_point time) {
-  return fmt::format("{:%FT%TZ}", std::chrono::floor<std::chrono::seconds>(time));
+  // fmt 9 formats a system_clock time_point in local time; go through gmtime for UTC.
+  return fmt::format("{:%FT%TZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(
+                                      std::chrono::floor<std::chrono::seconds>(time))));
 }
 
 }  // namespace cutover
