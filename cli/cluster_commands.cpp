@@ -33,12 +33,15 @@ int run_cluster_info(const GlobalOptions& globals, const ClusterInfoOptions& opt
   const std::string git_version = version->value("gitVersion", "unknown");
   const std::string auth = kube::describe_auth(config->auth);
   if (options.output == "json") {
-    nlohmann::json out = {
-        {"serverVersion", *version},  {"context", config->context_name},
-        {"cluster", config->cluster_name}, {"user", config->user_name},
-        {"server", config->server},   {"namespace", config->namespace_name},
-        {"auth", auth},               {"source", config->source},
-        {"tlsVerify", !config->tls.insecure_skip_verify}};
+    nlohmann::json out = {{"serverVersion", *version},
+                          {"context", config->context_name},
+                          {"cluster", config->cluster_name},
+                          {"user", config->user_name},
+                          {"server", config->server},
+                          {"namespace", config->namespace_name},
+                          {"auth", auth},
+                          {"source", config->source},
+                          {"tlsVerify", !config->tls.insecure_skip_verify}};
     std::cout << out.dump(2) << "\n";
     return kOk;
   }
@@ -63,9 +66,8 @@ void add_cluster_commands(CLI::App& app, GlobalOptions& globals, int& exit_code)
                                  "authenticates");
   cmd->add_option("-o,--output", options->output, "Output format")
       ->check(CLI::IsMember({"text", "json"}));
-  cmd->callback([&globals, &exit_code, options] {
-    exit_code = run_cluster_info(globals, *options);
-  });
+  cmd->callback(
+      [&globals, &exit_code, options] { exit_code = run_cluster_info(globals, *options); });
 }
 
 }  // namespace cutover::cli

@@ -10,8 +10,9 @@
 namespace cutover::cli {
 
 int deploy_main(int argc, char** argv) {
-  CLI::App app{"deploy: blue-green, canary and strangler-fig releases on Kubernetes, gated on "
-               "SLOs"};
+  CLI::App app{
+      "deploy: blue-green, canary and strangler-fig releases on Kubernetes, gated on "
+      "SLOs"};
   app.name("deploy");
   app.require_subcommand(1);
   GlobalOptions globals;

@@ -1,3 +1,5 @@
 #include "deploy_main.hpp"
 
-int main(int argc, char** argv) { return cutover::cli::deploy_main(argc, argv); }
+int main(int argc, char** argv) {
+  return cutover::cli::deploy_main(argc, argv);
+}

@@ -1,3 +1,5 @@
 #include "operator_main.hpp"
 
-int main(int argc, char** argv) { return cutover::op::operator_main(argc, argv); }
+int main(int argc, char** argv) {
+  return cutover::op::operator_main(argc, argv);
+}

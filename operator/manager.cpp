@@ -1,5 +1,6 @@
 #include "manager.hpp"
 
+#include <fmt/format.h>
 #include <httplib.h>
 #include <prometheus/exposer.h>
 #include <prometheus/gauge.h>
@@ -7,7 +8,6 @@
 #include <signal.h>
 
 #include <atomic>
-#include <fmt/format.h>
 #include <iostream>
 #include <thread>
 
@@ -20,9 +20,11 @@ namespace {
 
 std::pair<std::string, int> split_address(const std::string& address) {
   const auto colon = address.rfind(':');
-  if (colon == std::string::npos) return {address, 0};
+  if (colon == std::string::npos)
+    return {address, 0};
   std::string host = address.substr(0, colon);
-  if (host.empty()) host = "0.0.0.0";
+  if (host.empty())
+    host = "0.0.0.0";
   return {host, std::stoi(address.substr(colon + 1))};
 }
 

@@ -8,8 +8,9 @@
 namespace cutover::op {
 
 int operator_main(int argc, char** argv) {
-  CLI::App app{"deploy-operator: reconciles Rollouts in the cluster (blue-green, canary, "
-               "SLO-gated)"};
+  CLI::App app{
+      "deploy-operator: reconciles Rollouts in the cluster (blue-green, canary, "
+      "SLO-gated)"};
   app.name("deploy-operator");
   OperatorOptions options;
   app.add_option("--kubeconfig", options.kubeconfig,

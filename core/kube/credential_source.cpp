@@ -18,14 +18,16 @@ std::expected<std::optional<std::string>, Error> CredentialSource::authorization
     case AuthMethod::token_file:
     case AuthMethod::service_account: {
       auto token = file_token();
-      if (!token) return std::unexpected(token.error());
+      if (!token)
+        return std::unexpected(token.error());
       return "Bearer " + *token;
     }
     case AuthMethod::basic:
       return "Basic " + base64_encode(config_.auth.username + ":" + config_.auth.password);
     case AuthMethod::exec: {
       auto token = exec_token();
-      if (!token) return std::unexpected(token.error());
+      if (!token)
+        return std::unexpected(token.error());
       return "Bearer " + *token;
     }
     case AuthMethod::none:
@@ -64,11 +66,13 @@ std::expected<std::string, Error> CredentialSource::file_token() {
   }
   auto text = read_file(config_.auth.token_file);
   if (!text) {
-    return std::unexpected(Error{ErrorReason::auth, 0,
+    return std::unexpected(Error{ErrorReason::auth,
+                                 0,
                                  fmt::format("token file: {} (fix: check tokenFile in the "
                                              "kubeconfig or the mounted service account)",
                                              text.error()),
-                                 {}, std::nullopt});
+                                 {},
+                                 std::nullopt});
   }
   while (!text->empty() && std::isspace(static_cast<unsigned char>(text->back())) != 0) {
     text->pop_back();
@@ -119,8 +123,9 @@ std::expected<std::string, Error> CredentialSource::exec_token() {
     return fail(credential.error());
   }
   if (credential->token.empty()) {
-    return fail("returned a client certificate, which cutover does not support from exec "
-                "plugins yet; configure the plugin to return a token");
+    return fail(
+        "returned a client certificate, which cutover does not support from exec "
+        "plugins yet; configure the plugin to return a token");
   }
   cached_ = std::move(*credential);
   return cached_->token;

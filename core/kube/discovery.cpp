@@ -27,10 +27,12 @@ Result<bool> Discovery::load(const std::string& api_version) {
   const auto resources = document->find("resources");
   if (resources != document->end() && resources->is_array()) {
     for (const auto& entry : *resources) {
-      if (!entry.is_object()) continue;
+      if (!entry.is_object())
+        continue;
       const std::string name = entry.value("name", "");
       // Subresources ("deployments/scale") share the parent's kind; skip them.
-      if (name.empty() || name.find('/') != std::string::npos) continue;
+      if (name.empty() || name.find('/') != std::string::npos)
+        continue;
       ResourceInfo info;
       info.group = group;
       info.version = version;
@@ -52,24 +54,30 @@ Result<ResourceInfo> Discovery::resolve(const std::string& api_version, const st
       if (const auto it = cached->second.find(kind); it != cached->second.end()) {
         return it->second;
       }
-      if (attempt == 1) break;
+      if (attempt == 1)
+        break;
     }
     auto loaded = load(api_version);
-    if (!loaded) return std::unexpected(loaded.error());
+    if (!loaded)
+      return std::unexpected(loaded.error());
     if (!*loaded) {
       return std::unexpected(Error{
-          ErrorReason::not_found, 404,
+          ErrorReason::not_found,
+          404,
           fmt::format("the server does not serve {} (fix: check apiVersion, or install the CRD "
                       "that defines it)",
                       api_version),
-          {}, std::nullopt});
+          {},
+          std::nullopt});
     }
   }
-  return std::unexpected(Error{ErrorReason::not_found, 404,
+  return std::unexpected(Error{ErrorReason::not_found,
+                               404,
                                fmt::format("{} has no kind {} (fix: check the kind's spelling, "
                                            "or install the CRD that defines it)",
                                            api_version, kind),
-                               {}, std::nullopt});
+                               {},
+                               std::nullopt});
 }
 
 void Discovery::invalidate() {

@@ -1,34 +1,56 @@
 #include "kube/error.hpp"
 
-#include <charconv>
 #include <fmt/format.h>
+
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 namespace cutover::kube {
 
 std::string_view to_string(ErrorReason reason) {
   switch (reason) {
-    case ErrorReason::unknown: return "unknown";
-    case ErrorReason::not_found: return "not_found";
-    case ErrorReason::already_exists: return "already_exists";
-    case ErrorReason::conflict: return "conflict";
-    case ErrorReason::invalid: return "invalid";
-    case ErrorReason::forbidden: return "forbidden";
-    case ErrorReason::unauthorized: return "unauthorized";
-    case ErrorReason::too_many_requests: return "too_many_requests";
-    case ErrorReason::gone: return "gone";
-    case ErrorReason::expired: return "expired";
-    case ErrorReason::timeout: return "timeout";
-    case ErrorReason::server_timeout: return "server_timeout";
-    case ErrorReason::bad_request: return "bad_request";
-    case ErrorReason::method_not_allowed: return "method_not_allowed";
-    case ErrorReason::unsupported_media_type: return "unsupported_media_type";
-    case ErrorReason::internal_error: return "internal_error";
-    case ErrorReason::service_unavailable: return "service_unavailable";
-    case ErrorReason::transport: return "transport";
-    case ErrorReason::decode: return "decode";
-    case ErrorReason::auth: return "auth";
-    case ErrorReason::cancelled: return "cancelled";
+    case ErrorReason::unknown:
+      return "unknown";
+    case ErrorReason::not_found:
+      return "not_found";
+    case ErrorReason::already_exists:
+      return "already_exists";
+    case ErrorReason::conflict:
+      return "conflict";
+    case ErrorReason::invalid:
+      return "invalid";
+    case ErrorReason::forbidden:
+      return "forbidden";
+    case ErrorReason::unauthorized:
+      return "unauthorized";
+    case ErrorReason::too_many_requests:
+      return "too_many_requests";
+    case ErrorReason::gone:
+      return "gone";
+    case ErrorReason::expired:
+      return "expired";
+    case ErrorReason::timeout:
+      return "timeout";
+    case ErrorReason::server_timeout:
+      return "server_timeout";
+    case ErrorReason::bad_request:
+      return "bad_request";
+    case ErrorReason::method_not_allowed:
+      return "method_not_allowed";
+    case ErrorReason::unsupported_media_type:
+      return "unsupported_media_type";
+    case ErrorReason::internal_error:
+      return "internal_error";
+    case ErrorReason::service_unavailable:
+      return "service_unavailable";
+    case ErrorReason::transport:
+      return "transport";
+    case ErrorReason::decode:
+      return "decode";
+    case ErrorReason::auth:
+      return "auth";
+    case ErrorReason::cancelled:
+      return "cancelled";
   }
   return "unknown";
 }
@@ -53,42 +75,73 @@ std::string Error::describe() const {
 namespace {
 
 ErrorReason reason_from_status_reason(std::string_view reason) {
-  if (reason == "NotFound") return ErrorReason::not_found;
-  if (reason == "AlreadyExists") return ErrorReason::already_exists;
-  if (reason == "Conflict") return ErrorReason::conflict;
-  if (reason == "Invalid") return ErrorReason::invalid;
-  if (reason == "Forbidden") return ErrorReason::forbidden;
-  if (reason == "Unauthorized") return ErrorReason::unauthorized;
-  if (reason == "TooManyRequests") return ErrorReason::too_many_requests;
-  if (reason == "Gone") return ErrorReason::gone;
-  if (reason == "Expired") return ErrorReason::expired;
-  if (reason == "Timeout") return ErrorReason::timeout;
-  if (reason == "ServerTimeout") return ErrorReason::server_timeout;
-  if (reason == "BadRequest") return ErrorReason::bad_request;
-  if (reason == "MethodNotAllowed") return ErrorReason::method_not_allowed;
-  if (reason == "UnsupportedMediaType") return ErrorReason::unsupported_media_type;
-  if (reason == "InternalError") return ErrorReason::internal_error;
-  if (reason == "ServiceUnavailable") return ErrorReason::service_unavailable;
+  if (reason == "NotFound")
+    return ErrorReason::not_found;
+  if (reason == "AlreadyExists")
+    return ErrorReason::already_exists;
+  if (reason == "Conflict")
+    return ErrorReason::conflict;
+  if (reason == "Invalid")
+    return ErrorReason::invalid;
+  if (reason == "Forbidden")
+    return ErrorReason::forbidden;
+  if (reason == "Unauthorized")
+    return ErrorReason::unauthorized;
+  if (reason == "TooManyRequests")
+    return ErrorReason::too_many_requests;
+  if (reason == "Gone")
+    return ErrorReason::gone;
+  if (reason == "Expired")
+    return ErrorReason::expired;
+  if (reason == "Timeout")
+    return ErrorReason::timeout;
+  if (reason == "ServerTimeout")
+    return ErrorReason::server_timeout;
+  if (reason == "BadRequest")
+    return ErrorReason::bad_request;
+  if (reason == "MethodNotAllowed")
+    return ErrorReason::method_not_allowed;
+  if (reason == "UnsupportedMediaType")
+    return ErrorReason::unsupported_media_type;
+  if (reason == "InternalError")
+    return ErrorReason::internal_error;
+  if (reason == "ServiceUnavailable")
+    return ErrorReason::service_unavailable;
   return ErrorReason::unknown;
 }
 
 ErrorReason reason_from_http(int status) {
   switch (status) {
-    case 400: return ErrorReason::bad_request;
-    case 401: return ErrorReason::unauthorized;
-    case 403: return ErrorReason::forbidden;
-    case 404: return ErrorReason::not_found;
-    case 405: return ErrorReason::method_not_allowed;
-    case 408: return ErrorReason::timeout;
-    case 409: return ErrorReason::conflict;
-    case 410: return ErrorReason::gone;
-    case 415: return ErrorReason::unsupported_media_type;
-    case 422: return ErrorReason::invalid;
-    case 429: return ErrorReason::too_many_requests;
-    case 500: return ErrorReason::internal_error;
-    case 503: return ErrorReason::service_unavailable;
-    case 504: return ErrorReason::server_timeout;
-    default: return ErrorReason::unknown;
+    case 400:
+      return ErrorReason::bad_request;
+    case 401:
+      return ErrorReason::unauthorized;
+    case 403:
+      return ErrorReason::forbidden;
+    case 404:
+      return ErrorReason::not_found;
+    case 405:
+      return ErrorReason::method_not_allowed;
+    case 408:
+      return ErrorReason::timeout;
+    case 409:
+      return ErrorReason::conflict;
+    case 410:
+      return ErrorReason::gone;
+    case 415:
+      return ErrorReason::unsupported_media_type;
+    case 422:
+      return ErrorReason::invalid;
+    case 429:
+      return ErrorReason::too_many_requests;
+    case 500:
+      return ErrorReason::internal_error;
+    case 503:
+      return ErrorReason::service_unavailable;
+    case 504:
+      return ErrorReason::server_timeout;
+    default:
+      return ErrorReason::unknown;
   }
 }
 

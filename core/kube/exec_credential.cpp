@@ -1,6 +1,7 @@
 #include "kube/exec_credential.hpp"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "util/encoding.hpp"
@@ -19,10 +20,10 @@ std::expected<ExecCredential, std::string> parse_exec_credential(
   }
   const auto api_version = doc.value("apiVersion", nlohmann::json{});
   if (!api_version.is_string() || api_version.get<std::string>() != expected_api_version) {
-    return std::unexpected(fmt::format(
-        "it answered with apiVersion {} but the kubeconfig asked for {}",
-        api_version.is_string() ? api_version.get<std::string>() : "(missing)",
-        expected_api_version));
+    return std::unexpected(
+        fmt::format("it answered with apiVersion {} but the kubeconfig asked for {}",
+                    api_version.is_string() ? api_version.get<std::string>() : "(missing)",
+                    expected_api_version));
   }
   const auto status_it = doc.find("status");
   if (status_it == doc.end() || !status_it->is_object()) {
@@ -42,7 +43,8 @@ std::expected<ExecCredential, std::string> parse_exec_credential(
     return {};
   };
   std::string expiration;
-  if (auto r = read_string("token", credential.token); !r) return std::unexpected(r.error());
+  if (auto r = read_string("token", credential.token); !r)
+    return std::unexpected(r.error());
   if (auto r = read_string("clientCertificateData", credential.client_certificate_pem); !r) {
     return std::unexpected(r.error());
   }
@@ -61,8 +63,8 @@ std::expected<ExecCredential, std::string> parse_exec_credential(
   if (!expiration.empty()) {
     credential.expiration = parse_rfc3339(expiration);
     if (!credential.expiration) {
-      return std::unexpected(fmt::format(
-          "status.expirationTimestamp \"{}\" is not an RFC 3339 time", expiration));
+      return std::unexpected(
+          fmt::format("status.expirationTimestamp \"{}\" is not an RFC 3339 time", expiration));
     }
   }
   return credential;
@@ -72,11 +74,10 @@ std::string exec_info_json(const ExecConfig& exec, std::string_view server,
                            std::string_view ca_pem) {
   nlohmann::json spec = {{"interactive", false}};
   if (exec.provide_cluster_info) {
-    spec["cluster"] = {{"server", server},
-                       {"certificate-authority-data", base64_encode(ca_pem)}};
+    spec["cluster"] = {{"server", server}, {"certificate-authority-data", base64_encode(ca_pem)}};
   }
-  return nlohmann::json{{"apiVersion", exec.api_version}, {"kind", "ExecCredential"},
-                        {"spec", spec}}
+  return nlohmann::json{
+      {"apiVersion", exec.api_version}, {"kind", "ExecCredential"}, {"spec", spec}}
       .dump();
 }
 

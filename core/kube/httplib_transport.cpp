@@ -1,9 +1,10 @@
 // cpp-httplib implementation of HttpTransport. Kept out of headers: httplib.h is large.
+#include <fmt/format.h>
 #include <httplib.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include <fmt/format.h>
+#include <csignal>
 #include <mutex>
 
 #include "kube/http_transport.hpp"
@@ -33,10 +34,12 @@ std::expected<X509_STORE*, Error> make_store(const std::string& pem) {
   }
   if (count == 0) {
     X509_STORE_free(store);
-    return std::unexpected(Error{ErrorReason::transport, 0,
+    return std::unexpected(Error{ErrorReason::transport,
+                                 0,
                                  "certificate-authority data holds no PEM certificate (fix: "
                                  "embed the cluster CA as base64 PEM)",
-                                 {}, std::nullopt});
+                                 {},
+                                 std::nullopt});
   }
   return store;
 }
@@ -54,8 +57,9 @@ Error transport_error(httplib::Error error, const RestConfig& config) {
       fix = "is the API server running and reachable at " + config.server + "?";
       break;
     case httplib::Error::SSLServerVerification:
-      fix = "the server's certificate is not signed by the kubeconfig's certificate-authority, "
-            "or its name does not match; fix certificate-authority(-data) or tls-server-name";
+      fix =
+          "the server's certificate is not signed by the kubeconfig's certificate-authority, "
+          "or its name does not match; fix certificate-authority(-data) or tls-server-name";
       break;
     case httplib::Error::SSLConnection:
       fix = "TLS handshake failed; check the client certificate and the server URL scheme";
@@ -83,14 +87,16 @@ class HttplibTransport final : public HttpTransport {
 
   std::expected<void, Error> check() {
     auto client = make_client();
-    if (!client) return std::unexpected(client.error());
+    if (!client)
+      return std::unexpected(client.error());
     release(std::move(*client));
     return {};
   }
 
   std::expected<HttpResponse, Error> send(const HttpRequest& request) override {
     auto client = acquire();
-    if (!client) return std::unexpected(client.error());
+    if (!client)
+      return std::unexpected(client.error());
     auto& c = **client;
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(request.timeout);
     c.set_read_timeout(seconds.count(), 0);
@@ -121,7 +127,8 @@ class HttplibTransport final : public HttpTransport {
                                             std::stop_token stop) override {
     // A stream owns its connection, so that `stop` can shut it down from another thread.
     auto client = make_client();
-    if (!client) return std::unexpected(client.error());
+    if (!client)
+      return std::unexpected(client.error());
     auto& c = **client;
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(request.timeout);
     c.set_read_timeout(seconds.count(), 0);
@@ -200,12 +207,14 @@ class HttplibTransport final : public HttpTransport {
         if (cert == nullptr || key == nullptr) {
           X509_free(cert);
           EVP_PKEY_free(key);
-          return std::unexpected(Error{ErrorReason::transport, 0,
+          return std::unexpected(Error{ErrorReason::transport,
+                                       0,
                                        fmt::format("user \"{}\": client certificate or key is "
                                                    "not valid PEM (fix: regenerate the "
                                                    "kubeconfig user)",
                                                    config_.user_name),
-                                       {}, std::nullopt});
+                                       {},
+                                       std::nullopt});
         }
         ssl = std::make_unique<httplib::SSLClient>(host, config_.port, cert, key);
         X509_free(cert);  // SSLClient took its own references
@@ -214,15 +223,18 @@ class HttplibTransport final : public HttpTransport {
         ssl = std::make_unique<httplib::SSLClient>(host, config_.port);
       }
       if (!ssl->is_valid()) {
-        return std::unexpected(Error{ErrorReason::transport, 0,
+        return std::unexpected(Error{ErrorReason::transport,
+                                     0,
                                      "cannot create a TLS client (the client certificate and key "
                                      "may not match)",
-                                     {}, std::nullopt});
+                                     {},
+                                     std::nullopt});
       }
       ssl->enable_server_certificate_verification(!config_.tls.insecure_skip_verify);
       if (!config_.tls.ca_pem.empty()) {
         auto store = make_store(config_.tls.ca_pem);
-        if (!store) return std::unexpected(store.error());
+        if (!store)
+          return std::unexpected(store.error());
         ssl->set_ca_cert_store(*store);  // the SSL_CTX takes ownership
       }
       client = std::move(ssl);
@@ -245,6 +257,9 @@ class HttplibTransport final : public HttpTransport {
 }  // namespace
 
 std::expected<std::unique_ptr<HttpTransport>, Error> make_http_transport(const RestConfig& config) {
+  // A peer that closes a connection mid-write must give an error, not kill the process.
+  static std::once_flag ignore_sigpipe;
+  std::call_once(ignore_sigpipe, [] { std::signal(SIGPIPE, SIG_IGN); });
   auto transport = std::make_unique<HttplibTransport>(config);
   if (auto checked = transport->check(); !checked) {
     return std::unexpected(checked.error());

@@ -33,8 +33,7 @@ class KubeClient {
                              const Json& patch, const std::string& subresource = "") = 0;
   /// Server-side apply. Another manager's field fails with `conflict` unless `force`.
   virtual Result<Json> apply(const ResourceRef& ref, const Json& object,
-                             const ApplyOptions& options,
-                             const std::string& subresource = "") = 0;
+                             const ApplyOptions& options, const std::string& subresource = "") = 0;
   virtual Result<Json> remove(const ResourceRef& ref, const std::string& name,
                               const DeleteOptions& options = {}) = 0;
 };

@@ -1,8 +1,7 @@
 #include "kube/kubeconfig.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include "util/encoding.hpp"
 #include "util/file_io.hpp"
@@ -113,31 +112,30 @@ class Reader {
       return {};
     }
     if (!list.IsSequence()) {
-      return std::unexpected(error(key, "must be a list of {name, " + std::string(body_key) +
-                                            "} entries"));
+      return std::unexpected(
+          error(key, "must be a list of {name, " + std::string(body_key) + "} entries"));
     }
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string entry_path = fmt::format("{}[{}]", key, i);
       const YAML::Node entry = list[i];
       if (!entry.IsMap()) {
-        return std::unexpected(error(entry_path, "must be a mapping with name and " +
-                                                     std::string(body_key)));
+        return std::unexpected(
+            error(entry_path, "must be a mapping with name and " + std::string(body_key)));
       }
       std::string name;
       if (auto r = string(entry, "name", entry_path, name); !r) {
         return r;
       }
       if (name.empty()) {
-        return std::unexpected(error(entry_path + ".name", "is missing or empty",
-                                     "give every entry a unique name"));
+        return std::unexpected(
+            error(entry_path + ".name", "is missing or empty", "give every entry a unique name"));
       }
       const YAML::Node body = entry[body_key];
       const std::string body_path = entry_path + "." + body_key;
       if (body && !body.IsNull() && !body.IsMap()) {
         return std::unexpected(error(body_path, "must be a mapping"));
       }
-      if (auto r = parse_body(name, body ? body : YAML::Node(YAML::NodeType::Map), body_path);
-          !r) {
+      if (auto r = parse_body(name, body ? body : YAML::Node(YAML::NodeType::Map), body_path); !r) {
         return r;
       }
     }
@@ -154,10 +152,14 @@ Result parse_exec(const Reader& reader, const YAML::Node& node, const std::strin
   if (!node.IsMap()) {
     return std::unexpected(reader.error(path, "must be a mapping"));
   }
-  if (auto r = reader.string(node, "apiVersion", path, exec.api_version); !r) return r;
-  if (auto r = reader.string(node, "command", path, exec.command); !r) return r;
-  if (auto r = reader.string(node, "installHint", path, exec.install_hint); !r) return r;
-  if (auto r = reader.string(node, "interactiveMode", path, exec.interactive_mode); !r) return r;
+  if (auto r = reader.string(node, "apiVersion", path, exec.api_version); !r)
+    return r;
+  if (auto r = reader.string(node, "command", path, exec.command); !r)
+    return r;
+  if (auto r = reader.string(node, "installHint", path, exec.install_hint); !r)
+    return r;
+  if (auto r = reader.string(node, "interactiveMode", path, exec.interactive_mode); !r)
+    return r;
   if (auto r = reader.boolean(node, "provideClusterInfo", path, exec.provide_cluster_info); !r) {
     return r;
   }
@@ -169,8 +171,7 @@ Result parse_exec(const Reader& reader, const YAML::Node& node, const std::strin
   if (exec.api_version != "client.authentication.k8s.io/v1" &&
       exec.api_version != "client.authentication.k8s.io/v1beta1") {
     return std::unexpected(reader.error(
-        path + ".apiVersion",
-        fmt::format("\"{}\" is not supported", exec.api_version),
+        path + ".apiVersion", fmt::format("\"{}\" is not supported", exec.api_version),
         "use client.authentication.k8s.io/v1 or client.authentication.k8s.io/v1beta1"));
   }
   if (const YAML::Node args = node["args"]; args && !args.IsNull()) {
@@ -179,8 +180,8 @@ Result parse_exec(const Reader& reader, const YAML::Node& node, const std::strin
     }
     for (std::size_t i = 0; i < args.size(); ++i) {
       if (!args[i].IsScalar()) {
-        return std::unexpected(reader.error(fmt::format("{}.args[{}]", path, i),
-                                            "must be a string"));
+        return std::unexpected(
+            reader.error(fmt::format("{}.args[{}]", path, i), "must be a string"));
       }
       exec.args.push_back(args[i].Scalar());
     }
@@ -195,8 +196,10 @@ Result parse_exec(const Reader& reader, const YAML::Node& node, const std::strin
         return std::unexpected(reader.error(entry_path, "must be a mapping with name and value"));
       }
       std::string name, value;
-      if (auto r = reader.string(env[i], "name", entry_path, name); !r) return r;
-      if (auto r = reader.string(env[i], "value", entry_path, value); !r) return r;
+      if (auto r = reader.string(env[i], "name", entry_path, name); !r)
+        return r;
+      if (auto r = reader.string(env[i], "value", entry_path, value); !r)
+        return r;
       if (name.empty()) {
         return std::unexpected(reader.error(entry_path + ".name", "is missing"));
       }
@@ -208,29 +211,33 @@ Result parse_exec(const Reader& reader, const YAML::Node& node, const std::strin
 
 Result parse_cluster(const Reader& reader, const YAML::Node& node, const std::string& path,
                      KubeconfigCluster& cluster) {
-  if (auto r = reader.string(node, "server", path, cluster.server); !r) return r;
+  if (auto r = reader.string(node, "server", path, cluster.server); !r)
+    return r;
   if (auto r = reader.path(node, "certificate-authority", path, cluster.certificate_authority);
       !r) {
     return r;
   }
-  if (auto r = reader.data(node, "certificate-authority-data", path,
-                           cluster.certificate_authority_data);
+  if (auto r =
+          reader.data(node, "certificate-authority-data", path, cluster.certificate_authority_data);
       !r) {
     return r;
   }
-  if (auto r = reader.boolean(node, "insecure-skip-tls-verify", path,
-                              cluster.insecure_skip_tls_verify);
+  if (auto r =
+          reader.boolean(node, "insecure-skip-tls-verify", path, cluster.insecure_skip_tls_verify);
       !r) {
     return r;
   }
-  if (auto r = reader.string(node, "tls-server-name", path, cluster.tls_server_name); !r) return r;
+  if (auto r = reader.string(node, "tls-server-name", path, cluster.tls_server_name); !r)
+    return r;
   return reader.string(node, "proxy-url", path, cluster.proxy_url);
 }
 
 Result parse_user(const Reader& reader, const YAML::Node& node, const std::string& path,
                   KubeconfigUser& user) {
-  if (auto r = reader.string(node, "token", path, user.token); !r) return r;
-  if (auto r = reader.path(node, "tokenFile", path, user.token_file); !r) return r;
+  if (auto r = reader.string(node, "token", path, user.token); !r)
+    return r;
+  if (auto r = reader.path(node, "tokenFile", path, user.token_file); !r)
+    return r;
   if (auto r = reader.path(node, "client-certificate", path, user.client_certificate); !r) {
     return r;
   }
@@ -238,13 +245,18 @@ Result parse_user(const Reader& reader, const YAML::Node& node, const std::strin
       !r) {
     return r;
   }
-  if (auto r = reader.path(node, "client-key", path, user.client_key); !r) return r;
-  if (auto r = reader.data(node, "client-key-data", path, user.client_key_data); !r) return r;
-  if (auto r = reader.string(node, "username", path, user.username); !r) return r;
-  if (auto r = reader.string(node, "password", path, user.password); !r) return r;
+  if (auto r = reader.path(node, "client-key", path, user.client_key); !r)
+    return r;
+  if (auto r = reader.data(node, "client-key-data", path, user.client_key_data); !r)
+    return r;
+  if (auto r = reader.string(node, "username", path, user.username); !r)
+    return r;
+  if (auto r = reader.string(node, "password", path, user.password); !r)
+    return r;
   if (const YAML::Node exec = node["exec"]; exec && !exec.IsNull()) {
     ExecConfig config;
-    if (auto r = parse_exec(reader, exec, path + ".exec", config); !r) return r;
+    if (auto r = parse_exec(reader, exec, path + ".exec", config); !r)
+      return r;
     user.exec = std::move(config);
   }
   if (const YAML::Node provider = node["auth-provider"]; provider && !provider.IsNull()) {
@@ -263,8 +275,10 @@ Result parse_user(const Reader& reader, const YAML::Node& node, const std::strin
 
 Result parse_context(const Reader& reader, const YAML::Node& node, const std::string& path,
                      KubeconfigContext& context) {
-  if (auto r = reader.string(node, "cluster", path, context.cluster); !r) return r;
-  if (auto r = reader.string(node, "user", path, context.user); !r) return r;
+  if (auto r = reader.string(node, "cluster", path, context.cluster); !r)
+    return r;
+  if (auto r = reader.string(node, "user", path, context.user); !r)
+    return r;
   return reader.string(node, "namespace", path, context.namespace_name);
 }
 
@@ -279,8 +293,9 @@ std::expected<Kubeconfig, ConfigError> parse_kubeconfig(std::string_view text,
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     return std::unexpected(reader.error(
-        "", fmt::format("is not valid YAML (line {}, column {}): {}", e.mark.line + 1,
-                        e.mark.column + 1, e.msg),
+        "",
+        fmt::format("is not valid YAML (line {}, column {}): {}", e.mark.line + 1,
+                    e.mark.column + 1, e.msg),
         "check the indentation, or regenerate the file with `kubectl config view --raw`"));
   }
   Kubeconfig config;
@@ -293,7 +308,8 @@ std::expected<Kubeconfig, ConfigError> parse_kubeconfig(std::string_view text,
                                         "see `kubectl config view` for the expected shape"));
   }
   std::string kind;
-  if (auto r = reader.string(root, "kind", "", kind); !r) return std::unexpected(r.error());
+  if (auto r = reader.string(root, "kind", "", kind); !r)
+    return std::unexpected(r.error());
   if (!kind.empty() && kind != "Config") {
     return std::unexpected(reader.error("kind", fmt::format("is \"{}\", not \"Config\"", kind),
                                         "point --kubeconfig at a kubeconfig file"));
@@ -308,31 +324,37 @@ std::expected<Kubeconfig, ConfigError> parse_kubeconfig(std::string_view text,
       [&](const std::string& name, const YAML::Node& body, const std::string& path) -> Result {
         KubeconfigCluster cluster;
         cluster.origin = std::string(origin);
-        if (auto r = parse_cluster(reader, body, path, cluster); !r) return r;
+        if (auto r = parse_cluster(reader, body, path, cluster); !r)
+          return r;
         config.clusters.try_emplace(name, std::move(cluster));
         return {};
       });
-  if (!clusters) return std::unexpected(clusters.error());
+  if (!clusters)
+    return std::unexpected(clusters.error());
   auto users = reader.named_list(
       root, "users", "user",
       [&](const std::string& name, const YAML::Node& body, const std::string& path) -> Result {
         KubeconfigUser user;
         user.origin = std::string(origin);
-        if (auto r = parse_user(reader, body, path, user); !r) return r;
+        if (auto r = parse_user(reader, body, path, user); !r)
+          return r;
         config.users.try_emplace(name, std::move(user));
         return {};
       });
-  if (!users) return std::unexpected(users.error());
+  if (!users)
+    return std::unexpected(users.error());
   auto contexts = reader.named_list(
       root, "contexts", "context",
       [&](const std::string& name, const YAML::Node& body, const std::string& path) -> Result {
         KubeconfigContext context;
         context.origin = std::string(origin);
-        if (auto r = parse_context(reader, body, path, context); !r) return r;
+        if (auto r = parse_context(reader, body, path, context); !r)
+          return r;
         config.contexts.try_emplace(name, std::move(context));
         return {};
       });
-  if (!contexts) return std::unexpected(contexts.error());
+  if (!contexts)
+    return std::unexpected(contexts.error());
   return config;
 }
 

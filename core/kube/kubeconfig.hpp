@@ -39,7 +39,7 @@ struct ExecConfig {
 
 struct KubeconfigUser {
   std::string token;
-  std::string token_file;  // absolute path
+  std::string token_file;               // absolute path
   std::string client_certificate;       // absolute path
   std::string client_certificate_data;  // decoded PEM
   std::string client_key;               // absolute path

@@ -1,7 +1,8 @@
 #include "kube/reflector.hpp"
 
-#include <condition_variable>
 #include <fmt/format.h>
+
+#include <condition_variable>
 
 #include "util/encoding.hpp"
 
@@ -10,9 +11,11 @@ namespace cutover::kube {
 namespace {
 
 std::string metadata_string(const Json& object, const char* key) {
-  if (!object.is_object()) return {};
+  if (!object.is_object())
+    return {};
   const auto metadata = object.find("metadata");
-  if (metadata == object.end() || !metadata->is_object()) return {};
+  if (metadata == object.end() || !metadata->is_object())
+    return {};
   const auto value = metadata->find(key);
   return value != metadata->end() && value->is_string() ? value->get<std::string>() : "";
 }
@@ -26,7 +29,10 @@ std::string object_key(const Json& object) {
 }
 
 Reflector::Reflector(RestClient& client, ResourceRef ref, ReflectorOptions options, Random random)
-    : client_(client), ref_(std::move(ref)), options_(std::move(options)), random_(std::move(random)) {}
+    : client_(client),
+      ref_(std::move(ref)),
+      options_(std::move(options)),
+      random_(std::move(random)) {}
 
 void Reflector::resume_from(std::string resource_version, const std::vector<Json>& known_objects) {
   std::lock_guard lock(mutex_);
@@ -45,7 +51,8 @@ std::string Reflector::resource_version() const {
 void Reflector::remember(const WatchEvent& event) {
   std::lock_guard lock(mutex_);
   const std::string rv = metadata_string(event.object, "resourceVersion");
-  if (!rv.empty()) resource_version_ = rv;
+  if (!rv.empty())
+    resource_version_ = rv;
   if (event.type == WatchEventType::deleted) {
     known_.erase(object_key(event.object));
   } else if (event.type != WatchEventType::bookmark) {
@@ -83,7 +90,8 @@ bool Reflector::relist(const Handler& handler, std::stop_token stop) {
     {
       std::lock_guard lock(mutex_);
       for (const auto& [key, old] : known_) {
-        if (!fresh.contains(key)) events.push_back({WatchEventType::deleted, old});
+        if (!fresh.contains(key))
+          events.push_back({WatchEventType::deleted, old});
       }
       for (auto& [key, object] : fresh) {
         const auto it = known_.find(key);
@@ -97,7 +105,8 @@ bool Reflector::relist(const Handler& handler, std::stop_token stop) {
       known_ = std::move(fresh);
       resource_version_ = metadata_string(*list, "resourceVersion");
     }
-    for (const auto& event : events) handler(event);
+    for (const auto& event : events)
+      handler(event);
     return true;
   }
   return false;
@@ -118,7 +127,8 @@ Error Reflector::watch_once(const Handler& handler, std::stop_token stop) {
   std::optional<Error> ended;
   auto on_chunk = [&](std::string_view chunk) {
     decoder.feed(chunk, [&](Result<WatchEvent> event) {
-      if (ended) return;
+      if (ended)
+        return;
       if (!event) {
         ended = event.error();
         return;
@@ -129,31 +139,37 @@ Error Reflector::watch_once(const Handler& handler, std::stop_token stop) {
         return;
       }
       remember(*event);
-      if (event->type != WatchEventType::bookmark) handler(*event);
+      if (event->type != WatchEventType::bookmark)
+        handler(*event);
     });
     return !ended.has_value();
   };
   const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
       options_.watch_timeout + std::chrono::seconds{30});
   auto response = client_.stream_watch(ref_, query, on_chunk, stop, timeout);
-  if (!response) return response.error();
+  if (!response)
+    return response.error();
   if (response->status < 200 || response->status >= 300) {
     return decode_status(response->status, response->body, response->retry_after);
   }
-  if (ended) return *ended;
+  if (ended)
+    return *ended;
   // The server closed the watch at timeoutSeconds: a normal end, resume from the last version.
   return Error{ErrorReason::timeout, 200, "watch closed by the server", {}, std::nullopt};
 }
 
 void Reflector::run(const Handler& handler, std::stop_token stop) {
-  if (resource_version().empty() && !relist(handler, stop)) return;
+  if (resource_version().empty() && !relist(handler, stop))
+    return;
   Backoff backoff(options_.backoff);
   while (!stop.stop_requested()) {
     const Error end = watch_once(handler, stop);
-    if (stop.stop_requested() || end.reason == ErrorReason::cancelled) return;
+    if (stop.stop_requested() || end.reason == ErrorReason::cancelled)
+      return;
     if (end.is_gone()) {
       // Our version was compacted away: relist and report the difference.
-      if (!relist(handler, stop)) return;
+      if (!relist(handler, stop))
+        return;
       backoff.reset();
       continue;
     }

@@ -1,8 +1,9 @@
 #include "kube/rest_config.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cstdlib>
-#include <fmt/format.h>
 #include <sstream>
 
 #include "util/file_io.hpp"
@@ -26,15 +27,27 @@ Environment Environment::system() {
 std::string describe_auth(const AuthConfig& auth) {
   std::string method;
   switch (auth.method) {
-    case AuthMethod::none: method = "none (anonymous)"; break;
-    case AuthMethod::token: method = "bearer token"; break;
-    case AuthMethod::token_file: method = "token file " + auth.token_file; break;
-    case AuthMethod::client_certificate: method = "client certificate"; break;
-    case AuthMethod::basic: method = "basic auth as " + auth.username; break;
+    case AuthMethod::none:
+      method = "none (anonymous)";
+      break;
+    case AuthMethod::token:
+      method = "bearer token";
+      break;
+    case AuthMethod::token_file:
+      method = "token file " + auth.token_file;
+      break;
+    case AuthMethod::client_certificate:
+      method = "client certificate";
+      break;
+    case AuthMethod::basic:
+      method = "basic auth as " + auth.username;
+      break;
     case AuthMethod::exec:
       method = "exec plugin " + (auth.exec ? auth.exec->command : std::string("?"));
       break;
-    case AuthMethod::service_account: method = "service account token " + auth.token_file; break;
+    case AuthMethod::service_account:
+      method = "service account token " + auth.token_file;
+      break;
   }
   if (auth.has_client_certificate && auth.method != AuthMethod::client_certificate) {
     method += " + client certificate";
@@ -100,8 +113,8 @@ ConfigError context_error(const Kubeconfig& config, const std::string& origin,
                           const std::string& context, std::string field, std::string message,
                           std::string fix = {}) {
   ConfigError error;
-  error.file = origin.empty() ? (config.files.empty() ? "kubeconfig" : config.files.front())
-                              : origin;
+  error.file =
+      origin.empty() ? (config.files.empty() ? "kubeconfig" : config.files.front()) : origin;
   error.context = context;
   error.field = std::move(field);
   error.message = std::move(message);
@@ -124,18 +137,18 @@ std::expected<RestConfig, ConfigError> rest_config_from_kubeconfig(const Kubecon
   const std::string context_name =
       options.context.empty() ? config.current_context : options.context;
   if (context_name.empty()) {
-    return std::unexpected(context_error(
-        config, config.current_context_origin, "", "current-context", "is not set",
-        "pass --context NAME or run `kubectl config use-context NAME`; contexts: " +
-            names_of(config.contexts)));
+    return std::unexpected(
+        context_error(config, config.current_context_origin, "", "current-context", "is not set",
+                      "pass --context NAME or run `kubectl config use-context NAME`; contexts: " +
+                          names_of(config.contexts)));
   }
   const auto context_it = config.contexts.find(context_name);
   if (context_it == config.contexts.end()) {
-    return std::unexpected(context_error(
-        config, options.context.empty() ? config.current_context_origin : "", context_name,
-        options.context.empty() ? "current-context" : "--context",
-        "names a context that no kubeconfig file defines",
-        "choose one of: " + names_of(config.contexts)));
+    return std::unexpected(
+        context_error(config, options.context.empty() ? config.current_context_origin : "",
+                      context_name, options.context.empty() ? "current-context" : "--context",
+                      "names a context that no kubeconfig file defines",
+                      "choose one of: " + names_of(config.contexts)));
   }
   const KubeconfigContext& context = context_it->second;
   RestConfig rest;
@@ -169,17 +182,19 @@ std::expected<RestConfig, ConfigError> rest_config_from_kubeconfig(const Kubecon
   }
   const KubeconfigCluster& cluster = cluster_it->second;
   if (cluster.server.empty()) {
-    return std::unexpected(context_error(config, cluster.origin, context_name,
-                                         fmt::format("clusters[{}].cluster.server", context.cluster),
-                                         "is missing", "set the API server URL, e.g. "
-                                                       "https://127.0.0.1:6443"));
+    return std::unexpected(
+        context_error(config, cluster.origin, context_name,
+                      fmt::format("clusters[{}].cluster.server", context.cluster), "is missing",
+                      "set the API server URL, e.g. "
+                      "https://127.0.0.1:6443"));
   }
   rest.server = cluster.server;
   if (auto parsed = parse_server_url(cluster.server, rest); !parsed) {
-    return std::unexpected(context_error(config, cluster.origin, context_name,
-                                         fmt::format("clusters[{}].cluster.server", context.cluster),
-                                         fmt::format("\"{}\" {}", cluster.server, parsed.error()),
-                                         "use a URL such as https://api.example.com:6443"));
+    return std::unexpected(
+        context_error(config, cluster.origin, context_name,
+                      fmt::format("clusters[{}].cluster.server", context.cluster),
+                      fmt::format("\"{}\" {}", cluster.server, parsed.error()),
+                      "use a URL such as https://api.example.com:6443"));
   }
   if (!cluster.proxy_url.empty()) {
     return std::unexpected(context_error(
@@ -202,11 +217,11 @@ std::expected<RestConfig, ConfigError> rest_config_from_kubeconfig(const Kubecon
     rest.tls.ca_pem = std::move(*ca);
   }
   if (rest.tls.insecure_skip_verify && !rest.tls.ca_pem.empty()) {
-    return std::unexpected(context_error(
-        config, cluster.origin, context_name,
-        fmt::format("clusters[{}].cluster.insecure-skip-tls-verify", context.cluster),
-        "is set together with a certificate authority",
-        "remove insecure-skip-tls-verify (kubectl refuses this combination too)"));
+    return std::unexpected(
+        context_error(config, cluster.origin, context_name,
+                      fmt::format("clusters[{}].cluster.insecure-skip-tls-verify", context.cluster),
+                      "is set together with a certificate authority",
+                      "remove insecure-skip-tls-verify (kubectl refuses this combination too)"));
   }
 
   if (context.user.empty()) {
@@ -252,11 +267,11 @@ std::expected<RestConfig, ConfigError> rest_config_from_kubeconfig(const Kubecon
     key = std::move(*read);
   }
   if (cert.empty() != key.empty()) {
-    return std::unexpected(context_error(
-        config, user.origin, context_name,
-        user_path + (cert.empty() ? ".client-certificate" : ".client-key"),
-        "is missing while its pair is set",
-        "give both client-certificate(-data) and client-key(-data)"));
+    return std::unexpected(
+        context_error(config, user.origin, context_name,
+                      user_path + (cert.empty() ? ".client-certificate" : ".client-key"),
+                      "is missing while its pair is set",
+                      "give both client-certificate(-data) and client-key(-data)"));
   }
   if (!cert.empty()) {
     if (cert.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
@@ -283,10 +298,10 @@ std::expected<RestConfig, ConfigError> rest_config_from_kubeconfig(const Kubecon
   const bool has_token = !user.token.empty() || !user.token_file.empty();
   const bool has_basic = !user.username.empty() || !user.password.empty();
   if ((has_token && has_basic) || (user.exec && (has_token || has_basic))) {
-    return std::unexpected(context_error(
-        config, user.origin, context_name, user_path,
-        "sets more than one of token/tokenFile, username/password and exec",
-        "keep exactly one authentication method for this user"));
+    return std::unexpected(
+        context_error(config, user.origin, context_name, user_path,
+                      "sets more than one of token/tokenFile, username/password and exec",
+                      "keep exactly one authentication method for this user"));
   }
   if (!user.token.empty()) {
     rest.auth.method = AuthMethod::token;
@@ -296,10 +311,9 @@ std::expected<RestConfig, ConfigError> rest_config_from_kubeconfig(const Kubecon
     rest.auth.token_file = user.token_file;
   } else if (!user.username.empty()) {
     if (rest.scheme != "https") {
-      return std::unexpected(context_error(config, user.origin, context_name,
-                                           user_path + ".username",
-                                           "basic auth over plain http would leak the password",
-                                           "use an https server URL"));
+      return std::unexpected(context_error(
+          config, user.origin, context_name, user_path + ".username",
+          "basic auth over plain http would leak the password", "use an https server URL"));
     }
     rest.auth.method = AuthMethod::basic;
     rest.auth.username = user.username;
@@ -343,8 +357,8 @@ std::expected<RestConfig, ConfigError> in_cluster_config(const Environment& env)
   rest.auth.token_file = token_path.string();
   if (auto ns = read_file(env.service_account_dir / "namespace"); ns && !ns->empty()) {
     rest.namespace_name = *ns;
-    while (!rest.namespace_name.empty() && std::isspace(static_cast<unsigned char>(
-                                               rest.namespace_name.back())) != 0) {
+    while (!rest.namespace_name.empty() &&
+           std::isspace(static_cast<unsigned char>(rest.namespace_name.back())) != 0) {
       rest.namespace_name.pop_back();
     }
   }
@@ -370,8 +384,8 @@ std::expected<RestConfig, ConfigError> resolve_rest_config(const LoadOptions& op
       }
     }
     if (files.empty()) {
-      return std::unexpected(ConfigError{"KUBECONFIG", "", "", "none of the files in \"" + *list +
-                                                                   "\" exists",
+      return std::unexpected(ConfigError{"KUBECONFIG", "", "",
+                                         "none of the files in \"" + *list + "\" exists",
                                          "fix KUBECONFIG or unset it"});
     }
   } else if (!env.home.empty() && std::filesystem::exists(env.home / ".kube" / "config")) {
@@ -388,8 +402,7 @@ std::expected<RestConfig, ConfigError> resolve_rest_config(const LoadOptions& op
   for (const auto& file : files) {
     auto loaded = load_kubeconfig_file(file);
     if (!loaded) {
-      if (!explicit_files && loaded.error().field.empty() &&
-          !std::filesystem::exists(file)) {
+      if (!explicit_files && loaded.error().field.empty() && !std::filesystem::exists(file)) {
         continue;
       }
       return std::unexpected(loaded.error());

@@ -1,11 +1,11 @@
 #include "util/encoding.hpp"
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
 #include <openssl/evp.h>
 
 #include <cctype>
 #include <charconv>
-#include <fmt/chrono.h>
-#include <fmt/format.h>
 
 namespace cutover {
 
@@ -37,10 +37,9 @@ std::expected<std::string, std::string> base64_decode(std::string_view encoded) 
     return out;
   }
   // OpenSSL decodes whole quads and reports padding bytes as zeros; trim them.
-  const int written =
-      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                      reinterpret_cast<const unsigned char*>(compact.data()),
-                      static_cast<int>(compact.size()));
+  const int written = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                      reinterpret_cast<const unsigned char*>(compact.data()),
+                                      static_cast<int>(compact.size()));
   if (written < 0) {
     return std::unexpected("malformed base64");
   }
@@ -92,8 +91,8 @@ bool parse_int(std::string_view text, int& out) {
 
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text) {
   // YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)
-  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') ||
-      text[13] != ':' || text[16] != ':') {
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':') {
     return std::nullopt;
   }
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
@@ -132,8 +131,19 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
   if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) {
     return std::nullopt;
   }
-  return std::chrono::sys_days{ymd} + std::chrono::hours{hour} + std::chrono::minutes{minute} +
-         std::chrono::seconds{second} - std::chrono::minutes{offset_minutes};
+  // Compute in seconds (no overflow for any 4-digit year), then clamp: system_clock counts
+  // nanoseconds and ends in 2262, and "expires in 9999" must mean "far future", not UB.
+  const std::chrono::sys_seconds seconds =
+      std::chrono::sys_days{ymd} + std::chrono::hours{hour} + std::chrono::minutes{minute} +
+      std::chrono::seconds{second} - std::chrono::minutes{offset_minutes};
+  using TimePoint = std::chrono::system_clock::time_point;
+  const auto max_seconds = std::chrono::floor<std::chrono::seconds>(TimePoint::max());
+  const auto min_seconds = std::chrono::ceil<std::chrono::seconds>(TimePoint::min());
+  if (seconds >= max_seconds)
+    return TimePoint::max();
+  if (seconds <= min_seconds)
+    return TimePoint::min();
+  return std::chrono::time_point_cast<TimePoint::duration>(seconds);
 }
 
 std::string format_rfc3339(std::chrono::system_clock::time_point time) {

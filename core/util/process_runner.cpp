@@ -1,6 +1,7 @@
 #include "util/process_runner.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -10,7 +11,6 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 #include <map>
 
 extern char** environ;
@@ -23,8 +23,10 @@ struct Pipe {
   int read_end = -1;
   int write_end = -1;
   ~Pipe() {
-    if (read_end >= 0) close(read_end);
-    if (write_end >= 0) close(write_end);
+    if (read_end >= 0)
+      close(read_end);
+    if (write_end >= 0)
+      close(write_end);
   }
   bool open() {
     std::array<int, 2> fds{};
@@ -36,11 +38,13 @@ struct Pipe {
     return true;
   }
   void close_read() {
-    if (read_end >= 0) close(read_end);
+    if (read_end >= 0)
+      close(read_end);
     read_end = -1;
   }
   void close_write() {
-    if (write_end >= 0) close(write_end);
+    if (write_end >= 0)
+      close(write_end);
     write_end = -1;
   }
 };
@@ -88,12 +92,12 @@ std::expected<ProcessResult, std::string> SystemProcessRunner::run(const Process
   posix_spawn_file_actions_adddup2(&actions, out.write_end, STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err.write_end, STDERR_FILENO);
   pid_t pid = 0;
-  const int spawned = posix_spawnp(&pid, request.command.c_str(), &actions, nullptr, argv.data(),
-                                   envp.data());
+  const int spawned =
+      posix_spawnp(&pid, request.command.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) {
-    return std::unexpected(fmt::format("cannot run \"{}\": {}", request.command,
-                                       std::strerror(spawned)));
+    return std::unexpected(
+        fmt::format("cannot run \"{}\": {}", request.command, std::strerror(spawned)));
   }
   in.close_read();
   out.close_write();
@@ -163,8 +167,8 @@ std::expected<ProcessResult, std::string> SystemProcessRunner::run(const Process
   }
   // posix_spawnp reports a missing command as exit 127 from the child on glibc.
   if (result.exit_code == 127 && result.standard_output.empty()) {
-    return std::unexpected(fmt::format("cannot run \"{}\": command not found or not executable",
-                                       request.command));
+    return std::unexpected(
+        fmt::format("cannot run \"{}\": command not found or not executable", request.command));
   }
   return result;
 }

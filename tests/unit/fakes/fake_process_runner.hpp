@@ -16,7 +16,8 @@ class FakeProcessRunner final : public ProcessRunner {
       return std::unexpected("no scripted result");
     }
     auto next = results.front();
-    if (results.size() > 1) results.pop_front();
+    if (results.size() > 1)
+      results.pop_front();
     return next;
   }
 

@@ -25,7 +25,7 @@ TEST(Backoff, JitterStaysInBand) {
   BackoffPolicy policy{milliseconds{1000}, milliseconds{60'000}, 2.0, 0.5};
   EXPECT_EQ(policy.delay(0, 0.0), milliseconds{750});
   EXPECT_EQ(policy.delay(0, 0.999), milliseconds{1249});
-  EXPECT_EQ(policy.delay(0, 7.0), milliseconds{1250});   // out-of-range draws are clamped
+  EXPECT_EQ(policy.delay(0, 7.0), milliseconds{1250});  // out-of-range draws are clamped
   EXPECT_EQ(policy.delay(0, -1.0), milliseconds{750});
 }
 

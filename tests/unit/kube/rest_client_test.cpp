@@ -21,7 +21,9 @@ const char* kAppsDiscovery = R"({"kind":"APIResourceList","groupVersion":"apps/v
   {"name":"deployments","namespaced":true,"kind":"Deployment"},
   {"name":"deployments/scale","namespaced":true,"kind":"Scale","group":"autoscaling"}]})";
 
-HttpResponse ok(std::string body) { return {200, std::move(body), "", "application/json"}; }
+HttpResponse ok(std::string body) {
+  return {200, std::move(body), "", "application/json"};
+}
 
 struct Harness {
   explicit Harness(FakeTransport::Responder responder, RestConfig config = token_config()) {
@@ -45,8 +47,10 @@ struct Harness {
 };
 
 HttpResponse discovery_or(const HttpRequest& request, HttpResponse other) {
-  if (request.target == "/api/v1") return ok(kCoreDiscovery);
-  if (request.target == "/apis/apps/v1") return ok(kAppsDiscovery);
+  if (request.target == "/api/v1")
+    return ok(kCoreDiscovery);
+  if (request.target == "/apis/apps/v1")
+    return ok(kAppsDiscovery);
   return other;
 }
 
@@ -57,12 +61,14 @@ TEST(RestClient, BuildsNamespacedAndClusterPathsFromDiscovery) {
   ASSERT_TRUE(h.client->get({"v1", "Namespace", "ignored"}, "prod"));
   ASSERT_TRUE(h.client->get({"apps/v1", "Deployment", ""}, "web", kScale));
   std::vector<std::string> targets;
-  for (const auto& r : h.transport->requests) targets.push_back(r.target);
+  for (const auto& r : h.transport->requests)
+    targets.push_back(r.target);
   // Discovery is fetched once per group-version and then cached.
-  EXPECT_EQ(targets, (std::vector<std::string>{
-                         "/api/v1", "/api/v1/namespaces/team-a/configmaps/settings",
-                         "/api/v1/namespaces/other/configmaps/x/status", "/api/v1/namespaces/prod",
-                         "/apis/apps/v1", "/apis/apps/v1/namespaces/team-a/deployments/web/scale"}));
+  EXPECT_EQ(targets,
+            (std::vector<std::string>{"/api/v1", "/api/v1/namespaces/team-a/configmaps/settings",
+                                      "/api/v1/namespaces/other/configmaps/x/status",
+                                      "/api/v1/namespaces/prod", "/apis/apps/v1",
+                                      "/apis/apps/v1/namespaces/team-a/deployments/web/scale"}));
 }
 
 TEST(RestClient, UnknownKindNamesTheFix) {
@@ -82,7 +88,8 @@ TEST(RestClient, UnknownKindNamesTheFix) {
 TEST(RestClient, SendsAuthUserAgentAndDecodesErrors) {
   Harness h([](const HttpRequest& r) {
     return discovery_or(r, HttpResponse{409, R"({"kind":"Status","reason":"Conflict",
-      "message":"the object has been modified"})", "", ""});
+      "message":"the object has been modified"})",
+                                        "", ""});
   });
   auto result = h.client->update({"v1", "ConfigMap", ""},
                                  {{"metadata", {{"name", "a"}, {"resourceVersion", "1"}}}});
@@ -92,7 +99,8 @@ TEST(RestClient, SendsAuthUserAgentAndDecodesErrors) {
   EXPECT_EQ(put.method, "PUT");
   auto header = [&](const std::string& name) {
     for (const auto& [k, v] : put.headers) {
-      if (k == name) return v;
+      if (k == name)
+        return v;
     }
     return std::string{};
   };
@@ -154,7 +162,8 @@ TEST(RestClient, ListAllFollowsContinueTokens) {
 TEST(RestClient, RetriesA429AfterRetryAfter) {
   int calls = 0;
   Harness h([&calls](const HttpRequest& r) {
-    if (r.target == "/api/v1") return ok(kCoreDiscovery);
+    if (r.target == "/api/v1")
+      return ok(kCoreDiscovery);
     return ++calls == 1 ? HttpResponse{429, "", "2", ""} : ok("{}");
   });
   ASSERT_TRUE(h.client->get({"v1", "ConfigMap", ""}, "a"));
@@ -166,14 +175,17 @@ TEST(RestClient, RetriesA429AfterRetryAfter) {
 TEST(RestClient, A401ReRunsTheExecPluginOnce) {
   RestConfig config = Harness::token_config();
   config.auth.method = AuthMethod::exec;
-  config.auth.exec = ExecConfig{"client.authentication.k8s.io/v1", "fake-plugin", {}, {}, "", false, ""};
+  config.auth.exec =
+      ExecConfig{"client.authentication.k8s.io/v1", "fake-plugin", {}, {}, "", false, ""};
   int calls = 0;
   Harness h(
       [&calls](const HttpRequest& r) {
-        if (r.target == "/api/v1") return ok(kCoreDiscovery);
+        if (r.target == "/api/v1")
+          return ok(kCoreDiscovery);
         ++calls;
         for (const auto& [k, v] : r.headers) {
-          if (k == "Authorization" && v == "Bearer fresh") return ok("{}");
+          if (k == "Authorization" && v == "Bearer fresh")
+            return ok("{}");
         }
         return HttpResponse{401, R"({"kind":"Status","reason":"Unauthorized"})", "", ""};
       },
@@ -181,7 +193,8 @@ TEST(RestClient, A401ReRunsTheExecPluginOnce) {
   auto credential = [](const char* token) {
     return ProcessResult{0,
                          std::string(R"({"apiVersion":"client.authentication.k8s.io/v1",
-      "kind":"ExecCredential","status":{"token":")") + token + R"("}})",
+      "kind":"ExecCredential","status":{"token":")") +
+                             token + R"("}})",
                          ""};
   };
   h.runner.results = {credential("stale"), credential("fresh")};

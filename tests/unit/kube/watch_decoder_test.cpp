@@ -16,10 +16,14 @@ std::vector<Result<WatchEvent>> feed_all(WatchDecoder& decoder,
 
 TEST(WatchDecoder, SplitsLinesAcrossChunks) {
   WatchDecoder decoder;
-  const auto events = feed_all(
-      decoder, {R"({"type":"ADDED","object":{"metadata":{"name":"a"}}})" "\n" R"({"type":"MOD)",
-                R"(IFIED","object":{"metadata":{"name":"a"}}})" "\n" R"({"type":"DELETED",)",
-                R"("object":{"metadata":{"name":"a"}}})" "\n"});
+  const auto events = feed_all(decoder, {R"({"type":"ADDED","object":{"metadata":{"name":"a"}}})"
+                                         "\n"
+                                         R"({"type":"MOD)",
+                                         R"(IFIED","object":{"metadata":{"name":"a"}}})"
+                                         "\n"
+                                         R"({"type":"DELETED",)",
+                                         R"("object":{"metadata":{"name":"a"}}})"
+                                         "\n"});
   ASSERT_EQ(events.size(), 3U);
   EXPECT_EQ(events[0]->type, WatchEventType::added);
   EXPECT_EQ(events[1]->type, WatchEventType::modified);
@@ -37,8 +41,8 @@ TEST(WatchDecoder, HoldsAnIncompleteLine) {
 TEST(WatchDecoder, ErrorEventCarriesStatus) {
   WatchDecoder decoder;
   const auto events = feed_all(
-      decoder,
-      {R"({"type":"ERROR","object":{"kind":"Status","code":410,"reason":"Expired"}})" "\n"});
+      decoder, {R"({"type":"ERROR","object":{"kind":"Status","code":410,"reason":"Expired"}})"
+                "\n"});
   ASSERT_EQ(events.size(), 1U);
   EXPECT_EQ(events[0]->type, WatchEventType::error);
   EXPECT_EQ(events[0]->object["code"], 410);
@@ -46,9 +50,14 @@ TEST(WatchDecoder, ErrorEventCarriesStatus) {
 
 TEST(WatchDecoder, MalformedLinesBecomeDecodeErrors) {
   WatchDecoder decoder;
-  const auto events = feed_all(decoder, {"not json\n", R"({"type":"ADDED"})" "\n",
-                                         R"({"type":"WHAT","object":{}})" "\n",
-                                         R"({"type":1,"object":{}})" "\n", "\n  \r\n"});
+  const auto events = feed_all(decoder, {"not json\n",
+                                         R"({"type":"ADDED"})"
+                                         "\n",
+                                         R"({"type":"WHAT","object":{}})"
+                                         "\n",
+                                         R"({"type":1,"object":{}})"
+                                         "\n",
+                                         "\n  \r\n"});
   ASSERT_EQ(events.size(), 4U);
   for (const auto& event : events) {
     ASSERT_FALSE(event.has_value());
