@@ -31,6 +31,7 @@ World:
   down     stop exactly the processes up started
   env      print export lines for KUBECONFIG and PROMETHEUS_URL
   status   show each part, its PID, RSS and health
+  compact  compact etcd now: older resourceVersions get 410 Gone
 
 Parts (started by up, one process each):
   etcd | kube-apiserver | kube-controller-manager | kubelet | sim
@@ -43,7 +44,7 @@ func main() {
 	}
 	args := os.Args[2:]
 	switch os.Args[1] {
-	case "up", "down", "env", "status":
+	case "up", "down", "env", "status", "compact":
 		os.Exit(world.Main(os.Args[1], args))
 	case "etcd":
 		os.Exit(etcd.Main(args))

@@ -48,8 +48,18 @@ func startDetached(name, logPath string, argv []string, env []string) (Proc, err
 	return p, nil
 }
 
-// procStart reads field 22 (starttime) of /proc/PID/stat.
+// procStart reads field 22 (starttime) of /proc/PID/stat; zombies count as
+// gone.
 func procStart(pid int) (uint64, error) {
+	return readStat(pid, false)
+}
+
+// procStartAny is procStart that also reports zombies.
+func procStartAny(pid int) (uint64, error) {
+	return readStat(pid, true)
+}
+
+func readStat(pid int, zombies bool) (uint64, error) {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, err
@@ -62,7 +72,7 @@ func procStart(pid int) (uint64, error) {
 	if len(fields) < 20 {
 		return 0, errors.New("short stat")
 	}
-	if fields[0] == "Z" {
+	if fields[0] == "Z" && !zombies {
 		return 0, errors.New("zombie")
 	}
 	return strconv.ParseUint(fields[19], 10, 64)
@@ -112,6 +122,7 @@ func stop(procs []Proc, grace time.Duration) []string {
 	deadline := time.Now().Add(grace)
 	for time.Now().Before(deadline) {
 		if !anyAlive(live) {
+			waitReaped(live, 5*time.Second)
 			return nil
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -127,7 +138,29 @@ func stop(procs []Proc, grace time.Duration) []string {
 	for anyAlive(live) && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
+	waitReaped(live, 5*time.Second)
 	return killed
+}
+
+// waitReaped waits until the exited processes have been reaped by their
+// parent (init, once up has exited), so that no zombie named cutover-env
+// lingers in the process table after down.
+func waitReaped(ps []Proc, max time.Duration) {
+	deadline := time.Now().Add(max)
+	for time.Now().Before(deadline) {
+		left := false
+		for _, p := range ps {
+			if _, err := os.Stat(fmt.Sprintf("/proc/%d", p.PID)); err == nil {
+				if st, err := procStartAny(p.PID); err == nil && st == p.Start {
+					left = true
+				}
+			}
+		}
+		if !left {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func anyAlive(ps []Proc) bool {

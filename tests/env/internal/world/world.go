@@ -69,6 +69,7 @@ const (
 type World struct {
 	State     string         `json:"state"`
 	Binary    string         `json:"binary"`
+	BinaryID  string         `json:"binaryID"`
 	Ports     map[string]int `json:"ports"`
 	Procs     []Proc         `json:"procs"`
 	StartedAt time.Time      `json:"startedAt"`
@@ -97,6 +98,7 @@ func Main(verb string, args []string) int {
 	seed := fs.Int64("seed", 1, "simulator random seed")
 	nodes := fs.Int("nodes", 1, "number of simulated nodes")
 	timeout := fs.Duration("timeout", 120*time.Second, "how long up waits for the world to be ready")
+	watchCache := fs.Bool("watch-cache", false, "enable the apiserver watch cache (off: watches from a compacted resourceVersion get 410 Gone)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -117,7 +119,7 @@ func Main(verb string, args []string) int {
 			return 2
 		}
 		return withLock(p, func() int {
-			return up(p, upOptions{moduleDir: *moduleDir, prometheus: *prom, seed: *seed, nodes: *nodes, timeout: *timeout})
+			return up(p, upOptions{moduleDir: *moduleDir, prometheus: *prom, seed: *seed, nodes: *nodes, timeout: *timeout, watchCache: *watchCache})
 		})
 	case "down":
 		return withLock(p, func() int { return down(p) })
@@ -125,6 +127,8 @@ func Main(verb string, args []string) int {
 		return env(p)
 	case "status":
 		return status(p)
+	case "compact":
+		return compact(p)
 	}
 	return 2
 }
@@ -189,6 +193,7 @@ type upOptions struct {
 	seed       int64
 	nodes      int
 	timeout    time.Duration
+	watchCache bool
 }
 
 // partError is a failure of one part: up prints its log tail.
@@ -206,6 +211,9 @@ func up(p paths, o upOptions) int {
 	if w, err := load(p); err == nil {
 		if problems := w.check(p, 3*time.Second); len(problems) == 0 {
 			fmt.Printf("cutover world already up (state %s)\n", p.dir)
+			if id := binaryID(); id != "" && id != w.BinaryID {
+				fmt.Fprintln(os.Stderr, "note: cutover-env was rebuilt since this world started; `scripts/cluster down && scripts/cluster up` runs the new build")
+			}
 			return 0
 		} else {
 			fmt.Fprintf(os.Stderr, "cutover world in %s is unhealthy (%s); restarting it\n", p.dir, strings.Join(problems, "; "))
@@ -232,6 +240,19 @@ func up(p paths, o upOptions) int {
 	return 0
 }
 
+// binaryID identifies the running executable's build by size and mtime.
+func binaryID() string {
+	bin, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	st, err := os.Stat(bin)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d-%d", st.Size(), st.ModTime().UnixNano())
+}
+
 func reverse(ps []Proc) []Proc {
 	out := make([]Proc, len(ps))
 	for i, p := range ps {
@@ -248,6 +269,7 @@ func (w *World) start(p paths, o upOptions) error {
 		return err
 	}
 	w.Binary = bin
+	w.BinaryID = binaryID()
 	promBin := o.prometheus
 	if !strings.Contains(promBin, "/") {
 		if promBin, err = lookPath(promBin); err != nil {
@@ -328,6 +350,9 @@ func (w *World) start(p paths, o upOptions) error {
 	if err := launch(PartAPIServer, bin, "kube-apiserver",
 		"--etcd-servers="+etcdURL,
 		"--etcd-compaction-interval=1m",
+		// Without the watch cache every watch is served by etcd, so a watch
+		// from a compacted resourceVersion reliably fails with 410 Gone.
+		fmt.Sprintf("--watch-cache=%t", o.watchCache),
 		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
 		fmt.Sprintf("--secure-port=%d", apiPort),
 		"--endpoint-reconciler-type=none",
@@ -370,7 +395,11 @@ func (w *World) start(p paths, o upOptions) error {
 	if err != nil {
 		return err
 	}
-	dc, err := dynamic.NewForConfig(restCfg)
+	// The Gateway API v1.0.0 CRDs use `format: binary`, which the apiserver
+	// warns about on every apply; the warning is noise here.
+	quiet := rest.CopyConfig(restCfg)
+	quiet.WarningHandler = rest.NoWarnings{}
+	dc, err := dynamic.NewForConfig(quiet)
 	if err != nil {
 		return err
 	}
@@ -436,6 +465,11 @@ func (w *World) start(p paths, o upOptions) error {
 		return promTargetUp(promURL, SimJob)
 	}); err != nil {
 		return err
+	}
+	// Compact the bootstrap history away, so that resourceVersion=1 (or any
+	// version from before up) is too old right from the start.
+	if _, err := compactEtcd(fmt.Sprintf("127.0.0.1:%d", w.Ports["etcd-client"])); err != nil {
+		return fail(PartEtcd, fmt.Errorf("compact: %w", err))
 	}
 	return nil
 }
