@@ -95,6 +95,11 @@ std::expected<void, std::string> parse_server_url(const std::string& url, RestCo
     return std::unexpected("has no host");
   }
   out.port = out.scheme == "https" ? 443 : 80;
+  const bool has_colon = authority.starts_with('[') ? authority.find("]:") != std::string::npos
+                                                    : authority.find(':') != std::string::npos;
+  if (has_colon && port_text.empty()) {
+    return std::unexpected("has a ':' but no port after it");
+  }
   if (!port_text.empty()) {
     int port = 0;
     auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
@@ -170,13 +175,14 @@ std::expected<RestConfig, ConfigError> rest_config_from_kubeconfig(const Kubecon
 
   if (context.cluster.empty()) {
     return std::unexpected(context_error(config, context.origin, context_name,
-                                         "contexts[].context.cluster", "is empty",
-                                         "set the cluster of this context"));
+                                         fmt::format("contexts[{}].context.cluster", context_name),
+                                         "is empty", "set the cluster of this context"));
   }
   const auto cluster_it = config.clusters.find(context.cluster);
   if (cluster_it == config.clusters.end()) {
     return std::unexpected(context_error(
-        config, context.origin, context_name, "contexts[].context.cluster",
+        config, context.origin, context_name,
+        fmt::format("contexts[{}].context.cluster", context_name),
         fmt::format("names cluster \"{}\", which no kubeconfig file defines", context.cluster),
         "define it under clusters, or choose one of: " + names_of(config.clusters)));
   }
@@ -230,7 +236,8 @@ std::expected<RestConfig, ConfigError> rest_config_from_kubeconfig(const Kubecon
   const auto user_it = config.users.find(context.user);
   if (user_it == config.users.end()) {
     return std::unexpected(context_error(
-        config, context.origin, context_name, "contexts[].context.user",
+        config, context.origin, context_name,
+        fmt::format("contexts[{}].context.user", context_name),
         fmt::format("names user \"{}\", which no kubeconfig file defines", context.user),
         "define it under users, or choose one of: " + names_of(config.users)));
   }

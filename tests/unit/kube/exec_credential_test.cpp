@@ -214,3 +214,20 @@ TEST(ExecCredentialExecInfo, ProvideClusterInfoAddsServerAndBase64Ca) {
 
 }  // namespace
 }  // namespace cutover::kube
+
+namespace cutover::kube {
+namespace {
+
+// Found by fuzz_exec_credential: a year past 2262 overflowed system_clock's nanoseconds.
+TEST(ExecCredentialFarFuture, ExpirationInYear9999IsFarFutureNotUndefined) {
+  const auto credential = parse_exec_credential(
+      R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
+          "status":{"token":"t","expirationTimestamp":"9999-12-31T23:59:59Z"}})",
+      "client.authentication.k8s.io/v1");
+  ASSERT_TRUE(credential.has_value());
+  ASSERT_TRUE(credential->expiration.has_value());
+  EXPECT_EQ(*credential->expiration, std::chrono::system_clock::time_point::max());
+}
+
+}  // namespace
+}  // namespace cutover::kube

@@ -626,12 +626,12 @@ std::vector<Shape> malformed_shapes() {
   shapes.push_back(malformed(
       "ContextNamesAMissingCluster",
       "current-context: ctx\ncontexts:\n- name: ctx\n  context: {cluster: ghost, user: u}\n",
-      {file, "ctx", "contexts[].context.cluster", "names cluster \"ghost\""}));
+      {file, "ctx", "contexts[ctx].context.cluster", "names cluster \"ghost\""}));
   shapes.push_back(
       malformed("ContextNamesAMissingUser",
                 "current-context: ctx\nclusters:\n- name: c\n  cluster: {server: \"https://a\"}\n"
                 "contexts:\n- name: ctx\n  context: {cluster: c, user: ghost}\n",
-                {file, "ctx", "contexts[].context.user", "names user \"ghost\""}));
+                {file, "ctx", "contexts[ctx].context.user", "names user \"ghost\""}));
   shapes.push_back(malformed("ServerMissing",
                              kubeconfig("certificate-authority-data: {ca-data}", kToken),
                              {file, "ctx", "clusters[c].cluster.server", "is missing"}));

@@ -116,6 +116,8 @@ TEST(RestConfigServerUrl, RejectsMalformedUrlsWithAReason) {
       {"https://h:65536", "port \"65536\""},
       {"https://h:-1", "port \"-1\""},
       {"https://h:64a3", "port \"64a3\""},
+      {"https://h:", "no port after it"},
+      {"https://[::1]:", "no port after it"},
   };
   for (const auto& [url, reason] : cases) {
     RestConfig rest;
