@@ -422,18 +422,18 @@ func (w *World) start(p paths, o upOptions) error {
 	// Install the CRDs while the controllers start.
 	gwDir, gwVer, err := crds.ModuleDir(o.moduleDir, crds.GatewayAPIModule)
 	if err != nil {
-		return fail("crds", err)
+		return fail(PartAPIServer, fmt.Errorf("CRDs: %w", err))
 	}
 	isDir, isVer, err := crds.ModuleDir(o.moduleDir, crds.IstioAPIModule)
 	if err != nil {
-		return fail("crds", err)
+		return fail(PartAPIServer, fmt.Errorf("CRDs: %w", err))
 	}
 	objs, err := crds.Load(gwDir, isDir)
 	if err != nil {
-		return fail("crds", err)
+		return fail(PartAPIServer, fmt.Errorf("CRDs: %w", err))
 	}
 	if err := crds.Install(ctx, dc, objs); err != nil {
-		return fail("crds", err)
+		return fail(PartAPIServer, fmt.Errorf("CRDs: %w", err))
 	}
 	fmt.Printf("installed %d CRDs (gateway-api %s, istio api %s)\n", len(objs), gwVer, isVer)
 
