@@ -71,13 +71,16 @@ type Kubelet struct {
 	// started remembers when each pod was first reported running, so the
 	// ready-after clock does not depend on a status round-trip.
 	started map[types.UID]time.Time
+	// bound remembers our bindings until the informer shows them, so that
+	// concurrent workers spread pods evenly.
+	bound map[types.UID]string
 }
 
 // New creates a stand-in for n nodes.
 func New(cs kubernetes.Interface, n int) *Kubelet {
 	k := &Kubelet{
 		cs: cs, nodeCount: n, nodes: map[string]Node{},
-		ipOf: map[types.UID]string{}, ipUsed: map[string]types.UID{}, started: map[types.UID]time.Time{},
+		ipOf: map[types.UID]string{}, ipUsed: map[string]types.UID{}, started: map[types.UID]time.Time{}, bound: map[types.UID]string{},
 		queue: workqueue.NewTypedRateLimitingQueue(workqueue.NewTypedItemExponentialFailureRateLimiter[string](50*time.Millisecond, 5*time.Second)),
 	}
 	for i := 1; i <= n; i++ {
@@ -257,16 +260,32 @@ func (k *Kubelet) processNext(ctx context.Context) bool {
 	return true
 }
 
-// podsPerNode counts bound, live pods per node for ChooseNode.
-func (k *Kubelet) podsPerNode() map[string]int {
-	load := map[string]int{}
+// pickNode chooses a node for a pod and remembers the choice. The load
+// counts bound pods from the informer plus bindings it has not seen yet.
+func (k *Kubelet) pickNode(uid types.UID) string {
 	pods, _ := k.pods.List(everything)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	load := map[string]int{}
+	seen := map[types.UID]bool{}
 	for _, p := range pods {
-		if p.Spec.NodeName != "" {
+		seen[p.UID] = true
+		switch {
+		case p.Spec.NodeName != "":
 			load[p.Spec.NodeName]++
+			delete(k.bound, p.UID)
+		case k.bound[p.UID] != "" && p.UID != uid:
+			load[k.bound[p.UID]]++
 		}
 	}
-	return load
+	for u := range k.bound {
+		if !seen[u] {
+			delete(k.bound, u)
+		}
+	}
+	node := ChooseNode(k.nodeNames, load)
+	k.bound[uid] = node
+	return node
 }
 
 func (k *Kubelet) sync(ctx context.Context, key string) (time.Duration, error) {
@@ -283,7 +302,7 @@ func (k *Kubelet) sync(ctx context.Context, key string) (time.Duration, error) {
 		return 0, err
 	}
 	if Schedulable(pod) {
-		node := ChooseNode(k.nodeNames, k.podsPerNode())
+		node := k.pickNode(pod.UID)
 		err := k.cs.CoreV1().Pods(ns).Bind(ctx, &corev1.Binding{
 			ObjectMeta: metav1.ObjectMeta{Name: pod.Name, Namespace: ns, UID: pod.UID},
 			Target:     corev1.ObjectReference{Kind: "Node", Name: node},
