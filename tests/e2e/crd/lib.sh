@@ -1,0 +1,84 @@
+# Shared helpers for the Rollout CRD tests. Source it from a test script.
+#
+# Each test makes its own namespace and removes it (and anything cluster-scoped it made) on
+# exit. The CRD itself is applied (idempotent) and left installed: it is cluster-wide and other
+# tests on the same world use it. Only kubectl talks to the cluster.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+here="$repo/tests/e2e/crd"
+testdata="$here/testdata"
+crd="$repo/operator/config/crd/rollouts.cutover.dev.yaml"
+if [[ -z "${KUBECONFIG:-}" ]]; then
+  state="${CUTOVER_CLUSTER_STATE:-$repo/.cluster}"
+  [[ -f "$state/kubeconfig" ]] || { echo "no cluster in $state: run scripts/cluster up" >&2; exit 1; }
+  export KUBECONFIG="$state/kubeconfig"
+fi
+
+test_name="$(basename "$0" .sh)"
+NS="e2e-${test_name//_/-}-$(date +%s)-$RANDOM"
+NS="${NS:0:63}"
+NS="${NS%-}"
+cleanups=()
+failures=0
+
+log() { printf '[%s %s] %s\n' "$(date +%T)" "$test_name" "$*" >&2; }
+fail() { log "FAIL: $*"; exit 1; }
+# check_fail: record a failure and keep going, so one run reports every broken case.
+check_fail() { log "FAIL: $*"; failures=$((failures + 1)); }
+
+# on_exit COMMAND...: run COMMAND (best effort) when the test ends.
+on_exit() { cleanups+=("$(printf '%q ' "$@")"); }
+
+cleanup() {
+  local status=$?
+  local i
+  for ((i = ${#cleanups[@]} - 1; i >= 0; i--)); do eval "${cleanups[i]}" >/dev/null 2>&1 || true; done
+  kubectl delete namespace "$NS" --wait=false >/dev/null 2>&1 || true
+  if [[ $status -eq 0 && $failures -eq 0 ]]; then log "PASS"; fi
+  [[ $failures -eq 0 ]] || status=1
+  exit "$status"
+}
+trap cleanup EXIT
+
+new_namespace() {
+  kubectl create namespace "$NS" >/dev/null
+  log "namespace $NS"
+}
+
+# install_crd: apply the Rollout CRD and wait until the API serves it.
+# Tests run in parallel: when two create it at once, one gets AlreadyExists; apply again.
+install_crd() {
+  local try out
+  for try in 1 2 3; do
+    if out="$(kubectl apply --server-side --force-conflicts --field-manager=cutover-e2e-crd -f "$crd" 2>&1)"; then
+      break
+    fi
+    ((try < 3)) || fail "the API server refuses the CRD: $out"
+    sleep 1
+  done
+  kubectl wait --for=condition=Established --timeout=60s crd/rollouts.cutover.dev >/dev/null ||
+    fail "crd/rollouts.cutover.dev never became Established"
+  # Discovery can lag a moment behind Established.
+  wait_for 30 "discovery to list rollouts.cutover.dev" \
+    bash -c 'kubectl api-resources --api-group=cutover.dev --no-headers 2>/dev/null | grep -q "^rollouts "'
+}
+
+# wait_for SECONDS DESCRIPTION COMMAND...: poll COMMAND every second.
+wait_for() {
+  local secs="$1" what="$2"
+  shift 2
+  local deadline=$((SECONDS + secs))
+  until "$@"; do
+    ((SECONDS < deadline)) || fail "timed out after ${secs}s waiting for $what"
+    sleep 1
+  done
+}
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+  if [[ "$2" == "$3" ]]; then log "ok: $1 = $3"; else check_fail "$1: got '$2', want '$3'"; fi
+}
+
+# ro_field NAME JSONPATH: print a field of Rollout NAME in $NS.
+ro_field() { kubectl -n "$NS" get rollout "$1" -o jsonpath="{$2}"; }
