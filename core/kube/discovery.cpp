@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "util/json_fields.hpp"
+
 namespace cutover::kube {
 
 std::pair<std::string, std::string> split_api_version(const std::string& api_version) {
@@ -29,7 +31,7 @@ Result<bool> Discovery::load(const std::string& api_version) {
     for (const auto& entry : *resources) {
       if (!entry.is_object())
         continue;
-      const std::string name = entry.value("name", "");
+      const std::string name = string_or(entry, "name");
       // Subresources ("deployments/scale") share the parent's kind; skip them.
       if (name.empty() || name.find('/') != std::string::npos)
         continue;
@@ -37,8 +39,8 @@ Result<bool> Discovery::load(const std::string& api_version) {
       info.group = group;
       info.version = version;
       info.resource = name;
-      info.kind = entry.value("kind", "");
-      info.namespaced = entry.value("namespaced", true);
+      info.kind = string_or(entry, "kind");
+      info.namespaced = bool_or(entry, "namespaced", true);
       kinds.try_emplace(info.kind, std::move(info));
     }
   }

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "util/json_fields.hpp"
+
 namespace cutover::kube {
 
 std::string_view to_string(ErrorReason reason) {
@@ -155,14 +157,6 @@ std::optional<std::chrono::seconds> parse_seconds(std::string_view text) {
   return std::chrono::seconds{value};
 }
 
-std::string string_field(const nlohmann::json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it != object.end() && it->is_string()) {
-    return it->get<std::string>();
-  }
-  return {};
-}
-
 }  // namespace
 
 Error decode_status(int http_status, std::string_view body, std::string_view retry_after_header) {
@@ -173,15 +167,15 @@ Error decode_status(int http_status, std::string_view body, std::string_view ret
     error.retry_after = parse_seconds(retry_after_header);
   }
   const auto status = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!status.is_object() || string_field(status, "kind") != "Status") {
+  if (!status.is_object() || string_or(status, "kind") != "Status") {
     // Not a Status: a proxy page, a truncated body. Keep a bounded excerpt for the human.
     constexpr std::size_t kExcerpt = 200;
     error.message = body.empty() ? fmt::format("HTTP {} with an empty body", http_status)
                                  : std::string(body.substr(0, kExcerpt));
     return error;
   }
-  error.message = string_field(status, "message");
-  const auto from_reason = reason_from_status_reason(string_field(status, "reason"));
+  error.message = string_or(status, "message");
+  const auto from_reason = reason_from_status_reason(string_or(status, "reason"));
   if (from_reason != ErrorReason::unknown) {
     error.reason = from_reason;
   }
@@ -195,8 +189,8 @@ Error decode_status(int http_status, std::string_view body, std::string_view ret
         causes != details->end() && causes->is_array()) {
       for (const auto& cause : *causes) {
         if (cause.is_object()) {
-          error.causes.push_back({string_field(cause, "reason"), string_field(cause, "message"),
-                                  string_field(cause, "field")});
+          error.causes.push_back(
+              {string_or(cause, "reason"), string_or(cause, "message"), string_or(cause, "field")});
         }
       }
     }

@@ -5,19 +5,14 @@
 #include <condition_variable>
 
 #include "util/encoding.hpp"
+#include "util/json_fields.hpp"
 
 namespace cutover::kube {
 
 namespace {
 
 std::string metadata_string(const Json& object, const char* key) {
-  if (!object.is_object())
-    return {};
-  const auto metadata = object.find("metadata");
-  if (metadata == object.end() || !metadata->is_object())
-    return {};
-  const auto value = metadata->find(key);
-  return value != metadata->end() && value->is_string() ? value->get<std::string>() : "";
+  return string_or(member(object, "metadata"), key);
 }
 
 }  // namespace
@@ -134,7 +129,7 @@ Error Reflector::watch_once(const Handler& handler, std::stop_token stop) {
         return;
       }
       if (event->type == WatchEventType::error) {
-        const int code = event->object.value("code", 0);
+        const int code = static_cast<int>(int_or(event->object, "code"));
         ended = decode_status(code, event->object.dump());
         return;
       }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "util/encoding.hpp"
+#include "util/json_fields.hpp"
 #include "version.hpp"
 
 namespace cutover::kube {
@@ -236,10 +237,7 @@ Result<Json> RestClient::create_subresource(const ResourceRef& ref, const std::s
 namespace {
 
 std::string name_of(const Json& object) {
-  if (object.is_object() && object.contains("metadata") && object["metadata"].is_object()) {
-    return object["metadata"].value("name", "");
-  }
-  return {};
+  return string_or(member(object, "metadata"), "name");
 }
 
 }  // namespace

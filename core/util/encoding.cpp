@@ -148,8 +148,14 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
 
 std::string format_rfc3339(std::chrono::system_clock::time_point time) {
   // fmt 9 formats a system_clock time_point in local time; go through gmtime for UTC.
-  return fmt::format("{:%FT%TZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(
-                                      std::chrono::floor<std::chrono::seconds>(time))));
+  // Floor to whole seconds on the raw count: converting a floored time_point back to
+  // system_clock's nanoseconds would overflow at the ends of its range.
+  const auto nanos = time.time_since_epoch().count();
+  constexpr decltype(nanos) kPerSecond = 1'000'000'000;
+  auto seconds = nanos / kPerSecond;
+  if (nanos % kPerSecond < 0)
+    --seconds;
+  return fmt::format("{:%FT%TZ}", fmt::gmtime(static_cast<std::time_t>(seconds)));
 }
 
 }  // namespace cutover

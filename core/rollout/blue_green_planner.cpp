@@ -1,0 +1,156 @@
+// Blue-green on the two-slot model: the candidate comes up behind the preview Service, then the
+// active Service's selector flips to it in one step; an abort flips it back while the old slot
+// is still warm.
+//
+// `status.currentStepIndex` names the stage: 0 preview coming up, 1 waiting for promotion,
+// 2 promoting (full size, then the flip).
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "rollout/planner_support.hpp"
+#include "util/encoding.hpp"
+
+namespace cutover::rollout::detail {
+
+namespace {
+
+constexpr int kPreview = 0;
+constexpr int kAwaitingPromotion = 1;
+constexpr int kPromoting = 2;
+
+void enter_stage(PlanBuilder& b, int stage) {
+  b.plan.status.current_step_index = stage;
+  b.plan.status.step_started_at = b.now;
+}
+
+}  // namespace
+
+void plan_blue_green(PlanBuilder& b) {
+  const auto& spec = b.rollout.spec;
+  const auto& bg = spec.blue_green();
+  std::vector<std::string> services{bg.active_service};
+  if (!bg.preview_service.empty())
+    services.push_back(bg.preview_service);
+  if (plan_first_deployment(b, services))
+    return;
+  if (plan_steady_state(b, services))
+    return;
+  auto& st = b.plan.status;
+  const bool fresh = st.current_revision != b.revision;
+  begin_revision(b);
+  if (begin_retry(b) || fresh)
+    enter_stage(b, kPreview);
+
+  const Slot stable = *st.stable_slot;
+  const Slot candidate = other(stable);
+  const int replicas = spec.replicas;
+  const auto& cand_obs = b.observed.slot(candidate);
+  const auto release_actions_start = b.plan.actions.size();
+
+  if (!st.abort && spec.paused) {
+    b.add_pause(kPausedBySpec);
+    st.phase = Phase::paused;
+    st.message = "paused (spec.paused); resume to continue";
+    b.set_condition("Paused", true, kPausedBySpec, st.message);
+    return;
+  }
+  std::erase_if(st.pause_conditions,
+                [](const PauseCondition& p) { return p.reason == kPausedBySpec; });
+
+  bool waiting_for_pods = false;
+  if (!st.abort) {
+    b.plan.actions.emplace_back(PinService{bg.active_service, stable});
+    if (!bg.preview_service.empty()) {
+      b.plan.actions.emplace_back(PinService{bg.preview_service, candidate});
+    }
+    if (st.promote_full && st.current_step_index < kPromoting) {
+      b.clear_pauses();
+      b.event("Normal", "PromotedFull", "promote --full: skipping the preview");
+      enter_stage(b, kPromoting);
+    }
+    if (st.current_step_index == kPreview) {
+      // A slot that already runs this revision (a rollback onto the warm old slot) keeps its
+      // pods; it is not shrunk to the preview size first.
+      const int preview = bg.preview_replica_count.value_or(replicas);
+      const int target =
+          cand_obs.revision == b.revision ? std::max(preview, cand_obs.spec_replicas) : preview;
+      b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, std::min(target, replicas)});
+      if (b.slot_ready(candidate, b.revision, std::min(preview, replicas))) {
+        b.event("Normal", "PreviewReady",
+                fmt::format("revision {} is ready behind the preview", b.revision));
+        enter_stage(b, kAwaitingPromotion);
+        if (!bg.auto_promotion_enabled || bg.auto_promotion_seconds > 0) {
+          b.add_pause(kBlueGreenPause);
+        }
+      } else {
+        waiting_for_pods = true;
+        st.message =
+            fmt::format("preview: candidate {}/{} available", cand_obs.available_replicas, preview);
+      }
+    }
+    if (st.current_step_index == kAwaitingPromotion) {
+      const bool promoted = !b.has_pause(kBlueGreenPause);
+      const auto auto_at = *st.step_started_at + std::chrono::seconds{bg.auto_promotion_seconds};
+      const bool auto_due = bg.auto_promotion_enabled && b.now >= auto_at;
+      if (promoted || auto_due) {
+        b.clear_pauses();
+        enter_stage(b, kPromoting);
+      } else {
+        if (bg.auto_promotion_enabled)
+          b.requeue_at(auto_at);
+        st.message = bg.auto_promotion_enabled
+                         ? fmt::format("preview ready; promoting automatically at {}",
+                                       format_rfc3339(auto_at))
+                         : "preview ready; waiting for promotion";
+      }
+    }
+    if (st.current_step_index == kPromoting) {
+      b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, replicas});
+      if (b.slot_ready(candidate, b.revision, replicas)) {
+        // The flip: one selector change moves all traffic.
+        for (const auto& service : services) {
+          b.plan.actions.emplace_back(PinService{service, candidate});
+        }
+        st.stable_slot = candidate;
+        st.stable_revision = b.revision;
+        st.scale_down_slot = stable;
+        st.scale_down_at = b.now + std::chrono::seconds{bg.scale_down_delay_seconds};
+        st.current_weight = 100;
+        st.phase = Phase::healthy;
+        st.message = "";
+        b.clear_pauses();
+        b.finish_history(b.revision, "Promoted");
+        b.requeue_at(*st.scale_down_at);
+        b.set_condition("Progressing", true, "RolloutHealthy", "");
+        b.set_condition("Available", true, "AvailableReplicas", "");
+        b.event("Normal", "Promoted",
+                fmt::format("active Service {} switched to slot {} (revision {}); slot {} stays "
+                            "warm for {}s",
+                            bg.active_service, to_string(candidate), b.revision, to_string(stable),
+                            bg.scale_down_delay_seconds));
+        return;
+      }
+      waiting_for_pods = true;
+      st.message = fmt::format("promoting: candidate {}/{} available", cand_obs.available_replicas,
+                               replicas);
+    }
+  }
+
+  detect_failure(b, waiting_for_pods);
+  if (st.abort) {
+    std::erase_if(b.plan.actions, [&, i = std::size_t{0}](const Action& a) mutable {
+      return i++ >= release_actions_start && !std::holds_alternative<RecordEvent>(a);
+    });
+    plan_abort(b, services, bg.abort_scale_down_delay_seconds, AbortStyle::flip_selectors);
+    return;
+  }
+  const bool paused = !st.pause_conditions.empty();
+  st.phase = paused                                         ? Phase::paused
+             : b.condition_true("ProgressDeadlineExceeded") ? Phase::degraded
+                                                            : Phase::progressing;
+  b.set_condition("Paused", paused, paused ? st.pause_conditions.front().reason : "", st.message);
+  b.set_condition("Progressing", true, "RolloutProgressing", st.message);
+}
+
+}  // namespace cutover::rollout::detail

@@ -1,0 +1,236 @@
+// Canary on the two-slot model, traffic by replica ratio: the user's Service spans both slots,
+// so the candidate's share of traffic is its share of ready pods.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "rollout/planner_support.hpp"
+
+namespace cutover::rollout::detail {
+
+namespace {
+
+// Moves to step `index`; pause and analysis steps raise their pause condition on entry, so a
+// missing condition later means "promoted past it".
+void enter_step(PlanBuilder& b, std::size_t index) {
+  auto& st = b.plan.status;
+  const auto& steps = b.rollout.spec.canary().steps;
+  st.current_step_index = static_cast<int>(index);
+  st.step_started_at = b.now;
+  if (index >= steps.size())
+    return;
+  if (steps[index].kind == CanaryStep::Kind::pause) {
+    b.add_pause(kCanaryPauseStep);
+  } else if (steps[index].kind == CanaryStep::Kind::analysis) {
+    b.add_pause(kAnalysisUnavailable);
+  }
+}
+
+void advance(PlanBuilder& b, std::size_t index, const std::string& what) {
+  b.clear_pauses();
+  b.event(
+      "Normal", "StepCompleted",
+      fmt::format("step {}/{} done: {}", index + 1, b.rollout.spec.canary().steps.size(), what));
+  enter_step(b, index + 1);
+}
+
+// The canary replica count set by the last setCanaryScale step before `index`, if any.
+std::optional<int> scale_override(const std::vector<CanaryStep>& steps, std::size_t index,
+                                  int replicas, int weight) {
+  std::optional<int> result;
+  for (std::size_t i = 0; i < index && i < steps.size(); ++i) {
+    const auto& step = steps[i];
+    if (step.kind != CanaryStep::Kind::set_canary_scale)
+      continue;
+    if (step.scale_replicas) {
+      result = std::min(*step.scale_replicas, replicas);
+    } else if (step.scale_weight) {
+      result = weight_replicas(replicas, *step.scale_weight);
+    } else {
+      result.reset();  // matchTrafficWeight: back to the ratio
+    }
+  }
+  (void)weight;
+  return result;
+}
+
+std::vector<std::string> services_of(const CanaryStrategy& canary) {
+  std::vector<std::string> services;
+  if (!canary.stable_service.empty())
+    services.push_back(canary.stable_service);
+  if (!canary.canary_service.empty())
+    services.push_back(canary.canary_service);
+  return services;
+}
+
+}  // namespace
+
+void plan_canary(PlanBuilder& b) {
+  const auto& spec = b.rollout.spec;
+  const auto& canary = spec.canary();
+  const auto services = services_of(canary);
+  if (plan_first_deployment(b, services))
+    return;
+  if (plan_steady_state(b, services))
+    return;
+  auto& st = b.plan.status;
+  const bool fresh = st.current_revision != b.revision;
+  begin_revision(b);
+  if (begin_retry(b) || fresh)
+    enter_step(b, 0);
+
+  const Slot stable = *st.stable_slot;
+  const Slot candidate = other(stable);
+  const int replicas = spec.replicas;
+  const auto& steps = canary.steps;
+  const auto& cand_obs = b.observed.slot(candidate);
+  const auto& stable_obs = b.observed.slot(stable);
+  const auto release_actions_start = b.plan.actions.size();
+
+  if (!st.abort && spec.paused) {
+    b.add_pause(kPausedBySpec);
+    st.phase = Phase::paused;
+    st.message = "paused (spec.paused); resume to continue";
+    b.set_condition("Paused", true, kPausedBySpec, st.message);
+    return;
+  }
+  std::erase_if(st.pause_conditions,
+                [](const PauseCondition& p) { return p.reason == kPausedBySpec; });
+
+  bool waiting_for_pods = false;
+  if (!st.abort) {
+    if (!canary.stable_service.empty()) {
+      b.plan.actions.emplace_back(PinService{canary.stable_service, stable});
+    }
+    if (!canary.canary_service.empty()) {
+      b.plan.actions.emplace_back(PinService{canary.canary_service, candidate});
+    }
+    if (st.promote_full && static_cast<std::size_t>(st.current_step_index) < steps.size()) {
+      b.clear_pauses();
+      b.event("Normal", "PromotedFull", "promote --full: skipping the remaining steps");
+      enter_step(b, steps.size());
+    }
+    // Keeps the candidate and stable at the replica split of `weight` (as of step `index`).
+    // Stable gives up pods only once the candidate's are available. Returns true when reached.
+    const auto hold_weight = [&](std::size_t index, int weight) {
+      const int weight_pods = weight_replicas(replicas, weight);
+      const int cand_target = scale_override(steps, index, replicas, weight).value_or(weight_pods);
+      const int stable_target = replicas - weight_pods;
+      b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, cand_target});
+      if (!b.slot_ready(candidate, b.revision, cand_target)) {
+        b.plan.actions.emplace_back(
+            ScaleSlot{stable, std::clamp(stable_obs.spec_replicas, stable_target, replicas)});
+        waiting_for_pods = true;
+        st.message = fmt::format("step {}/{}: weight {}: candidate {}/{} available", index + 1,
+                                 steps.size(), weight, cand_obs.available_replicas, cand_target);
+        return false;
+      }
+      b.plan.actions.emplace_back(ScaleSlot{stable, stable_target});
+      if (stable_obs.spec_replicas != stable_target) {
+        st.message = fmt::format("step {}/{}: weight {}: scaling stable to {}", index + 1,
+                                 steps.size(), weight, stable_target);
+        b.plan.requeue_after = std::chrono::milliseconds{1000};
+        return false;
+      }
+      return true;
+    };
+    // Walk the steps; instant ones (a finished pause, a weight already reached) chain in one pass.
+    while (static_cast<std::size_t>(st.current_step_index) < steps.size()) {
+      const auto index = static_cast<std::size_t>(st.current_step_index);
+      const CanaryStep& step = steps[index];
+      if (step.kind == CanaryStep::Kind::set_weight) {
+        if (!hold_weight(index, step.weight))
+          break;
+        st.current_weight = step.weight;
+        advance(b, index, fmt::format("weight {}%", step.weight));
+      } else if (step.kind == CanaryStep::Kind::set_canary_scale) {
+        const int target = scale_override(steps, index + 1, replicas, st.current_weight)
+                               .value_or(weight_replicas(replicas, st.current_weight));
+        b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, target});
+        if (!b.slot_ready(candidate, b.revision, target)) {
+          waiting_for_pods = true;
+          st.message = fmt::format("step {}/{}: setCanaryScale: candidate {}/{} available",
+                                   index + 1, steps.size(), cand_obs.available_replicas, target);
+          break;
+        }
+        advance(b, index, fmt::format("canary scale {}", target));
+      } else if (step.kind == CanaryStep::Kind::pause) {
+        hold_weight(index, st.current_weight);  // a replica change while paused still applies
+        const bool promoted = !b.has_pause(kCanaryPauseStep);
+        const bool elapsed = step.pause_duration && st.step_started_at &&
+                             b.now >= *st.step_started_at + *step.pause_duration;
+        if (promoted || elapsed) {
+          advance(b, index, promoted ? "pause promoted" : "pause elapsed");
+          continue;
+        }
+        if (step.pause_duration)
+          b.requeue_at(*st.step_started_at + *step.pause_duration);
+        st.message = step.pause_duration ? fmt::format("step {}/{}: paused for {}s", index + 1,
+                                                       steps.size(), step.pause_duration->count())
+                                         : fmt::format("step {}/{}: paused until promoted",
+                                                       index + 1, steps.size());
+        break;
+      } else {
+        // Analysis steps are decided by the SLO gates; until they exist, the step waits for a
+        // person to promote it. It never passes by itself: no data is not success.
+        hold_weight(index, st.current_weight);
+        if (!b.has_pause(kAnalysisUnavailable)) {
+          advance(b, index, "analysis skipped by promote");
+          continue;
+        }
+        st.message = fmt::format("step {}/{}: analysis is not available yet; promote to skip",
+                                 index + 1, steps.size());
+        break;
+      }
+    }
+    if (static_cast<std::size_t>(st.current_step_index) >= steps.size()) {
+      // Promotion: the candidate at full size, then it becomes stable.
+      b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, replicas});
+      if (b.slot_ready(candidate, b.revision, replicas)) {
+        for (const auto& service : services) {
+          b.plan.actions.emplace_back(PinService{service, candidate});
+        }
+        st.stable_slot = candidate;
+        st.stable_revision = b.revision;
+        st.scale_down_slot = stable;
+        st.scale_down_at = b.now + std::chrono::seconds{canary.scale_down_delay_seconds};
+        st.current_weight = 100;
+        st.phase = Phase::healthy;
+        st.message = "";
+        b.clear_pauses();
+        b.finish_history(b.revision, "Promoted");
+        b.requeue_at(*st.scale_down_at);
+        b.set_condition("Progressing", true, "RolloutHealthy", "");
+        b.set_condition("Available", true, "AvailableReplicas", "");
+        b.event("Normal", "Promoted",
+                fmt::format("revision {} promoted to stable on slot {}; slot {} scales down in "
+                            "{}s",
+                            b.revision, to_string(candidate), to_string(stable),
+                            canary.scale_down_delay_seconds));
+        return;
+      }
+      waiting_for_pods = true;
+      st.message = fmt::format("promoting: candidate {}/{} available", cand_obs.available_replicas,
+                               replicas);
+    }
+  }
+
+  detect_failure(b, waiting_for_pods);
+  if (st.abort) {
+    // Drop the release's scaling; keep its events.
+    std::erase_if(b.plan.actions, [&, i = std::size_t{0}](const Action& a) mutable {
+      return i++ >= release_actions_start && !std::holds_alternative<RecordEvent>(a);
+    });
+    plan_abort(b, services, canary.abort_scale_down_delay_seconds,
+               AbortStyle::remove_candidate_pods);
+    return;
+  }
+  const bool paused = !st.pause_conditions.empty();
+  st.phase = paused                                         ? Phase::paused
+             : b.condition_true("ProgressDeadlineExceeded") ? Phase::degraded
+                                                            : Phase::progressing;
+  b.set_condition("Paused", paused, paused ? st.pause_conditions.front().reason : "", st.message);
+  b.set_condition("Progressing", true, "RolloutProgressing", st.message);
+}
+
+}  // namespace cutover::rollout::detail

@@ -1,0 +1,90 @@
+#pragma once
+// The planner's inputs (`Observed`) and output (`Plan`). A plan is data: the executor carries out
+// its actions idempotently, in order, and then writes `status`.
+
+#include <array>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "rollout/rollout.hpp"
+
+namespace cutover::rollout {
+
+/// What the informer cache shows of one slot Deployment.
+struct SlotObservation {
+  bool exists = false;
+  std::string revision;  // its cutover.dev/revision annotation
+  int spec_replicas = 0;
+  int ready_replicas = 0;
+  int available_replicas = 0;
+  int updated_replicas = 0;
+  /// The Deployment controller has seen the latest spec (observedGeneration == generation).
+  bool observed = true;
+  /// Some pod of the slot is in CrashLoopBackOff; `crash_message` says which and why.
+  bool crash_looping = false;
+  std::string crash_message;
+};
+
+struct Observed {
+  std::array<SlotObservation, 2> slots;  // indexed by Slot
+  /// For each Service the strategy names: the slot its selector pins, if any.
+  std::map<std::string, std::optional<Slot>> service_slots;
+
+  [[nodiscard]] const SlotObservation& slot(Slot s) const {
+    return slots[static_cast<std::size_t>(s)];
+  }
+  SlotObservation& slot(Slot s) { return slots[static_cast<std::size_t>(s)]; }
+};
+
+/// Create or update the slot's Deployment with the Rollout's current pod template (revision
+/// `revision`) at `replicas`. Only ever issued for the revision of `spec.template`.
+struct ApplySlot {
+  Slot slot;
+  std::string revision;
+  int replicas = 0;
+  bool operator==(const ApplySlot&) const = default;
+};
+
+/// Change only the replica count of a slot that already runs some revision.
+struct ScaleSlot {
+  Slot slot;
+  int replicas = 0;
+  bool operator==(const ScaleSlot&) const = default;
+};
+
+/// Point a user-owned Service at one slot (adds `cutover.dev/slot` to its selector), or with
+/// `slot` empty remove that key again (on deletion). Nothing else of the Service changes.
+struct PinService {
+  std::string service;
+  std::optional<Slot> slot;
+  bool operator==(const PinService&) const = default;
+};
+
+/// A Kubernetes Event on the Rollout.
+struct RecordEvent {
+  std::string type;  // Normal or Warning
+  std::string reason;
+  std::string message;
+  bool operator==(const RecordEvent&) const = default;
+};
+
+using Action = std::variant<ApplySlot, ScaleSlot, PinService, RecordEvent>;
+
+struct Plan {
+  std::vector<Action> actions;
+  RolloutStatus status;
+  /// When to look again even if nothing changes (pause timers, scale-down delays, deadlines).
+  std::optional<std::chrono::milliseconds> requeue_after;
+};
+
+/// The revision name of a pod template: a stable hash of its canonical JSON (10 hex digits).
+std::string template_revision(const Json& pod_template);
+
+/// Decides the next step of a Rollout. Pure: no I/O, no clock (`now` is given), no randomness.
+Plan plan(const Rollout& rollout, const Observed& observed, WallTime now);
+
+}  // namespace cutover::rollout

@@ -1,0 +1,77 @@
+#pragma once
+// Internal helpers shared by the canary and blue-green planners. Not part of the public API.
+
+#include <string>
+
+#include "rollout/plan.hpp"
+
+namespace cutover::rollout::detail {
+
+/// Building state of one planning pass.
+struct PlanBuilder {
+  const Rollout& rollout;
+  const Observed& observed;
+  WallTime now;
+  Plan plan;
+  std::string revision;  // of spec.template
+
+  void event(std::string type, std::string reason, std::string message);
+  void requeue_at(WallTime when);
+  void set_condition(const std::string& type, bool value, const std::string& reason,
+                     const std::string& message);
+  void add_pause(const std::string& reason);
+  void clear_pauses();
+  [[nodiscard]] bool has_pause(const std::string& reason) const;
+  [[nodiscard]] bool condition_true(const std::string& type) const;
+  /// The history entry of `revision`, created if missing.
+  HistoryEntry& history_for(const std::string& revision);
+  void finish_history(const std::string& revision, const std::string& result);
+  /// Ready for traffic: runs `revision`, the controller saw the spec, and enough pods are up.
+  [[nodiscard]] bool slot_ready(Slot slot, const std::string& revision, int replicas) const;
+};
+
+/// Canary replicas for a traffic weight under the replica-ratio model.
+int weight_replicas(int replicas, int weight);
+
+void plan_canary(PlanBuilder& b);
+void plan_blue_green(PlanBuilder& b);
+
+}  // namespace cutover::rollout::detail
+
+namespace cutover::rollout::detail {
+
+/// How an abort takes traffic off the candidate.
+enum class AbortStyle {
+  /// Replica ratio: the candidate's pods are its traffic, so they go at once (as soon as stable
+  /// has a pod to serve), and stable scales back up.
+  remove_candidate_pods,
+  /// Selector-based (blue-green): flip the Services back; the candidate stays warm for
+  /// `abort_delay_seconds` for debugging, then scales down.
+  flip_selectors,
+};
+
+/// The shared phases of a release. Each returns true when it has decided this pass.
+
+/// No stable revision yet: run the template on the stable slot at full size, no steps.
+bool plan_first_deployment(PlanBuilder& b, const std::vector<std::string>& services);
+/// spec.template is the stable revision: keep stable at full size, every Service on it, and the
+/// other slot scaled down (after the delay, if one is set). Also the fast track of a revert.
+bool plan_steady_state(PlanBuilder& b, const std::vector<std::string>& services);
+/// spec.template changed since the last pass: restart the release from step 0.
+void begin_revision(PlanBuilder& b);
+/// `deploy retry` cleared `abort` after an abort: start the same revision again from step 0.
+/// Returns true when this pass is a retry.
+bool begin_retry(PlanBuilder& b);
+/// Crash-looping candidate, or the progress deadline passed while waiting for pods: may set
+/// `abort` in status (then the caller plans the abort).
+void detect_failure(PlanBuilder& b, bool waiting_for_pods);
+/// The release is aborted: traffic back to stable first, then scale. Always decides.
+void plan_abort(PlanBuilder& b, const std::vector<std::string>& services, int abort_delay_seconds,
+                AbortStyle style);
+
+inline constexpr const char* kPausedBySpec = "PausedBySpec";
+inline constexpr const char* kCanaryPauseStep = "CanaryPauseStep";
+inline constexpr const char* kBlueGreenPause = "BlueGreenPause";
+inline constexpr const char* kAnalysisUnavailable = "AnalysisUnavailable";
+
+}  // namespace cutover::rollout::detail

@@ -1,0 +1,253 @@
+// The phases every strategy shares: first deployment, steady state, a new revision, failure
+// detection and abort.
+#include <fmt/format.h>
+
+#include "rollout/planner_support.hpp"
+#include "util/duration.hpp"
+#include "util/encoding.hpp"
+
+namespace cutover::rollout::detail {
+
+namespace {
+
+void pin_all(PlanBuilder& b, const std::vector<std::string>& services, Slot slot) {
+  for (const auto& service : services)
+    b.plan.actions.emplace_back(PinService{service, slot});
+}
+
+}  // namespace
+
+bool plan_first_deployment(PlanBuilder& b, const std::vector<std::string>& services) {
+  auto& st = b.plan.status;
+  if (!st.stable_revision.empty())
+    return false;
+  const Slot slot = st.stable_slot.value_or(Slot::a);
+  const int replicas = b.rollout.spec.replicas;
+  st.stable_slot = slot;
+  if (st.current_revision != b.revision) {
+    st.current_revision = b.revision;
+    st.progress_started_at = b.now;
+    b.history_for(b.revision);
+    b.event("Normal", "FirstDeployment",
+            fmt::format("deploying revision {} on slot {} with {} replicas (no steps on a first "
+                        "deployment)",
+                        b.revision, to_string(slot), replicas));
+  }
+  b.plan.actions.emplace_back(ApplySlot{slot, b.revision, replicas});
+  pin_all(b, services, slot);
+  if (b.slot_ready(slot, b.revision, replicas)) {
+    st.stable_revision = b.revision;
+    st.phase = Phase::healthy;
+    st.message = "";
+    st.current_weight = 100;
+    st.current_step_index = 0;
+    b.finish_history(b.revision, "Promoted");
+    b.set_condition("Available", true, "AvailableReplicas", "");
+    b.set_condition("Progressing", true, "RolloutHealthy", "");
+    b.event("Normal", "RolloutHealthy", fmt::format("revision {} is stable", b.revision));
+  } else {
+    st.phase = Phase::progressing;
+    st.message = fmt::format("waiting for slot {}: {}/{} available", to_string(slot),
+                             b.observed.slot(slot).available_replicas, replicas);
+    b.set_condition("Progressing", true, "WaitingForPods", st.message);
+    if (st.progress_started_at) {
+      b.requeue_at(*st.progress_started_at +
+                   std::chrono::seconds{b.rollout.spec.progress_deadline_seconds});
+    }
+  }
+  return true;
+}
+
+bool plan_steady_state(PlanBuilder& b, const std::vector<std::string>& services) {
+  auto& st = b.plan.status;
+  if (b.revision != st.stable_revision)
+    return false;
+  const Slot stable = *st.stable_slot;
+  const Slot other_slot = other(stable);
+  const int replicas = b.rollout.spec.replicas;
+  if (st.current_revision != b.revision) {
+    // Back to the stable revision mid-release (a revert or `deploy undo`): fast-track, no steps.
+    b.finish_history(st.current_revision, st.abort ? "Aborted" : "Superseded");
+    b.event(
+        "Normal", "RevertedToStable",
+        fmt::format("spec.template is the stable revision {} again; skipping steps", b.revision));
+    st.current_revision = b.revision;
+    st.scale_down_slot = other_slot;
+    st.scale_down_at.reset();  // at once: the candidate is not wanted
+  }
+  st.abort = false;
+  st.abort_reason.clear();
+  st.aborted_at.reset();
+  st.promote_full = false;
+  b.clear_pauses();
+  st.current_step_index =
+      b.rollout.spec.is_canary() ? static_cast<int>(b.rollout.spec.canary().steps.size()) : 0;
+  b.plan.actions.emplace_back(ScaleSlot{stable, replicas});
+  pin_all(b, services, stable);
+  const auto& stable_obs = b.observed.slot(stable);
+  const bool stable_ready = b.slot_ready(stable, b.revision, replicas);
+  const auto& leftover = b.observed.slot(other_slot);
+  bool scaling_down = false;
+  if (leftover.exists && leftover.spec_replicas > 0) {
+    if (st.scale_down_at && b.now < *st.scale_down_at) {
+      b.requeue_at(*st.scale_down_at);  // keep the old slot warm for a fast rollback
+      scaling_down = true;
+    } else if (stable_ready) {
+      b.plan.actions.emplace_back(ScaleSlot{other_slot, 0});
+      b.event("Normal", "ScaledDown",
+              fmt::format("scaled slot {} down to 0", to_string(other_slot)));
+      st.scale_down_at.reset();
+      st.scale_down_slot.reset();
+    }
+  } else {
+    st.scale_down_at.reset();
+    st.scale_down_slot.reset();
+  }
+  st.current_weight = 100;
+  if (stable_ready) {
+    st.phase = Phase::healthy;
+    st.message = scaling_down ? fmt::format("slot {} scales down at {}", to_string(other_slot),
+                                            format_rfc3339(*st.scale_down_at))
+                              : "";
+    b.set_condition("Available", true, "AvailableReplicas", "");
+    b.set_condition("Progressing", true, "RolloutHealthy", "");
+    b.set_condition("Aborted", false, "", "");
+    b.set_condition("Paused", false, "", "");
+  } else {
+    st.phase = Phase::progressing;
+    st.message = fmt::format("waiting for stable slot {}: {}/{} available", to_string(stable),
+                             stable_obs.available_replicas, replicas);
+  }
+  return true;
+}
+
+void begin_revision(PlanBuilder& b) {
+  auto& st = b.plan.status;
+  if (st.current_revision == b.revision)
+    return;
+  if (!st.current_revision.empty() && st.current_revision != st.stable_revision) {
+    b.finish_history(st.current_revision, "Superseded");
+    b.event("Normal", "RevisionSuperseded",
+            fmt::format("revision {} replaced by {} before it finished; restarting from step 0",
+                        st.current_revision, b.revision));
+  }
+  st.current_revision = b.revision;
+  st.current_step_index = 0;
+  st.current_weight = 0;
+  st.abort = false;
+  st.abort_reason.clear();
+  st.aborted_at.reset();
+  st.promote_full = false;
+  b.clear_pauses();
+  st.step_started_at = b.now;
+  st.progress_started_at = b.now;
+  // The candidate slot may be the warm old stable scheduled for scale-down: it is needed now.
+  if (st.scale_down_slot && *st.scale_down_slot == other(*st.stable_slot)) {
+    st.scale_down_slot.reset();
+    st.scale_down_at.reset();
+  }
+  b.history_for(b.revision);
+  b.set_condition("Progressing", true, "NewRevision", "");
+  b.event("Normal", "NewRevision",
+          fmt::format("rolling out revision {} on slot {}", b.revision,
+                      to_string(other(*st.stable_slot))));
+}
+
+bool begin_retry(PlanBuilder& b) {
+  auto& st = b.plan.status;
+  if (st.abort || !st.aborted_at)
+    return false;
+  st.aborted_at.reset();
+  st.abort_reason.clear();
+  st.promote_full = false;
+  b.clear_pauses();
+  st.step_started_at = b.now;
+  st.progress_started_at = b.now;
+  b.history_for(b.revision);
+  b.set_condition("Aborted", false, "Retried", "");
+  b.set_condition("ProgressDeadlineExceeded", false, "", "");
+  b.event("Normal", "RolloutRetried", fmt::format("retrying revision {} from step 1", b.revision));
+  return true;
+}
+
+void detect_failure(PlanBuilder& b, bool waiting_for_pods) {
+  auto& st = b.plan.status;
+  if (st.abort)
+    return;
+  const Slot candidate = other(*st.stable_slot);
+  const auto& obs = b.observed.slot(candidate);
+  if (obs.crash_looping && obs.revision == b.revision) {
+    st.abort = true;
+    st.abort_reason = "candidate pods are crash-looping: " + obs.crash_message;
+    st.aborted_at = b.now;
+    b.event("Warning", "CandidateCrashLooping", st.abort_reason);
+    return;
+  }
+  if (!waiting_for_pods || !st.step_started_at) {
+    b.set_condition("ProgressDeadlineExceeded", false, "", "");
+    return;
+  }
+  const auto deadline =
+      *st.step_started_at + std::chrono::seconds{b.rollout.spec.progress_deadline_seconds};
+  if (b.now < deadline) {
+    b.requeue_at(deadline);
+    return;
+  }
+  const std::string message =
+      fmt::format("slot {} made no progress for {}s (progressDeadlineSeconds)",
+                  to_string(candidate), b.rollout.spec.progress_deadline_seconds);
+  b.set_condition("ProgressDeadlineExceeded", true, "ProgressDeadlineExceeded", message);
+  if (b.rollout.spec.progress_deadline_abort) {
+    st.abort = true;
+    st.abort_reason = message;
+    st.aborted_at = b.now;
+    b.event("Warning", "ProgressDeadlineExceeded", message + "; aborting");
+  }
+}
+
+void plan_abort(PlanBuilder& b, const std::vector<std::string>& services, int abort_delay_seconds,
+                AbortStyle style) {
+  auto& st = b.plan.status;
+  const Slot stable = *st.stable_slot;
+  const Slot candidate = other(stable);
+  const int replicas = b.rollout.spec.replicas;
+  if (!b.rollout.status.aborted_at) {
+    // The first pass of this abort (the input status has no abortedAt yet): write the event
+    // and the history exactly once.
+    b.clear_pauses();
+    b.finish_history(st.current_revision, "Aborted");
+    b.event("Warning", "RolloutAborted",
+            fmt::format("aborted: {}; traffic back to stable revision {} on slot {}",
+                        st.abort_reason.empty() ? "by request" : st.abort_reason,
+                        st.stable_revision, to_string(stable)));
+    st.aborted_at = st.aborted_at.value_or(b.now);
+  }
+  // Traffic first: every Service back on stable, stable back to full size.
+  pin_all(b, services, stable);
+  b.plan.actions.emplace_back(ScaleSlot{stable, replicas});
+  const auto& cand = b.observed.slot(candidate);
+  if (style == AbortStyle::remove_candidate_pods) {
+    // Its pods are its traffic. Remove them as soon as stable can serve at all.
+    if (cand.spec_replicas > 0 &&
+        (b.observed.slot(stable).available_replicas > 0 || replicas == 0)) {
+      b.plan.actions.emplace_back(ScaleSlot{candidate, 0});
+    }
+  } else {
+    const auto scale_down_at = *st.aborted_at + std::chrono::seconds{abort_delay_seconds};
+    if (cand.spec_replicas > 0) {
+      if (b.now >= scale_down_at) {
+        b.plan.actions.emplace_back(ScaleSlot{candidate, 0});
+      } else {
+        b.requeue_at(scale_down_at);
+      }
+    }
+  }
+  st.current_weight = 0;
+  st.phase = Phase::degraded;
+  st.message =
+      "aborted: " + (st.abort_reason.empty() ? std::string("by request") : st.abort_reason);
+  b.set_condition("Aborted", true, "RolloutAborted", st.message);
+  b.set_condition("Progressing", false, "RolloutAborted", st.message);
+}
+
+}  // namespace cutover::rollout::detail

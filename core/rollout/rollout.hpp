@@ -1,0 +1,145 @@
+#pragma once
+// The Rollout custom resource (`rollouts.cutover.dev/v1alpha1`) as plain structs. Field names
+// follow Argo Rollouts. `rollout_json.hpp` converts to and from the API's JSON.
+
+#include <chrono>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "rollout/slot.hpp"
+#include "util/clock.hpp"
+
+namespace cutover::rollout {
+
+using Json = nlohmann::json;
+
+struct CanaryStep {
+  enum class Kind { set_weight, pause, set_canary_scale, analysis };
+  Kind kind = Kind::set_weight;
+  int weight = 0;                                      // set_weight: 0..100
+  std::optional<std::chrono::seconds> pause_duration;  // pause: none means "until promoted"
+  std::optional<int> scale_replicas;                   // set_canary_scale
+  std::optional<int> scale_weight;                     // set_canary_scale
+  bool match_traffic_weight = false;                   // set_canary_scale
+  Json analysis;                                       // analysis: filled by the SLO gates
+};
+
+struct CanaryStrategy {
+  std::string stable_service;
+  std::string canary_service;
+  std::vector<CanaryStep> steps;
+  Json max_surge;        // int or percent string; passed to the slot Deployments
+  Json max_unavailable;  // likewise
+  int scale_down_delay_seconds = 30;
+  int abort_scale_down_delay_seconds = 30;
+  Json traffic_routing;  // extension point: empty means replica ratio
+};
+
+struct BlueGreenStrategy {
+  std::string active_service;
+  std::string preview_service;
+  bool auto_promotion_enabled = true;
+  int auto_promotion_seconds = 0;
+  std::optional<int> preview_replica_count;
+  int scale_down_delay_seconds = 30;
+  int abort_scale_down_delay_seconds = 30;
+};
+
+struct WorkloadRef {
+  std::string api_version = "apps/v1";
+  std::string kind = "Deployment";
+  std::string name;
+  std::string scale_down = "never";  // never | onsuccess | progressively
+};
+
+struct RolloutSpec {
+  int replicas = 1;
+  Json selector;      // LabelSelector
+  Json pod_template;  // PodTemplateSpec
+  std::optional<WorkloadRef> workload_ref;
+  int revision_history_limit = 10;
+  int progress_deadline_seconds = 600;
+  bool progress_deadline_abort = false;
+  bool paused = false;
+  std::variant<CanaryStrategy, BlueGreenStrategy> strategy;
+
+  [[nodiscard]] bool is_canary() const { return std::holds_alternative<CanaryStrategy>(strategy); }
+  [[nodiscard]] const CanaryStrategy& canary() const { return std::get<CanaryStrategy>(strategy); }
+  [[nodiscard]] const BlueGreenStrategy& blue_green() const {
+    return std::get<BlueGreenStrategy>(strategy);
+  }
+};
+
+enum class Phase { progressing, paused, healthy, degraded };
+std::string_view to_string(Phase phase);
+
+struct PauseCondition {
+  std::string reason;  // CanaryPauseStep, BlueGreenPause, PausedBySpec
+  WallTime start_time;
+  bool operator==(const PauseCondition&) const = default;
+};
+
+struct Condition {
+  std::string type;    // Progressing, Available, Paused, Aborted, ProgressDeadlineExceeded, ...
+  std::string status;  // True, False, Unknown
+  std::string reason;
+  std::string message;
+  WallTime last_transition_time;
+  WallTime last_update_time;
+};
+
+struct HistoryEntry {
+  std::string revision;
+  std::vector<std::string> images;
+  std::string git_sha;
+  std::string change_cause;
+  WallTime started_at;
+  std::optional<WallTime> finished_at;
+  std::string result;  // Pending, Progressing, Promoted, Aborted, Superseded
+};
+
+struct RolloutStatus {
+  Phase phase = Phase::progressing;
+  std::string message;
+  std::int64_t observed_generation = 0;
+  std::string stable_revision;
+  std::string current_revision;
+  std::optional<Slot> stable_slot;
+  int current_step_index = 0;
+  int current_weight = 0;
+  int replicas = 0;
+  int ready_replicas = 0;
+  int available_replicas = 0;
+  int updated_replicas = 0;
+  std::string selector;
+  std::vector<PauseCondition> pause_conditions;
+  bool abort = false;
+  std::string abort_reason;
+  std::optional<WallTime> aborted_at;
+  bool promote_full = false;
+  std::optional<WallTime> step_started_at;
+  std::optional<WallTime> progress_started_at;
+  std::optional<Slot> scale_down_slot;
+  std::optional<WallTime> scale_down_at;
+  std::vector<Condition> conditions;
+  std::vector<HistoryEntry> history;
+  std::string strategy;  // Canary or BlueGreen, for the printer column
+};
+
+struct Rollout {
+  std::string name;
+  std::string namespace_name;
+  std::string uid;
+  std::string resource_version;
+  std::int64_t generation = 0;
+  bool deleting = false;
+  Json annotations = Json::object();
+  RolloutSpec spec;
+  RolloutStatus status;
+};
+
+}  // namespace cutover::rollout

@@ -1,0 +1,486 @@
+#include "rollout/rollout_json.hpp"
+
+#include <fmt/format.h>
+
+#include "util/duration.hpp"
+#include "util/encoding.hpp"
+#include "util/json_fields.hpp"
+
+namespace cutover::rollout {
+
+std::string_view to_string(Phase phase) {
+  switch (phase) {
+    case Phase::progressing:
+      return "Progressing";
+    case Phase::paused:
+      return "Paused";
+    case Phase::healthy:
+      return "Healthy";
+    case Phase::degraded:
+      return "Degraded";
+  }
+  return "Progressing";
+}
+
+std::string SpecError::describe() const {
+  std::string out = fmt::format("rollout {}: {}: {}", rollout, field, message);
+  if (!fix.empty())
+    out += " (fix: " + fix + ")";
+  return out;
+}
+
+namespace {
+
+using Result = std::expected<void, SpecError>;
+
+class SpecReader {
+ public:
+  explicit SpecReader(std::string rollout) : rollout_(std::move(rollout)) {}
+
+  [[nodiscard]] std::unexpected<SpecError> error(std::string field, std::string message,
+                                                 std::string fix = {}) const {
+    return std::unexpected(
+        SpecError{rollout_, std::move(field), std::move(message), std::move(fix)});
+  }
+
+  Result integer(const Json& parent, const char* key, const std::string& path, int& out, int min,
+                 int max) const {
+    const auto it = parent.find(key);
+    if (it == parent.end() || it->is_null())
+      return {};
+    if (!it->is_number_integer())
+      return error(path + "." + key, "must be an integer");
+    const auto value = it->get<long long>();
+    if (value < min || value > max) {
+      return error(path + "." + key, fmt::format("is {}, outside {}..{}", value, min, max));
+    }
+    out = static_cast<int>(value);
+    return {};
+  }
+
+  Result boolean(const Json& parent, const char* key, const std::string& path, bool& out) const {
+    const auto it = parent.find(key);
+    if (it == parent.end() || it->is_null())
+      return {};
+    if (!it->is_boolean())
+      return error(path + "." + key, "must be true or false");
+    out = it->get<bool>();
+    return {};
+  }
+
+  Result string(const Json& parent, const char* key, const std::string& path,
+                std::string& out) const {
+    const auto it = parent.find(key);
+    if (it == parent.end() || it->is_null())
+      return {};
+    if (!it->is_string())
+      return error(path + "." + key, "must be a string");
+    out = it->get<std::string>();
+    return {};
+  }
+
+ private:
+  std::string rollout_;
+};
+
+Result parse_step(const SpecReader& r, const Json& step, const std::string& path, CanaryStep& out) {
+  if (!step.is_object())
+    return r.error(path, "must be an object");
+  int kinds = 0;
+  if (step.contains("setWeight")) {
+    ++kinds;
+    out.kind = CanaryStep::Kind::set_weight;
+    if (auto ok = r.integer(step, "setWeight", path, out.weight, 0, 100); !ok)
+      return ok;
+  }
+  if (step.contains("pause")) {
+    ++kinds;
+    out.kind = CanaryStep::Kind::pause;
+    const Json& pause = step["pause"];
+    if (!pause.is_object() && !pause.is_null())
+      return r.error(path + ".pause", "must be an object");
+    if (pause.is_object() && pause.contains("duration")) {
+      const Json& duration = pause["duration"];
+      if (duration.is_number_integer() && duration.get<long long>() >= 0) {
+        out.pause_duration = std::chrono::seconds{duration.get<long long>()};
+      } else if (duration.is_string()) {
+        auto parsed = parse_duration(duration.get<std::string>());
+        if (!parsed) {
+          return r.error(path + ".pause.duration", parsed.error(), "e.g. duration: 30s");
+        }
+        out.pause_duration = std::chrono::duration_cast<std::chrono::seconds>(*parsed);
+      } else {
+        return r.error(path + ".pause.duration", "must be seconds or a duration string",
+                       "e.g. duration: 30s");
+      }
+    }
+  }
+  if (step.contains("setCanaryScale")) {
+    ++kinds;
+    out.kind = CanaryStep::Kind::set_canary_scale;
+    const Json& scale = step["setCanaryScale"];
+    if (!scale.is_object())
+      return r.error(path + ".setCanaryScale", "must be an object");
+    const std::string scale_path = path + ".setCanaryScale";
+    int set = 0;
+    if (scale.contains("replicas")) {
+      int replicas = 0;
+      if (auto ok = r.integer(scale, "replicas", scale_path, replicas, 0, 100000); !ok)
+        return ok;
+      out.scale_replicas = replicas;
+      ++set;
+    }
+    if (scale.contains("weight")) {
+      int weight = 0;
+      if (auto ok = r.integer(scale, "weight", scale_path, weight, 0, 100); !ok)
+        return ok;
+      out.scale_weight = weight;
+      ++set;
+    }
+    if (scale.contains("matchTrafficWeight")) {
+      if (auto ok = r.boolean(scale, "matchTrafficWeight", scale_path, out.match_traffic_weight);
+          !ok) {
+        return ok;
+      }
+      ++set;
+    }
+    if (set != 1) {
+      return r.error(scale_path, "must set exactly one of replicas, weight, matchTrafficWeight");
+    }
+  }
+  if (step.contains("analysis")) {
+    ++kinds;
+    out.kind = CanaryStep::Kind::analysis;
+    out.analysis = step["analysis"];
+  }
+  if (kinds != 1) {
+    return r.error(path, "must set exactly one of setWeight, pause, setCanaryScale, analysis",
+                   "split it into separate steps");
+  }
+  return {};
+}
+
+Result parse_canary(const SpecReader& r, const Json& canary, CanaryStrategy& out) {
+  const std::string path = "spec.strategy.canary";
+  if (auto ok = r.string(canary, "stableService", path, out.stable_service); !ok)
+    return ok;
+  if (auto ok = r.string(canary, "canaryService", path, out.canary_service); !ok)
+    return ok;
+  if (!out.stable_service.empty() && out.stable_service == out.canary_service) {
+    return r.error(path + ".canaryService", "is the same Service as stableService",
+                   "use two different Services, or leave canaryService out");
+  }
+  if (auto ok =
+          r.integer(canary, "scaleDownDelaySeconds", path, out.scale_down_delay_seconds, 0, 86400);
+      !ok) {
+    return ok;
+  }
+  if (auto ok = r.integer(canary, "abortScaleDownDelaySeconds", path,
+                          out.abort_scale_down_delay_seconds, 0, 86400);
+      !ok) {
+    return ok;
+  }
+  out.max_surge = canary.value("maxSurge", Json());
+  out.max_unavailable = canary.value("maxUnavailable", Json());
+  out.traffic_routing = canary.value("trafficRouting", Json());
+  if (const auto steps = canary.find("steps"); steps != canary.end() && !steps->is_null()) {
+    if (!steps->is_array())
+      return r.error(path + ".steps", "must be a list");
+    for (std::size_t i = 0; i < steps->size(); ++i) {
+      CanaryStep step;
+      if (auto ok = parse_step(r, (*steps)[i], fmt::format("{}.steps[{}]", path, i), step); !ok) {
+        return ok;
+      }
+      out.steps.push_back(std::move(step));
+    }
+  }
+  return {};
+}
+
+Result parse_blue_green(const SpecReader& r, const Json& bg, BlueGreenStrategy& out) {
+  const std::string path = "spec.strategy.blueGreen";
+  if (auto ok = r.string(bg, "activeService", path, out.active_service); !ok)
+    return ok;
+  if (auto ok = r.string(bg, "previewService", path, out.preview_service); !ok)
+    return ok;
+  if (out.active_service.empty()) {
+    return r.error(path + ".activeService", "is required",
+                   "name the Service that receives production traffic");
+  }
+  if (out.active_service == out.preview_service) {
+    return r.error(path + ".previewService", "is the same Service as activeService",
+                   "use a separate Service for the preview, or leave previewService out");
+  }
+  if (auto ok = r.boolean(bg, "autoPromotionEnabled", path, out.auto_promotion_enabled); !ok) {
+    return ok;
+  }
+  if (auto ok = r.integer(bg, "autoPromotionSeconds", path, out.auto_promotion_seconds, 0, 86400);
+      !ok) {
+    return ok;
+  }
+  if (bg.contains("previewReplicaCount")) {
+    int count = 0;
+    if (auto ok = r.integer(bg, "previewReplicaCount", path, count, 0, 100000); !ok)
+      return ok;
+    out.preview_replica_count = count;
+  }
+  if (auto ok =
+          r.integer(bg, "scaleDownDelaySeconds", path, out.scale_down_delay_seconds, 0, 86400);
+      !ok) {
+    return ok;
+  }
+  return r.integer(bg, "abortScaleDownDelaySeconds", path, out.abort_scale_down_delay_seconds, 0,
+                   86400);
+}
+
+std::optional<WallTime> time_field(const Json& object, const char* key) {
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_string())
+    return std::nullopt;
+  return parse_rfc3339(it->get<std::string>());
+}
+
+RolloutStatus parse_status(const Json& status) {
+  RolloutStatus out;
+  if (!status.is_object())
+    return out;
+  auto str = [&](const char* key) {
+    const auto it = status.find(key);
+    return it != status.end() && it->is_string() ? it->get<std::string>() : std::string{};
+  };
+  auto integer = [&](const char* key) {
+    const auto it = status.find(key);
+    return it != status.end() && it->is_number_integer() ? it->get<int>() : 0;
+  };
+  const std::string phase = str("phase");
+  if (phase == "Paused") {
+    out.phase = Phase::paused;
+  } else if (phase == "Healthy") {
+    out.phase = Phase::healthy;
+  } else if (phase == "Degraded") {
+    out.phase = Phase::degraded;
+  }
+  out.message = str("message");
+  if (const auto it = status.find("observedGeneration");
+      it != status.end() && it->is_number_integer()) {
+    out.observed_generation = it->get<std::int64_t>();
+  }
+  out.stable_revision = str("stableRevision");
+  out.current_revision = str("currentRevision");
+  out.stable_slot = parse_slot(str("stableSlot"));
+  out.current_step_index = integer("currentStepIndex");
+  out.current_weight = integer("currentWeight");
+  out.replicas = integer("replicas");
+  out.ready_replicas = integer("readyReplicas");
+  out.available_replicas = integer("availableReplicas");
+  out.updated_replicas = integer("updatedReplicas");
+  out.selector = str("selector");
+  out.abort = bool_or(status, "abort");
+  out.abort_reason = str("abortReason");
+  out.aborted_at = time_field(status, "abortedAt");
+  out.promote_full = bool_or(status, "promoteFull");
+  out.step_started_at = time_field(status, "stepStartedAt");
+  out.progress_started_at = time_field(status, "progressStartedAt");
+  out.scale_down_slot = parse_slot(str("scaleDownSlot"));
+  out.scale_down_at = time_field(status, "scaleDownAt");
+  out.strategy = str("strategy");
+  if (const auto it = status.find("pauseConditions"); it != status.end() && it->is_array()) {
+    for (const auto& entry : *it) {
+      if (!entry.is_object())
+        continue;
+      out.pause_conditions.push_back(
+          {string_or(entry, "reason"), time_field(entry, "startTime").value_or(WallTime{})});
+    }
+  }
+  if (const auto it = status.find("conditions"); it != status.end() && it->is_array()) {
+    for (const auto& entry : *it) {
+      if (!entry.is_object())
+        continue;
+      out.conditions.push_back({string_or(entry, "type"), string_or(entry, "status"),
+                                string_or(entry, "reason"), string_or(entry, "message"),
+                                time_field(entry, "lastTransitionTime").value_or(WallTime{}),
+                                time_field(entry, "lastUpdateTime").value_or(WallTime{})});
+    }
+  }
+  if (const auto it = status.find("history"); it != status.end() && it->is_array()) {
+    for (const auto& entry : *it) {
+      if (!entry.is_object())
+        continue;
+      HistoryEntry h;
+      h.revision = string_or(entry, "revision");
+      if (const auto images = entry.find("images"); images != entry.end() && images->is_array()) {
+        for (const auto& image : *images) {
+          if (image.is_string())
+            h.images.push_back(image.get<std::string>());
+        }
+      }
+      h.git_sha = string_or(entry, "gitSha");
+      h.change_cause = string_or(entry, "changeCause");
+      h.started_at = time_field(entry, "startedAt").value_or(WallTime{});
+      h.finished_at = time_field(entry, "finishedAt");
+      h.result = string_or(entry, "result");
+      out.history.push_back(std::move(h));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::expected<Rollout, SpecError> parse_rollout(const Json& object) {
+  Rollout out;
+  if (!object.is_object()) {
+    return std::unexpected(SpecError{"?", "", "is not an object", ""});
+  }
+  const Json metadata = object.value("metadata", Json::object());
+  if (metadata.is_object()) {
+    out.name = string_or(metadata, "name");
+    out.namespace_name = string_or(metadata, "namespace");
+    out.uid = string_or(metadata, "uid");
+    out.resource_version = string_or(metadata, "resourceVersion");
+    if (metadata.contains("generation") && metadata["generation"].is_number_integer()) {
+      out.generation = metadata["generation"].get<std::int64_t>();
+    }
+    out.deleting =
+        metadata.contains("deletionTimestamp") && !metadata["deletionTimestamp"].is_null();
+    if (metadata.contains("annotations") && metadata["annotations"].is_object()) {
+      out.annotations = metadata["annotations"];
+    }
+  }
+  const SpecReader r(out.namespace_name + "/" + out.name);
+  const auto spec_it = object.find("spec");
+  if (spec_it == object.end() || !spec_it->is_object()) {
+    return r.error("spec", "is missing");
+  }
+  const Json& spec = *spec_it;
+  RolloutSpec& s = out.spec;
+  if (auto ok = r.integer(spec, "replicas", "spec", s.replicas, 0, 100000); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (auto ok = r.integer(spec, "revisionHistoryLimit", "spec", s.revision_history_limit, 0, 1000);
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (auto ok = r.integer(spec, "progressDeadlineSeconds", "spec", s.progress_deadline_seconds, 1,
+                          86400 * 7);
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (auto ok = r.boolean(spec, "progressDeadlineAbort", "spec", s.progress_deadline_abort); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (auto ok = r.boolean(spec, "paused", "spec", s.paused); !ok) {
+    return std::unexpected(ok.error());
+  }
+  s.selector = spec.value("selector", Json());
+  s.pod_template = spec.value("template", Json());
+  if (const auto ref = spec.find("workloadRef"); ref != spec.end() && ref->is_object()) {
+    WorkloadRef w;
+    w.name = string_or(*ref, "name");
+    w.kind = string_or(*ref, "kind", "Deployment");
+    w.api_version = string_or(*ref, "apiVersion", "apps/v1");
+    w.scale_down = string_or(*ref, "scaleDown", "never");
+    if (w.name.empty()) {
+      return r.error("spec.workloadRef.name", "is required", "name the Deployment to adopt");
+    }
+    s.workload_ref = std::move(w);
+  }
+  if (s.pod_template.is_object() == s.workload_ref.has_value()) {
+    return r.error("spec.template", "exactly one of spec.template and spec.workloadRef is needed",
+                   "give the pod template inline, or reference an existing Deployment");
+  }
+  if (!s.selector.is_object() && !s.workload_ref) {
+    return r.error("spec.selector", "is required", "match the labels of spec.template");
+  }
+  const Json strategy = spec.value("strategy", Json::object());
+  const bool has_canary =
+      strategy.is_object() && strategy.contains("canary") && strategy["canary"].is_object();
+  const bool has_blue_green =
+      strategy.is_object() && strategy.contains("blueGreen") && strategy["blueGreen"].is_object();
+  if (has_canary == has_blue_green) {
+    return r.error("spec.strategy", "must set exactly one of canary and blueGreen",
+                   "choose one strategy");
+  }
+  if (has_canary) {
+    CanaryStrategy canary;
+    if (auto ok = parse_canary(r, strategy["canary"], canary); !ok) {
+      return std::unexpected(ok.error());
+    }
+    s.strategy = std::move(canary);
+  } else {
+    BlueGreenStrategy bg;
+    if (auto ok = parse_blue_green(r, strategy["blueGreen"], bg); !ok) {
+      return std::unexpected(ok.error());
+    }
+    s.strategy = std::move(bg);
+  }
+  out.status = parse_status(object.value("status", Json::object()));
+  return out;
+}
+
+Json status_to_json(const RolloutStatus& s) {
+  auto time = [](const std::optional<WallTime>& t) -> Json {
+    return t ? Json(format_rfc3339(*t)) : Json();
+  };
+  Json out = {{"phase", to_string(s.phase)},
+              {"message", s.message},
+              {"observedGeneration", s.observed_generation},
+              {"stableRevision", s.stable_revision},
+              {"currentRevision", s.current_revision},
+              {"currentStepIndex", s.current_step_index},
+              {"currentWeight", s.current_weight},
+              {"replicas", s.replicas},
+              {"readyReplicas", s.ready_replicas},
+              {"availableReplicas", s.available_replicas},
+              {"updatedReplicas", s.updated_replicas},
+              {"selector", s.selector},
+              {"abort", s.abort},
+              {"promoteFull", s.promote_full}};
+  // Enum fields of the CRD schema: leave them out rather than send an empty string.
+  if (!s.strategy.empty())
+    out["strategy"] = s.strategy;
+  if (s.stable_slot)
+    out["stableSlot"] = to_string(*s.stable_slot);
+  if (!s.abort_reason.empty())
+    out["abortReason"] = s.abort_reason;
+  if (s.aborted_at)
+    out["abortedAt"] = time(s.aborted_at);
+  if (s.step_started_at)
+    out["stepStartedAt"] = time(s.step_started_at);
+  if (s.progress_started_at)
+    out["progressStartedAt"] = time(s.progress_started_at);
+  if (s.scale_down_slot)
+    out["scaleDownSlot"] = to_string(*s.scale_down_slot);
+  if (s.scale_down_at)
+    out["scaleDownAt"] = time(s.scale_down_at);
+  out["pauseConditions"] = Json::array();
+  for (const auto& p : s.pause_conditions) {
+    out["pauseConditions"].push_back({{"reason", p.reason}, {"startTime", time(p.start_time)}});
+  }
+  out["conditions"] = Json::array();
+  for (const auto& c : s.conditions) {
+    out["conditions"].push_back({{"type", c.type},
+                                 {"status", c.status},
+                                 {"reason", c.reason},
+                                 {"message", c.message},
+                                 {"lastTransitionTime", time(c.last_transition_time)},
+                                 {"lastUpdateTime", time(c.last_update_time)}});
+  }
+  out["history"] = Json::array();
+  for (const auto& h : s.history) {
+    Json entry = {
+        {"revision", h.revision}, {"images", h.images}, {"startedAt", time(h.started_at)}};
+    if (!h.result.empty())
+      entry["result"] = h.result;
+    if (!h.git_sha.empty())
+      entry["gitSha"] = h.git_sha;
+    if (!h.change_cause.empty())
+      entry["changeCause"] = h.change_cause;
+    if (h.finished_at)
+      entry["finishedAt"] = time(h.finished_at);
+    out["history"].push_back(std::move(entry));
+  }
+  return out;
+}
+
+}  // namespace cutover::rollout

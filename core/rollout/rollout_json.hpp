@@ -1,0 +1,27 @@
+#pragma once
+// Rollout <-> JSON. Parsing validates what the CRD schema cannot (or what an older CRD may have
+// let through), and every error names the Rollout, the field and the fix.
+
+#include <expected>
+#include <string>
+
+#include "rollout/rollout.hpp"
+
+namespace cutover::rollout {
+
+struct SpecError {
+  std::string rollout;  // namespace/name
+  std::string field;    // e.g. spec.strategy.canary.steps[2].setWeight
+  std::string message;
+  std::string fix;
+  [[nodiscard]] std::string describe() const;
+};
+
+/// Parses a Rollout object as the API serves it. Status fields that are missing or malformed
+/// take their defaults (status is ours to rewrite); spec errors are reported.
+std::expected<Rollout, SpecError> parse_rollout(const Json& object);
+
+/// The `status` object to write back.
+Json status_to_json(const RolloutStatus& status);
+
+}  // namespace cutover::rollout

@@ -1,0 +1,158 @@
+// Parsing Rollouts: good objects round-trip, bad ones name the field and the fix.
+#include "rollout/rollout_json.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "rollout_world.hpp"
+
+namespace cutover::rollout {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(RolloutJson, ParsesCanaryWithDefaults) {
+  auto rollout = parse_rollout(
+      testing::canary_rollout_json(3,
+                                   Json::array({{{"setWeight", 20}},
+                                                {{"pause", {{"duration", "1m30s"}}}},
+                                                {{"pause", {}}},
+                                                {{"setCanaryScale", {{"replicas", 2}}}}}),
+                                   "web:1"));
+  ASSERT_TRUE(rollout) << rollout.error().describe();
+  EXPECT_EQ(rollout->name, "web");
+  EXPECT_EQ(rollout->spec.replicas, 3);
+  EXPECT_EQ(rollout->spec.progress_deadline_seconds, 600);
+  const auto& steps = rollout->spec.canary().steps;
+  ASSERT_EQ(steps.size(), 4U);
+  EXPECT_EQ(steps[0].weight, 20);
+  EXPECT_EQ(steps[1].pause_duration, std::chrono::seconds{90});
+  EXPECT_FALSE(steps[2].pause_duration.has_value());
+  EXPECT_EQ(steps[3].scale_replicas, 2);
+}
+
+TEST(RolloutJson, StatusRoundTrips) {
+  auto object = testing::blue_green_rollout_json(2, "pay:1", true);
+  object["status"] = {
+      {"phase", "Paused"},
+      {"stableRevision", "abc"},
+      {"stableSlot", "b"},
+      {"abort", true},
+      {"abortedAt", "2026-11-22T01:02:03Z"},
+      {"pauseConditions",
+       Json::array({{{"reason", "BlueGreenPause"}, {"startTime", "2026-11-22T01:00:00Z"}}})},
+      {"history", Json::array({{{"revision", "abc"},
+                                {"images", {"pay:1"}},
+                                {"startedAt", "2026-11-22T00:00:00Z"},
+                                {"result", "Promoted"}}})}};
+  auto rollout = parse_rollout(object);
+  ASSERT_TRUE(rollout) << rollout.error().describe();
+  EXPECT_EQ(rollout->status.phase, Phase::paused);
+  EXPECT_EQ(rollout->status.stable_slot, Slot::b);
+  const Json back = status_to_json(rollout->status);
+  EXPECT_EQ(back["abortedAt"], "2026-11-22T01:02:03Z");
+  EXPECT_EQ(back["pauseConditions"][0]["reason"], "BlueGreenPause");
+  EXPECT_EQ(back["history"][0]["images"][0], "pay:1");
+  EXPECT_EQ(
+      parse_rollout(Json{{"metadata", {{"name", "x"}}}, {"spec", object["spec"]}, {"status", back}})
+          ->status.abort,
+      true);
+}
+
+struct BadCase {
+  const char* name;
+  std::function<void(Json&)> mutate;
+  const char* field;
+  const char* message;
+};
+
+class RolloutJsonMalformed : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(RolloutJsonMalformed, NamesTheField) {
+  Json object = testing::canary_rollout_json(2, Json::array({{{"setWeight", 10}}}), "web:1");
+  GetParam().mutate(object);
+  auto rollout = parse_rollout(object);
+  ASSERT_FALSE(rollout) << GetParam().name;
+  EXPECT_EQ(rollout.error().field, GetParam().field);
+  EXPECT_THAT(rollout.error().message, HasSubstr(GetParam().message));
+  EXPECT_THAT(rollout.error().describe(), HasSubstr("rollout shop/web"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    All, RolloutJsonMalformed,
+    ::testing::Values(
+        BadCase{"no spec", [](Json& o) { o.erase("spec"); }, "spec", "missing"},
+        BadCase{"weight 150",
+                [](Json& o) { o["spec"]["strategy"]["canary"]["steps"][0]["setWeight"] = 150; },
+                "spec.strategy.canary.steps[0].setWeight", "outside 0..100"},
+        BadCase{
+            "two kinds in a step",
+            [](Json& o) { o["spec"]["strategy"]["canary"]["steps"][0]["pause"] = Json::object(); },
+            "spec.strategy.canary.steps[0]", "exactly one of"},
+        BadCase{"bad pause duration",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["steps"] =
+                      Json::array({{{"pause", {{"duration", "soon"}}}}});
+                },
+                "spec.strategy.canary.steps[0].pause.duration", "not a duration"},
+        BadCase{"both strategies",
+                [](Json& o) {
+                  o["spec"]["strategy"]["blueGreen"] = {{"activeService", "a"}};
+                },
+                "spec.strategy", "exactly one of canary and blueGreen"},
+        BadCase{"no strategy", [](Json& o) { o["spec"]["strategy"] = Json::object(); },
+                "spec.strategy", "exactly one of"},
+        BadCase{"same services",
+                [](Json& o) { o["spec"]["strategy"]["canary"]["canaryService"] = "web-stable"; },
+                "spec.strategy.canary.canaryService", "same Service"},
+        BadCase{"negative replicas", [](Json& o) { o["spec"]["replicas"] = -1; }, "spec.replicas",
+                "outside"},
+        BadCase{"replicas as string", [](Json& o) { o["spec"]["replicas"] = "3"; }, "spec.replicas",
+                "must be an integer"},
+        BadCase{"template and workloadRef",
+                [](Json& o) {
+                  o["spec"]["workloadRef"] = {{"name", "legacy"}};
+                },
+                "spec.template", "exactly one of"},
+        BadCase{"steps not a list",
+                [](Json& o) { o["spec"]["strategy"]["canary"]["steps"] = "fast"; },
+                "spec.strategy.canary.steps", "must be a list"},
+        BadCase{"canary scale with two fields",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["steps"] =
+                      Json::array({{{"setCanaryScale", {{"replicas", 1}, {"weight", 5}}}}});
+                },
+                "spec.strategy.canary.steps[0].setCanaryScale", "exactly one of"},
+        BadCase{"paused not bool", [](Json& o) { o["spec"]["paused"] = "yes"; }, "spec.paused",
+                "true or false"}),
+    [](const auto& param_info) {
+      std::string name = param_info.param.name;
+      for (auto& c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c)))
+          c = '_';
+      }
+      return name;
+    });
+
+TEST(RolloutJson, GarbageNeverThrows) {
+  for (const Json& garbage : {Json(), Json(3), Json::array(), Json{{"spec", 1}},
+                              Json{{"spec", {{"strategy", {{"canary", {{"steps", {1, 2}}}}}}}}},
+                              Json{{"metadata", 5}, {"spec", Json::object()}}}) {
+    EXPECT_FALSE(parse_rollout(garbage).has_value()) << garbage.dump();
+  }
+}
+
+TEST(TemplateRevision, StableAcrossKeyOrderAndChangesWithContent) {
+  const Json a =
+      Json::parse(R"({"spec":{"containers":[{"name":"w","image":"x:1"}]},"metadata":{}})");
+  const Json b =
+      Json::parse(R"({"metadata":{},"spec":{"containers":[{"image":"x:1","name":"w"}]}})");
+  EXPECT_EQ(template_revision(a), template_revision(b));
+  EXPECT_EQ(template_revision(a).size(), 10U);
+  Json c = a;
+  c["spec"]["containers"][0]["image"] = "x:2";
+  EXPECT_NE(template_revision(a), template_revision(c));
+}
+
+}  // namespace
+}  // namespace cutover::rollout
