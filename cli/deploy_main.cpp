@@ -5,6 +5,7 @@
 
 #include "cluster_commands.hpp"
 #include "global_options.hpp"
+#include "run_command.hpp"
 #include "version.hpp"
 
 namespace cutover::cli {
@@ -15,6 +16,8 @@ int deploy_main(int argc, char** argv) {
       "SLOs"};
   app.name("deploy");
   app.require_subcommand(1);
+  // Global flags (--kubeconfig, -n, ...) may also follow the subcommand, as in kubectl.
+  app.fallthrough();
   GlobalOptions globals;
   globals.add_to(app);
   int exit_code = kOk;
@@ -23,6 +26,7 @@ int deploy_main(int argc, char** argv) {
     std::cout << "deploy " << kVersion << "\n";
   });
   add_cluster_commands(app, globals, exit_code);
+  add_run_command(app, globals, exit_code);
 
   try {
     app.parse(argc, argv);

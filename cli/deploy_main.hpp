@@ -2,8 +2,8 @@
 // The `deploy` command line. `main` calls only this.
 //
 // Exit codes are stable and scripts may rely on them:
-//   0 success, 1 the operation failed, 2 bad usage or bad input, 3 cannot reach or
-//   authenticate to the cluster.
+//   0 success, 1 the operation failed (or the release was aborted), 2 bad usage or bad input,
+//   3 cannot reach or authenticate to the cluster, 4 timed out.
 
 namespace cutover::cli {
 

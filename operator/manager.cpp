@@ -3,16 +3,20 @@
 #include <fmt/format.h>
 #include <httplib.h>
 #include <prometheus/exposer.h>
-#include <prometheus/gauge.h>
-#include <prometheus/registry.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <array>
 #include <atomic>
-#include <iostream>
+#include <cstdlib>
+#include <random>
 #include <thread>
 
+#include "kube/leader_elector.hpp"
 #include "kube/rest_client.hpp"
-#include "version.hpp"
+#include "operator_metrics.hpp"
+#include "rollout_controller.hpp"
+#include "util/log.hpp"
 
 namespace cutover::op {
 
@@ -28,65 +32,114 @@ std::pair<std::string, int> split_address(const std::string& address) {
   return {host, std::stoi(address.substr(colon + 1))};
 }
 
+std::string identity() {
+  std::array<char, 256> host{};
+  gethostname(host.data(), host.size() - 1);
+  std::random_device device;
+  return fmt::format("{}_{:08x}", host.data(), device());
+}
+
 }  // namespace
 
 int run_manager(const OperatorOptions& options) {
   auto config = kube::resolve_rest_config(
       {options.kubeconfig, options.context, options.watch_namespace}, kube::Environment::system());
   if (!config) {
-    std::cerr << "error: " << config.error().describe() << "\n";
+    log::error("bad configuration", {{"error", config.error().describe()}});
     return 2;
   }
-  auto client = kube::RestClient::create(*config);
+  OperatorMetrics metrics;
+  kube::ClientOptions client_options;
+  client_options.user_agent = "cutover-operator";
+  client_options.on_response = [&metrics](const std::string& verb, int code) {
+    metrics.api_request(verb, code);
+  };
+  auto client = kube::RestClient::create(*config, client_options);
   if (!client) {
-    std::cerr << "error: " << client.error().describe() << "\n";
+    log::error("cannot create the API client", {{"error", client.error().describe()}});
     return 3;
   }
   auto version = (*client)->get_path("/version");
   if (!version) {
-    std::cerr << "error: cannot reach the API server: " << version.error().describe() << "\n";
+    log::error("cannot reach the API server", {{"error", version.error().describe()}});
     return 3;
   }
-  std::cerr << fmt::format(
-      "{{\"level\":\"info\",\"msg\":\"connected\",\"server\":\"{}\",\"version\":\"{}\"}}\n",
-      config->server, version->value("gitVersion", "unknown"));
+  log::info("connected", {{"server", config->server},
+                          {"version", version->value("gitVersion", "unknown")},
+                          {"auth", kube::describe_auth(config->auth)}});
 
-  auto registry = std::make_shared<prometheus::Registry>();
-  prometheus::BuildGauge()
-      .Name("cutover_build_info")
-      .Help("Build information of the running operator")
-      .Register(*registry)
-      .Add({{"version", kVersion}})
-      .Set(1);
-  prometheus::Exposer exposer(options.metrics_bind_address);
-  exposer.RegisterCollectable(registry);
-
-  // Block the signals in every thread, then wait for them here.
+  // Block the signals in every thread (threads inherit the mask), then wait for them here.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  prometheus::Exposer exposer(options.metrics_bind_address);
+  exposer.RegisterCollectable(metrics.registry());
+
+  std::stop_source stop;
+  std::atomic<bool> leading{!options.leader_elect};
   httplib::Server probes;
-  std::atomic<bool> ready{true};
   probes.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok", "text/plain");
   });
-  probes.Get("/readyz", [&ready](const httplib::Request&, httplib::Response& res) {
+  // Ready means "able to serve": a follower is ready too (it stands by for the leader).
+  probes.Get("/readyz", [&stop](const httplib::Request&, httplib::Response& res) {
+    const bool ready = !stop.stop_requested();
     res.status = ready ? 200 : 503;
-    res.set_content(ready ? "ok" : "not ready", "text/plain");
+    res.set_content(ready ? "ok" : "shutting down", "text/plain");
   });
   const auto [probe_host, probe_port] = split_address(options.health_probe_bind_address);
-  std::thread probe_thread([&] { probes.listen(probe_host, probe_port); });
+  std::thread probe_thread(
+      [&probes, host = probe_host, port = probe_port] { probes.listen(host, port); });
+
+  ControllerOptions controller_options{options.watch_namespace, options.instance_id,
+                                       options.workers};
+  RolloutController controller(**client, controller_options, metrics);
+  std::jthread engine([&](std::stop_token token) {
+    if (!options.leader_elect) {
+      metrics.leader(true);
+      controller.run(token);
+      return;
+    }
+    kube::LeaseConfig lease;
+    lease.name = options.leader_election_id;
+    lease.namespace_name = options.leader_election_namespace;
+    if (lease.namespace_name.empty()) {
+      const char* pod_ns = std::getenv("POD_NAMESPACE");
+      lease.namespace_name = pod_ns != nullptr ? pod_ns : "default";
+    }
+    lease.identity = identity();
+    lease.lease_duration = std::chrono::seconds{options.lease_duration_seconds};
+    lease.renew_deadline = std::chrono::seconds{options.renew_deadline_seconds};
+    lease.retry_period = std::chrono::seconds{options.retry_period_seconds};
+    kube::LeaderElector elector(**client, lease, SystemClock::instance());
+    log::info("waiting for leadership",
+              {{"lease", lease.namespace_name + "/" + lease.name}, {"identity", lease.identity}});
+    elector.run(
+        [&](std::stop_token lead_token) {
+          leading = true;
+          metrics.leader(true);
+          log::info("became leader", {{"identity", lease.identity}});
+          controller.run(lead_token);
+          leading = false;
+          metrics.leader(false);
+          log::info("stopped leading", {{"identity", lease.identity}});
+        },
+        token);
+  });
 
   int received = 0;
   sigwait(&signals, &received);
-  std::cerr << fmt::format("{{\"level\":\"info\",\"msg\":\"shutting down\",\"signal\":{}}}\n",
-                           received);
-  ready = false;
+  log::info("shutting down: finishing in-flight work, then releasing the lease",
+            {{"signal", received}});
+  stop.request_stop();
+  engine.request_stop();
+  engine.join();
   probes.stop();
   probe_thread.join();
+  log::info("stopped", {});
   return 0;
 }
 

@@ -29,11 +29,33 @@ int operator_main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--leader-election-namespace", options.leader_election_namespace,
                  "Namespace of the leader-election Lease (default: the pod's namespace)");
+  app.add_option("--leader-election-id", options.leader_election_id, "Name of the Lease")
+      ->capture_default_str();
+  app.add_option("--lease-duration", options.lease_duration_seconds,
+                 "Seconds a Lease is valid without renewal")
+      ->check(CLI::Range(2, 600))
+      ->capture_default_str();
+  app.add_option("--renew-deadline", options.renew_deadline_seconds,
+                 "Seconds the leader keeps trying to renew before it steps down")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
+  app.add_option("--retry-period", options.retry_period_seconds,
+                 "Seconds between Lease acquire/renew attempts")
+      ->check(CLI::Range(1, 60))
+      ->capture_default_str();
+  app.add_option("--instance-id", options.instance_id,
+                 "Shard: only reconcile Rollouts labelled cutover.dev/instance-id=<id> (default: "
+                 "those without the label)");
   app.add_option("--workers", options.workers, "Rollouts reconciled in parallel")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   try {
     app.parse(argc, argv);
+    if (options.renew_deadline_seconds >= options.lease_duration_seconds) {
+      throw CLI::ValidationError("--renew-deadline",
+                                 "must be shorter than --lease-duration, or two leaders could "
+                                 "overlap");
+    }
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;

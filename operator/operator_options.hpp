@@ -12,7 +12,12 @@ struct OperatorOptions {
   std::string metrics_bind_address = "0.0.0.0:8080";
   std::string health_probe_bind_address = "0.0.0.0:8081";
   bool leader_elect = true;
-  std::string leader_election_namespace;
+  std::string leader_election_namespace;  // empty: $POD_NAMESPACE, else "default"
+  std::string leader_election_id = "cutover-operator";
+  int lease_duration_seconds = 15;
+  int renew_deadline_seconds = 10;
+  int retry_period_seconds = 2;
+  std::string instance_id;
   int workers = 4;
 };
 

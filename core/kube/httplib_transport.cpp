@@ -4,8 +4,10 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <atomic>
 #include <csignal>
 #include <mutex>
+#include <thread>
 
 #include "kube/http_transport.hpp"
 
@@ -136,7 +138,30 @@ class HttplibTransport final : public HttpTransport {
     for (const auto& [name, value] : request.headers) {
       headers.emplace(name, value);
     }
-    std::stop_callback on_stop(stop, [&c] { c.stop(); });
+    // httplib's stop() only shuts a socket that exists, so a stop that lands while the
+    // connection is still being made would be lost. Keep stopping until Get returns.
+    std::atomic<bool> finished{false};
+    std::mutex canceller_mutex;
+    std::thread canceller;
+    std::stop_callback on_stop(stop, [&] {
+      std::lock_guard lock(canceller_mutex);
+      canceller = std::thread([&c, &finished] {
+        while (!finished.load()) {
+          c.stop();
+          std::this_thread::sleep_for(std::chrono::milliseconds{20});
+        }
+      });
+    });
+    const auto join_canceller = [&] {
+      finished = true;
+      std::lock_guard lock(canceller_mutex);
+      if (canceller.joinable())
+        canceller.join();
+    };
+    if (stop.stop_requested()) {
+      join_canceller();
+      return std::unexpected(Error{ErrorReason::cancelled, 0, "watch stopped", {}, std::nullopt});
+    }
     HttpResponse response;
     bool stopped_by_handler = false;
     auto result = c.Get(
@@ -161,6 +186,7 @@ class HttplibTransport final : public HttpTransport {
           }
           return true;
         });
+    join_canceller();
     if (stop.stop_requested()) {
       return std::unexpected(Error{ErrorReason::cancelled, 0, "watch stopped", {}, std::nullopt});
     }

@@ -68,6 +68,7 @@ bool Reflector::relist(const Handler& handler, std::stop_token stop) {
     ListOptions list_options;
     list_options.label_selector = options_.label_selector;
     list_options.field_selector = options_.field_selector;
+    list_options.all_namespaces = options_.all_namespaces;
     auto list = client_.list_all(ref_, list_options);
     if (!list) {
       sleep(backoff.next(random_()), stop);
@@ -79,7 +80,10 @@ bool Reflector::relist(const Handler& handler, std::stop_token stop) {
       // List items carry no kind; fill it in so handlers see whole objects.
       item["apiVersion"] = ref_.api_version;
       item["kind"] = ref_.kind;
-      fresh[object_key(item)] = std::move(item);
+      // The key first: json's operator= takes its argument by value, so in one expression
+      // the move would happen before object_key(item) reads the name.
+      std::string key = object_key(item);
+      fresh[std::move(key)] = std::move(item);
     }
     std::vector<WatchEvent> events;
     {
@@ -141,7 +145,8 @@ Error Reflector::watch_once(const Handler& handler, std::stop_token stop) {
   };
   const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
       options_.watch_timeout + std::chrono::seconds{30});
-  auto response = client_.stream_watch(ref_, query, on_chunk, stop, timeout);
+  auto response =
+      client_.stream_watch(ref_, query, on_chunk, stop, timeout, options_.all_namespaces);
   if (!response)
     return response.error();
   if (response->status < 200 || response->status >= 300) {

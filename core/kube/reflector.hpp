@@ -22,6 +22,7 @@ struct ReflectorOptions {
   std::string label_selector;
   std::string field_selector;
   std::chrono::seconds watch_timeout{300};  // server-side timeoutSeconds of each watch
+  AllNamespaces all_namespaces = AllNamespaces::no;
   BackoffPolicy backoff{};
 };
 

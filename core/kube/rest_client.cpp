@@ -90,6 +90,9 @@ Result<HttpResponse> RestClient::send_authorized(HttpRequest request) {
       request.headers.emplace_back("Authorization", **authorization);
     }
     auto response = transport_->send(request);
+    if (options_.on_response) {
+      options_.on_response(request.method, response ? response->status : 0);
+    }
     if (!response)
       return std::unexpected(response.error());
     // A rotated token or an expired exec credential: refresh once and retry.
@@ -296,8 +299,9 @@ Result<Json> RestClient::remove(const ResourceRef& ref, const std::string& name,
 
 Result<HttpResponse> RestClient::stream_watch(const ResourceRef& ref, const std::string& query,
                                               const ChunkHandler& on_chunk, std::stop_token stop,
-                                              std::chrono::milliseconds timeout) {
-  auto path = collection_path(ref);
+                                              std::chrono::milliseconds timeout,
+                                              AllNamespaces all) {
+  auto path = collection_path(ref, all);
   if (!path)
     return std::unexpected(path.error());
   limiter_.wait();
@@ -312,6 +316,8 @@ Result<HttpResponse> RestClient::stream_watch(const ResourceRef& ref, const std:
   if (*authorization)
     request.headers.emplace_back("Authorization", **authorization);
   auto response = transport_->stream(request, on_chunk, stop);
+  if (options_.on_response)
+    options_.on_response("WATCH", response ? response->status : 0);
   if (response && response->status == 401) {
     credentials_.invalidate();  // the watcher reconnects with fresh credentials
   }

@@ -7,6 +7,7 @@
 //     auto cm = (*client)->get({"v1", "ConfigMap", "default"}, "settings");
 //     if (!cm && cm.error().reason == ErrorReason::not_found) { ... }
 
+#include <functional>
 #include <memory>
 #include <stop_token>
 
@@ -27,6 +28,8 @@ struct ClientOptions {
   std::chrono::milliseconds timeout{30'000};
   std::string user_agent;  // default: cutover/<version> (linux/amd64)
   int max_retries_on_429 = 3;
+  /// Called after every response (method, HTTP status; 0 for a transport failure), for metrics.
+  std::function<void(const std::string& method, int status)> on_response;
 };
 
 class RestClient final : public KubeClient {
@@ -63,7 +66,8 @@ class RestClient final : public KubeClient {
   /// `query` is the already-built query string (see Watcher).
   Result<HttpResponse> stream_watch(const ResourceRef& ref, const std::string& query,
                                     const ChunkHandler& on_chunk, std::stop_token stop,
-                                    std::chrono::milliseconds timeout);
+                                    std::chrono::milliseconds timeout,
+                                    AllNamespaces all = AllNamespaces::no);
 
   /// The collection path for `ref`, e.g. /apis/apps/v1/namespaces/default/deployments.
   Result<std::string> collection_path(const ResourceRef& ref,

@@ -158,4 +158,17 @@ std::string format_rfc3339(std::chrono::system_clock::time_point time) {
   return fmt::format("{:%FT%TZ}", fmt::gmtime(static_cast<std::time_t>(seconds)));
 }
 
+std::string format_rfc3339_micro(std::chrono::system_clock::time_point time) {
+  const auto nanos = time.time_since_epoch().count();
+  constexpr decltype(nanos) kPerSecond = 1'000'000'000;
+  auto seconds = nanos / kPerSecond;
+  auto remainder = nanos % kPerSecond;
+  if (remainder < 0) {
+    --seconds;
+    remainder += kPerSecond;
+  }
+  return fmt::format("{:%FT%T}.{:06d}Z", fmt::gmtime(static_cast<std::time_t>(seconds)),
+                     remainder / 1000);
+}
+
 }  // namespace cutover

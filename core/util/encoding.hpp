@@ -26,4 +26,8 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
 /// Formats as RFC 3339 in UTC with second precision, e.g. `2026-11-22T01:02:03Z`.
 std::string format_rfc3339(std::chrono::system_clock::time_point time);
 
+/// Formats with microseconds, as Kubernetes' MicroTime fields (Lease renewTime) require:
+/// `2026-11-22T01:02:03.000042Z`.
+std::string format_rfc3339_micro(std::chrono::system_clock::time_point time);
+
 }  // namespace cutover

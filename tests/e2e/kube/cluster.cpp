@@ -9,8 +9,19 @@
 namespace cutover::e2e {
 
 std::filesystem::path state_dir() {
-  const char* dir = std::getenv("CUTOVER_CLUSTER_STATE");
-  return dir != nullptr ? dir : ".cluster";
+  // CTest passes KUBECONFIG=<state>/kubeconfig; the state folder is its parent.
+  if (const char* dir = std::getenv("CUTOVER_CLUSTER_STATE"); dir != nullptr && *dir != 0) {
+    return dir;
+  }
+  if (const char* kubeconfig = std::getenv("KUBECONFIG");
+      kubeconfig != nullptr && *kubeconfig != 0) {
+    return std::filesystem::path(kubeconfig).parent_path();
+  }
+  return std::filesystem::path(CUTOVER_SOURCE_DIR) / ".cluster";
+}
+
+std::string cluster_script() {
+  return std::string(CUTOVER_SOURCE_DIR) + "/scripts/cluster";
 }
 
 kube::RestConfig admin_config() {

@@ -13,6 +13,9 @@ namespace cutover::e2e {
 /// The cluster's state folder (CUTOVER_CLUSTER_STATE, set by CTest).
 std::filesystem::path state_dir();
 
+/// The path of scripts/cluster.
+std::string cluster_script();
+
 /// The admin (bearer token, system:masters) config from $KUBECONFIG.
 kube::RestConfig admin_config();
 

@@ -108,7 +108,8 @@ TEST_F(WatchE2E, ResumeFromExpiredVersionRelistsAndLosesNoEvent) {
 
   // etcd compacts the history away (the apiserver does this every minute here; force it now),
   // so the version the earlier run stopped at is gone: the watch gets 410 and must relist.
-  const std::string compact = std::string(std::getenv("CUTOVER_CLUSTER_SCRIPT")) + " compact";
+  const std::string compact =
+      "CUTOVER_CLUSTER_STATE='" + state_dir().string() + "' " + cluster_script() + " compact";
   ASSERT_EQ(std::system(compact.c_str()), 0) << compact;
   kube::Reflector reflector(*client_, cm(), {}, seeded_random());
   reflector.resume_from((*snapshot)["metadata"]["resourceVersion"], known);
@@ -121,8 +122,9 @@ TEST_F(WatchE2E, ResumeFromExpiredVersionRelistsAndLosesNoEvent) {
 
   EXPECT_EQ(reflector.relists(), 1) << "the expired version must lead to exactly one relist";
   std::map<std::string, std::pair<WatchEventType, std::string>> by_name;
-  for (const auto& e : events)
+  for (const auto& e : events) {
     by_name[e.name] = {e.type, e.value};
+  }
   ASSERT_TRUE(by_name.contains("a"));
   EXPECT_EQ(by_name["a"].first, WatchEventType::modified);
   EXPECT_EQ(by_name["a"].second, "new");

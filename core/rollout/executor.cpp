@@ -1,0 +1,192 @@
+#include "rollout/executor.hpp"
+
+#include <fmt/format.h>
+
+#include "rollout/rollout_json.hpp"
+#include "util/encoding.hpp"
+#include "util/json_fields.hpp"
+
+namespace cutover::rollout {
+
+namespace {
+
+using kube::Json;
+
+kube::ResourceRef deployments(const Rollout& r) {
+  return {"apps/v1", "Deployment", r.namespace_name};
+}
+kube::ResourceRef services(const Rollout& r) {
+  return {"v1", "Service", r.namespace_name};
+}
+kube::ResourceRef events(const Rollout& r) {
+  return {"v1", "Event", r.namespace_name};
+}
+kube::ResourceRef rollouts(const Rollout& r) {
+  return {"cutover.dev/v1alpha1", "Rollout", r.namespace_name};
+}
+
+// A stable, short name for an event: the same transition always gets the same name.
+std::string event_name(const Rollout& r, const RecordEvent& e, const RolloutStatus& status) {
+  const std::string key = fmt::format("{}|{}|{}|{}|{}|{}", r.uid, e.reason, status.current_revision,
+                                      status.current_step_index, status.stable_revision,
+                                      status.aborted_at ? format_rfc3339(*status.aborted_at) : "");
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (unsigned char c : key) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return fmt::format("{}.{:016x}", r.name, hash);
+}
+
+}  // namespace
+
+Executor::Executor(kube::KubeClient& client, std::string field_manager)
+    : client_(client), field_manager_(std::move(field_manager)) {}
+
+Json Executor::slot_deployment(const Rollout& r, Slot slot, const std::string& revision,
+                               int replicas) {
+  Json tmpl = r.spec.pod_template;
+  if (!tmpl.is_object())
+    tmpl = Json::object();
+  auto& labels = tmpl["metadata"]["labels"];
+  if (!labels.is_object())
+    labels = Json::object();
+  labels[kSlotLabel] = to_string(slot);
+  labels[kRolloutLabel] = r.name;
+  Json selector = r.spec.selector.is_object() ? r.spec.selector : Json::object();
+  selector["matchLabels"][kSlotLabel] = to_string(slot);
+  Json deployment = {{"apiVersion", "apps/v1"},
+                     {"kind", "Deployment"},
+                     {"metadata",
+                      {{"name", slot_deployment_name(r.name, slot)},
+                       {"namespace", r.namespace_name},
+                       {"labels", {{kRolloutLabel, r.name}, {kSlotLabel, to_string(slot)}}},
+                       {"annotations", {{kRevisionAnnotation, revision}}},
+                       {"ownerReferences", Json::array({{{"apiVersion", "cutover.dev/v1alpha1"},
+                                                         {"kind", "Rollout"},
+                                                         {"name", r.name},
+                                                         {"uid", r.uid},
+                                                         {"controller", true},
+                                                         {"blockOwnerDeletion", true}}})}}},
+                     {"spec",
+                      {{"replicas", replicas},
+                       {"selector", selector},
+                       {"template", tmpl},
+                       {"progressDeadlineSeconds", r.spec.progress_deadline_seconds},
+                       {"revisionHistoryLimit", 2}}}};
+  if (r.spec.is_canary()) {
+    const auto& canary = r.spec.canary();
+    Json rolling = Json::object();
+    if (!canary.max_surge.is_null())
+      rolling["maxSurge"] = canary.max_surge;
+    if (!canary.max_unavailable.is_null())
+      rolling["maxUnavailable"] = canary.max_unavailable;
+    if (!rolling.empty()) {
+      deployment["spec"]["strategy"] = {{"type", "RollingUpdate"}, {"rollingUpdate", rolling}};
+    }
+  }
+  return deployment;
+}
+
+kube::Result<void> Executor::apply_action(const Rollout& r, const Action& action) {
+  if (const auto* a = std::get_if<ApplySlot>(&action)) {
+    auto applied =
+        client_.apply(deployments(r), slot_deployment(r, a->slot, a->revision, a->replicas),
+                      {field_manager_, kube::Force::yes});
+    if (!applied)
+      return std::unexpected(applied.error());
+    return {};
+  }
+  if (const auto* s = std::get_if<ScaleSlot>(&action)) {
+    const std::string name = slot_deployment_name(r.name, s->slot);
+    auto scaled = client_.patch(deployments(r), name, kube::PatchType::json_merge,
+                                {{"spec", {{"replicas", s->replicas}}}}, kube::kScale);
+    if (!scaled && scaled.error().reason == kube::ErrorReason::not_found && s->replicas == 0) {
+      return {};  // nothing to scale down
+    }
+    if (!scaled)
+      return std::unexpected(scaled.error());
+    return {};
+  }
+  if (const auto* p = std::get_if<PinService>(&action)) {
+    // Only our selector key changes; everything else of the user's Service is left alone.
+    const Json value = p->slot ? Json(std::string(to_string(*p->slot))) : Json();
+    auto current = client_.get(services(r), p->service);
+    if (!current) {
+      if (current.error().reason == kube::ErrorReason::not_found) {
+        if (!p->slot)
+          return {};  // deleting, and the Service is gone already
+        return std::unexpected(kube::Error{
+            kube::ErrorReason::not_found,
+            404,
+            fmt::format("rollout {}/{}: Service \"{}\" named in spec.strategy does not exist "
+                        "(fix: create it, or correct the name)",
+                        r.namespace_name, r.name, p->service),
+            {},
+            std::nullopt});
+      }
+      return std::unexpected(current.error());
+    }
+    if (member(member(*current, "spec"), "selector").value(kSlotLabel, Json()) == value) {
+      return {};  // already so: no write
+    }
+    auto patched = client_.patch(services(r), p->service, kube::PatchType::json_merge,
+                                 {{"spec", {{"selector", {{kSlotLabel, value}}}}}});
+    if (!patched)
+      return std::unexpected(patched.error());
+    return {};
+  }
+  return {};
+}
+
+kube::Result<void> Executor::apply(const Rollout& r, const Plan& plan) {
+  for (const auto& action : plan.actions) {
+    if (std::holds_alternative<RecordEvent>(action))
+      continue;
+    if (auto done = apply_action(r, action); !done)
+      return done;
+  }
+  for (const auto& action : plan.actions) {
+    const auto* e = std::get_if<RecordEvent>(&action);
+    if (e == nullptr)
+      continue;
+    const std::string now = format_rfc3339(std::chrono::system_clock::now());
+    const Json event = {
+        {"apiVersion", "v1"},
+        {"kind", "Event"},
+        {"metadata", {{"name", event_name(r, *e, plan.status)}, {"namespace", r.namespace_name}}},
+        {"involvedObject",
+         {{"apiVersion", "cutover.dev/v1alpha1"},
+          {"kind", "Rollout"},
+          {"name", r.name},
+          {"namespace", r.namespace_name},
+          {"uid", r.uid}}},
+        {"reason", e->reason},
+        {"message", e->message},
+        {"type", e->type},
+        {"firstTimestamp", now},
+        {"lastTimestamp", now},
+        {"count", 1},
+        {"source", {{"component", "cutover"}}},
+        {"reportingComponent", "cutover.dev/rollout-controller"}};
+    auto created = client_.create(events(r), event);
+    // Already there: this transition was recorded by an earlier run that then crashed.
+    if (!created && created.error().reason != kube::ErrorReason::already_exists) {
+      return std::unexpected(created.error());
+    }
+  }
+  return {};
+}
+
+kube::Result<Json> Executor::write_status(const Rollout& r, const RolloutStatus& status) {
+  Json object = {{"apiVersion", "cutover.dev/v1alpha1"},
+                 {"kind", "Rollout"},
+                 {"metadata",
+                  {{"name", r.name},
+                   {"namespace", r.namespace_name},
+                   {"resourceVersion", r.resource_version}}},
+                 {"status", status_to_json(status)}};
+  return client_.update(rollouts(r), object, kube::kStatus);
+}
+
+}  // namespace cutover::rollout

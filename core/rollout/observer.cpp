@@ -1,0 +1,84 @@
+#include "rollout/observer.hpp"
+
+#include <fmt/format.h>
+
+#include "rollout/executor.hpp"
+#include "util/json_fields.hpp"
+
+namespace cutover::rollout {
+
+SlotObservation observe_slot(const Json& deployment, const Json& pods) {
+  SlotObservation slot;
+  if (!deployment.is_object())
+    return slot;
+  slot.exists = true;
+  const Json& metadata = member(deployment, "metadata");
+  const Json& status = member(deployment, "status");
+  slot.revision = string_or(member(metadata, "annotations"), kRevisionAnnotation);
+  slot.spec_replicas = static_cast<int>(int_or(member(deployment, "spec"), "replicas", 1));
+  slot.ready_replicas = static_cast<int>(int_or(status, "readyReplicas"));
+  slot.available_replicas = static_cast<int>(int_or(status, "availableReplicas"));
+  slot.updated_replicas = static_cast<int>(int_or(status, "updatedReplicas"));
+  slot.observed = int_or(status, "observedGeneration") >= int_or(metadata, "generation");
+  for (const auto& pod : member(pods, "items").is_array() ? member(pods, "items") : Json::array()) {
+    const Json& statuses = member(member(pod, "status"), "containerStatuses");
+    if (!statuses.is_array())
+      continue;
+    for (const auto& container : statuses) {
+      const Json& waiting = member(member(container, "state"), "waiting");
+      if (string_or(waiting, "reason") == "CrashLoopBackOff") {
+        slot.crash_looping = true;
+        slot.crash_message =
+            fmt::format("pod {} container {}: CrashLoopBackOff after {} restarts",
+                        string_or(member(pod, "metadata"), "name"), string_or(container, "name"),
+                        int_or(container, "restartCount"));
+        return slot;
+      }
+    }
+  }
+  return slot;
+}
+
+std::optional<Slot> pinned_slot(const Json& service) {
+  return parse_slot(string_or(member(member(service, "spec"), "selector"), kSlotLabel));
+}
+
+kube::Result<Observed> observe(kube::KubeClient& client, const Rollout& rollout) {
+  Observed observed;
+  const kube::ResourceRef deployments{"apps/v1", "Deployment", rollout.namespace_name};
+  const kube::ResourceRef pods{"v1", "Pod", rollout.namespace_name};
+  for (const Slot slot : {Slot::a, Slot::b}) {
+    auto deployment = client.get(deployments, slot_deployment_name(rollout.name, slot));
+    if (!deployment) {
+      if (deployment.error().reason == kube::ErrorReason::not_found)
+        continue;
+      return std::unexpected(deployment.error());
+    }
+    auto pod_list =
+        client.list(pods, {.label_selector = fmt::format("{}={},{}={}", kRolloutLabel, rollout.name,
+                                                         kSlotLabel, to_string(slot))});
+    if (!pod_list)
+      return std::unexpected(pod_list.error());
+    observed.slot(slot) = observe_slot(*deployment, *pod_list);
+  }
+  std::vector<std::string> names;
+  if (rollout.spec.is_canary()) {
+    names = {rollout.spec.canary().stable_service, rollout.spec.canary().canary_service};
+  } else {
+    names = {rollout.spec.blue_green().active_service, rollout.spec.blue_green().preview_service};
+  }
+  for (const auto& name : names) {
+    if (name.empty())
+      continue;
+    auto service = client.get({"v1", "Service", rollout.namespace_name}, name);
+    if (!service) {
+      if (service.error().reason == kube::ErrorReason::not_found)
+        continue;
+      return std::unexpected(service.error());
+    }
+    observed.service_slots[name] = pinned_slot(*service);
+  }
+  return observed;
+}
+
+}  // namespace cutover::rollout

@@ -1,0 +1,138 @@
+#include "rollout/reconciler.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "rollout/executor.hpp"
+#include "rollout/observer.hpp"
+#include "rollout/plan.hpp"
+#include "rollout/rollout_json.hpp"
+#include "util/encoding.hpp"
+#include "util/json_fields.hpp"
+
+namespace cutover::rollout {
+
+namespace {
+
+kube::ResourceRef rollouts(const std::string& ns) {
+  return {"cutover.dev/v1alpha1", "Rollout", ns};
+}
+
+std::vector<std::string> finalizers_of(const Json& object) {
+  std::vector<std::string> out;
+  const Json& list = member(member(object, "metadata"), "finalizers");
+  if (!list.is_array())
+    return out;
+  for (const auto& f : list) {
+    if (f.is_string())
+      out.push_back(f.get<std::string>());
+  }
+  return out;
+}
+
+kube::Result<void> set_finalizers(kube::KubeClient& client, const std::string& ns,
+                                  const std::string& name, const std::string& resource_version,
+                                  const std::vector<std::string>& finalizers) {
+  // resourceVersion makes this conditional: a concurrent change yields `conflict` (retried).
+  auto patched = client.patch(
+      rollouts(ns), name, kube::PatchType::json_merge,
+      {{"metadata", {{"finalizers", finalizers}, {"resourceVersion", resource_version}}}});
+  if (!patched)
+    return std::unexpected(patched.error());
+  return {};
+}
+
+}  // namespace
+
+Reconciler::Reconciler(kube::KubeClient& client, Clock& clock, std::string field_manager)
+    : client_(client), clock_(clock), field_manager_(std::move(field_manager)) {}
+
+kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
+                                                     const std::string& name) {
+  ReconcileOutcome outcome;
+  auto object = client_.get(rollouts(ns), name);
+  if (!object) {
+    if (object.error().reason == kube::ErrorReason::not_found) {
+      outcome.found = false;
+      return outcome;
+    }
+    return std::unexpected(object.error());
+  }
+  const WallTime now = clock_.wall_now();
+  auto rollout = parse_rollout(*object);
+  if (!rollout) {
+    // Terminal until the user edits the spec: say so in status and an event, do not retry.
+    outcome.invalid = true;
+    outcome.phase = Phase::degraded;
+    outcome.message = rollout.error().describe();
+    const auto generation = int_or(member(*object, "metadata"), "generation");
+    const Json& old_status = member(*object, "status");
+    if (string_or(old_status, "message") != outcome.message) {
+      const Json patch = {
+          {"status",
+           {{"phase", "Degraded"},
+            {"message", outcome.message},
+            {"observedGeneration", generation},
+            {"conditions", Json::array({{{"type", "InvalidSpec"},
+                                         {"status", "True"},
+                                         {"reason", "InvalidSpec"},
+                                         {"message", outcome.message},
+                                         {"lastTransitionTime", format_rfc3339(now)},
+                                         {"lastUpdateTime", format_rfc3339(now)}}})}}}};
+      auto written =
+          client_.patch(rollouts(ns), name, kube::PatchType::json_merge, patch, kube::kStatus);
+      if (!written)
+        return std::unexpected(written.error());
+      outcome.status_written = true;
+    }
+    return outcome;
+  }
+  auto finalizers = finalizers_of(*object);
+  const bool has_finalizer =
+      std::find(finalizers.begin(), finalizers.end(), kFinalizer) != finalizers.end();
+  if (rollout->deleting && !has_finalizer) {
+    outcome.found = false;  // going away and nothing left for us to do
+    return outcome;
+  }
+  if (!rollout->deleting && !has_finalizer) {
+    finalizers.emplace_back(kFinalizer);
+    if (auto set = set_finalizers(client_, ns, name, rollout->resource_version, finalizers); !set) {
+      return std::unexpected(set.error());
+    }
+    // Our write changed the resourceVersion; the next pass (the watch sees it) continues.
+    outcome.requeue_after = std::chrono::milliseconds{0};
+    return outcome;
+  }
+  auto observed = observe(client_, *rollout);
+  if (!observed)
+    return std::unexpected(observed.error());
+  const Plan plan = rollout::plan(*rollout, *observed, now);
+  Executor executor(client_, field_manager_);
+  if (auto applied = executor.apply(*rollout, plan); !applied) {
+    return std::unexpected(applied.error());
+  }
+  if (rollout->deleting) {
+    std::erase(finalizers, std::string(kFinalizer));
+    if (auto set = set_finalizers(client_, ns, name, rollout->resource_version, finalizers); !set) {
+      return std::unexpected(set.error());
+    }
+    outcome.found = false;
+    return outcome;
+  }
+  if (status_to_json(plan.status) != status_to_json(rollout->status)) {
+    auto written = executor.write_status(*rollout, plan.status);
+    if (!written)
+      return std::unexpected(written.error());
+    outcome.status_written = true;
+  }
+  outcome.phase = plan.status.phase;
+  outcome.message = plan.status.message;
+  outcome.aborted = plan.status.abort;
+  outcome.settled = plan.status.phase == Phase::healthy && !plan.status.scale_down_at &&
+                    !plan.status.scale_down_slot && !outcome.status_written;
+  outcome.requeue_after = plan.requeue_after;
+  return outcome;
+}
+
+}  // namespace cutover::rollout

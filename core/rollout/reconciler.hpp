@@ -1,0 +1,46 @@
+#pragma once
+// One reconcile of one Rollout: read, decide, apply. Shared by the operator's workers and by
+// `deploy run`, so both drive Rollouts identically. Level-based: it reads the world every time
+// and never replays events.
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "kube/kube_client.hpp"
+#include "rollout/rollout.hpp"
+#include "util/clock.hpp"
+
+namespace cutover::rollout {
+
+/// Our finalizer: before a Rollout goes, the user's Services get their selectors back.
+inline constexpr const char* kFinalizer = "cutover.dev/restore-services";
+
+struct ReconcileOutcome {
+  bool found = true;  // false: the Rollout does not exist (deleted)
+  bool invalid = false;
+  bool status_written = false;
+  Phase phase = Phase::progressing;
+  std::string message;
+  bool aborted = false;
+  /// Healthy with nothing left to do (no old slot waiting for its scale-down delay).
+  bool settled = false;
+  std::optional<std::chrono::milliseconds> requeue_after;
+};
+
+class Reconciler {
+ public:
+  Reconciler(kube::KubeClient& client, Clock& clock, std::string field_manager = "cutover");
+
+  /// Errors are transient (network, conflict); the caller retries with back-off. A spec error
+  /// is not an error here: it is written to the Rollout's status and an event, and not retried.
+  kube::Result<ReconcileOutcome> reconcile(const std::string& namespace_name,
+                                           const std::string& name);
+
+ private:
+  kube::KubeClient& client_;
+  Clock& clock_;
+  std::string field_manager_;
+};
+
+}  // namespace cutover::rollout

@@ -1,0 +1,87 @@
+#include "operator_metrics.hpp"
+
+#include "version.hpp"
+
+namespace cutover::op {
+
+namespace {
+
+const char* const kPhases[] = {"Progressing", "Paused", "Healthy", "Degraded"};
+
+}  // namespace
+
+OperatorMetrics::OperatorMetrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      reconcile_total_(prometheus::BuildCounter()
+                           .Name("cutover_reconcile_total")
+                           .Help("Reconciles of Rollouts, by result")
+                           .Register(*registry_)),
+      reconcile_errors_(prometheus::BuildCounter()
+                            .Name("cutover_reconcile_errors_total")
+                            .Help("Reconciles that failed and were retried with back-off")
+                            .Register(*registry_)
+                            .Add({})),
+      reconcile_duration_(prometheus::BuildHistogram()
+                              .Name("cutover_reconcile_duration_seconds")
+                              .Help("Time to reconcile one Rollout")
+                              .Register(*registry_)),
+      phase_(prometheus::BuildGauge()
+                 .Name("cutover_rollout_phase")
+                 .Help("1 for the current phase of each Rollout")
+                 .Register(*registry_)),
+      api_requests_(prometheus::BuildCounter()
+                        .Name("cutover_api_requests_total")
+                        .Help("Kubernetes API requests, by verb and HTTP code (0: no answer)")
+                        .Register(*registry_)),
+      leader_(prometheus::BuildGauge()
+                  .Name("cutover_leader")
+                  .Help("1 while this replica holds the leader Lease")
+                  .Register(*registry_)
+                  .Add({})) {
+  prometheus::BuildGauge()
+      .Name("cutover_build_info")
+      .Help("Build information of the running operator")
+      .Register(*registry_)
+      .Add({{"version", kVersion}})
+      .Set(1);
+}
+
+void OperatorMetrics::reconciled(const std::string& result, double seconds) {
+  std::lock_guard lock(mutex_);
+  reconcile_total_.Add({{"result", result}}).Increment();
+  reconcile_duration_
+      .Add({}, prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+                                                       2.5, 5})
+      .Observe(seconds);
+}
+
+void OperatorMetrics::reconcile_error() {
+  reconcile_errors_.Increment();
+}
+
+void OperatorMetrics::rollout_phase(const std::string& ns, const std::string& rollout,
+                                    const std::string& phase) {
+  std::lock_guard lock(mutex_);
+  for (const char* p : kPhases) {
+    phase_.Add({{"namespace", ns}, {"rollout", rollout}, {"phase", p}}).Set(phase == p ? 1 : 0);
+  }
+}
+
+void OperatorMetrics::forget_rollout(const std::string& ns, const std::string& rollout) {
+  std::lock_guard lock(mutex_);
+  for (const char* p : kPhases) {
+    auto& gauge = phase_.Add({{"namespace", ns}, {"rollout", rollout}, {"phase", p}});
+    phase_.Remove(&gauge);
+  }
+}
+
+void OperatorMetrics::api_request(const std::string& verb, int code) {
+  std::lock_guard lock(mutex_);
+  api_requests_.Add({{"verb", verb}, {"code", std::to_string(code)}}).Increment();
+}
+
+void OperatorMetrics::leader(bool is_leader) {
+  leader_.Set(is_leader ? 1 : 0);
+}
+
+}  // namespace cutover::op

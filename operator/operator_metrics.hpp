@@ -1,0 +1,41 @@
+#pragma once
+// The operator's own /metrics, through prometheus-cpp: reconciles, errors and durations, the
+// phase of each Rollout, and API requests by verb and code.
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace cutover::op {
+
+class OperatorMetrics {
+ public:
+  OperatorMetrics();
+
+  void reconciled(const std::string& result, double seconds);
+  void reconcile_error();
+  /// Sets cutover_rollout_phase{namespace,rollout,phase} to 1 for `phase`, 0 for the others.
+  void rollout_phase(const std::string& ns, const std::string& rollout, const std::string& phase);
+  void forget_rollout(const std::string& ns, const std::string& rollout);
+  void api_request(const std::string& verb, int code);
+  void leader(bool is_leader);
+
+  [[nodiscard]] std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& reconcile_total_;
+  prometheus::Counter& reconcile_errors_;
+  prometheus::Family<prometheus::Histogram>& reconcile_duration_;
+  prometheus::Family<prometheus::Gauge>& phase_;
+  prometheus::Family<prometheus::Counter>& api_requests_;
+  prometheus::Gauge& leader_;
+  std::mutex mutex_;
+};
+
+}  // namespace cutover::op

@@ -1,0 +1,131 @@
+#include "rollout_controller.hpp"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "kube/reflector.hpp"
+#include "kube/work_queue.hpp"
+#include "rollout/executor.hpp"
+#include "rollout/reconciler.hpp"
+#include "util/json_fields.hpp"
+#include "util/log.hpp"
+
+namespace cutover::op {
+
+namespace {
+
+std::function<double()> thread_safe_random() {
+  auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
+  auto mutex = std::make_shared<std::mutex>();
+  return [engine, mutex] {
+    std::lock_guard lock(*mutex);
+    return std::uniform_real_distribution<double>(0, 1)(*engine);
+  };
+}
+
+}  // namespace
+
+RolloutController::RolloutController(kube::RestClient& client, ControllerOptions options,
+                                     OperatorMetrics& metrics)
+    : client_(client), options_(std::move(options)), metrics_(metrics) {}
+
+void RolloutController::run(std::stop_token stop) {
+  const auto random = thread_safe_random();
+  kube::WorkQueue queue(SystemClock::instance(),
+                        kube::BackoffPolicy{std::chrono::milliseconds{100},
+                                            std::chrono::milliseconds{60'000}, 2.0, 0.5},
+                        random);
+  const bool all = options_.watch_namespace.empty();
+  const auto scope = all ? kube::AllNamespaces::yes : kube::AllNamespaces::no;
+  const std::string shard = options_.instance_id.empty()
+                                ? "!cutover.dev/instance-id"
+                                : "cutover.dev/instance-id=" + options_.instance_id;
+
+  // Informers. Rollout events enqueue the Rollout; slot Deployment and Pod events enqueue the
+  // Rollout named by their cutover.dev/rollout label.
+  kube::Reflector rollouts(client_, {"cutover.dev/v1alpha1", "Rollout", options_.watch_namespace},
+                           {.label_selector = shard, .all_namespaces = scope}, random);
+  kube::Reflector deployments(client_, {"apps/v1", "Deployment", options_.watch_namespace},
+                              {.label_selector = rollout::kRolloutLabel, .all_namespaces = scope},
+                              random);
+  kube::Reflector pods(client_, {"v1", "Pod", options_.watch_namespace},
+                       {.label_selector = rollout::kRolloutLabel, .all_namespaces = scope}, random);
+  const auto enqueue_owner = [&queue](const kube::WatchEvent& event) {
+    const kube::Json& metadata = member(event.object, "metadata");
+    const std::string owner = string_or(member(metadata, "labels"), rollout::kRolloutLabel);
+    if (!owner.empty())
+      queue.add(string_or(metadata, "namespace") + "/" + owner);
+  };
+  std::vector<std::jthread> threads;
+  threads.emplace_back([&](std::stop_token s) {
+    rollouts.run([&](const kube::WatchEvent& e) { queue.add(kube::object_key(e.object)); }, s);
+  });
+  threads.emplace_back([&](std::stop_token s) { deployments.run(enqueue_owner, s); });
+  threads.emplace_back([&](std::stop_token s) { pods.run(enqueue_owner, s); });
+
+  std::atomic<std::uint64_t> reconcile_ids{0};
+  for (int w = 0; w < options_.workers; ++w) {
+    threads.emplace_back([&](std::stop_token s) {
+      rollout::Reconciler reconciler(client_, SystemClock::instance());
+      while (auto key = queue.get(s)) {
+        const auto slash = key->find('/');
+        const std::string ns = key->substr(0, slash);
+        const std::string name = key->substr(slash + 1);
+        const auto id = ++reconcile_ids;
+        const auto started = std::chrono::steady_clock::now();
+        auto outcome = reconciler.reconcile(ns, name);
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (!outcome) {
+          metrics_.reconcile_error();
+          metrics_.reconciled("error", seconds);
+          const bool conflict = outcome.error().reason == kube::ErrorReason::conflict;
+          log::write(
+              conflict ? log::Level::info : log::Level::warn, "reconcile failed; retrying",
+              {{"rollout", *key}, {"reconcile_id", id}, {"error", outcome.error().describe()}});
+          queue.add_rate_limited(*key);
+        } else {
+          queue.forget(*key);
+          if (!outcome->found) {
+            metrics_.forget_rollout(ns, name);
+            metrics_.reconciled("gone", seconds);
+          } else {
+            const std::string phase(rollout::to_string(outcome->phase));
+            metrics_.rollout_phase(ns, name, phase);
+            metrics_.reconciled(outcome->invalid ? "invalid" : "success", seconds);
+            if (outcome->status_written) {
+              log::info("reconciled", {{"rollout", *key},
+                                       {"reconcile_id", id},
+                                       {"phase", phase},
+                                       {"message", outcome->message}});
+            }
+            if (outcome->requeue_after)
+              queue.add_after(*key, *outcome->requeue_after);
+          }
+        }
+        queue.done(*key);
+      }
+    });
+  }
+  log::info("controller started", {{"namespace", all ? "*" : options_.watch_namespace},
+                                   {"workers", options_.workers},
+                                   {"shard", shard}});
+  std::stop_callback on_stop(stop, [&queue] { queue.shut_down(); });
+  // Wait for stop, then let the workers finish what they hold (jthreads join in reverse order).
+  {
+    std::mutex m;
+    std::condition_variable_any cv;
+    std::unique_lock lock(m);
+    cv.wait(lock, stop, [] { return false; });
+  }
+  for (auto& thread : threads)
+    thread.request_stop();
+  threads.clear();
+  log::info("controller stopped", {});
+}
+
+}  // namespace cutover::op
