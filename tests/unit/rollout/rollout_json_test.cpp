@@ -66,6 +66,9 @@ struct BadCase {
   const char* message;
 };
 
+// Keeps CTest's test names readable (gtest would print the bytes of the struct).
+void PrintTo(const BadCase& c, std::ostream* out) { *out << c.name; }
+
 class RolloutJsonMalformed : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(RolloutJsonMalformed, NamesTheField) {
