@@ -14,17 +14,12 @@ struct ClusterInfoOptions {
 };
 
 int run_cluster_info(const GlobalOptions& globals, const ClusterInfoOptions& options) {
-  auto config = kube::resolve_rest_config(globals.load_options(), kube::Environment::system());
-  if (!config) {
-    std::cerr << "error: " << config.error().describe() << "\n";
-    return kUsage;
-  }
-  auto client = kube::RestClient::create(*config);
-  if (!client) {
-    std::cerr << "error: " << client.error().describe() << "\n";
-    return kUnreachable;
-  }
-  auto version = (*client)->get_path("/version");
+  auto connection = connect(globals);
+  if (!connection)
+    return connection.error();
+  const kube::RestConfig* config = &connection->config;
+  auto& client = connection->client;
+  auto version = client->get_path("/version");
   if (!version) {
     std::cerr << "error: cannot read the server version from " << config->server << ": "
               << version.error().describe() << "\n";

@@ -2,6 +2,7 @@
 // Flags every command shares, and the client they lead to.
 
 #include <CLI/CLI.hpp>
+#include <expected>
 #include <memory>
 #include <string>
 
@@ -21,5 +22,17 @@ struct GlobalOptions {
     return {kubeconfig, context, namespace_name};
   }
 };
+
+/// A resolved configuration and a client for it.
+struct Connection {
+  kube::RestConfig config;
+  std::unique_ptr<kube::RestClient> client;
+};
+
+/// Resolves the kubeconfig (or in-cluster config) and builds a client. On failure it prints
+/// the error to stderr and returns the exit code to use (kUsage for a bad config,
+/// kUnreachable for a client that cannot be built).
+std::expected<Connection, int> connect(const GlobalOptions& globals,
+                                       kube::ClientOptions options = {});
 
 }  // namespace cutover::cli

@@ -26,17 +26,11 @@ int run_rollout(const GlobalOptions& globals, const RunOptions& options) {
     std::cerr << "error: --timeout " << timeout.error() << "\n";
     return kUsage;
   }
-  auto config = kube::resolve_rest_config(globals.load_options(), kube::Environment::system());
-  if (!config) {
-    std::cerr << "error: " << config.error().describe() << "\n";
-    return kUsage;
-  }
-  auto client = kube::RestClient::create(*config);
-  if (!client) {
-    std::cerr << "error: " << client.error().describe() << "\n";
-    return kUnreachable;
-  }
-  rollout::Reconciler reconciler(**client, SystemClock::instance(), "cutover-cli");
+  auto connection = connect(globals);
+  if (!connection)
+    return connection.error();
+  const kube::RestConfig* config = &connection->config;
+  rollout::Reconciler reconciler(*connection->client, SystemClock::instance(), "cutover-cli");
   const auto deadline = std::chrono::steady_clock::now() + *timeout;
   std::string last_line;
   int transient_errors = 0;

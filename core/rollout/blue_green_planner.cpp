@@ -48,15 +48,8 @@ void plan_blue_green(PlanBuilder& b) {
   const auto& cand_obs = b.observed.slot(candidate);
   const auto release_actions_start = b.plan.actions.size();
 
-  if (!st.abort && spec.paused) {
-    b.add_pause(kPausedBySpec);
-    st.phase = Phase::paused;
-    st.message = "paused (spec.paused); resume to continue";
-    b.set_condition("Paused", true, kPausedBySpec, st.message);
+  if (hold_for_spec_pause(b))
     return;
-  }
-  std::erase_if(st.pause_conditions,
-                [](const PauseCondition& p) { return p.reason == kPausedBySpec; });
 
   bool waiting_for_pods = false;
   if (!st.abort) {
@@ -106,51 +99,21 @@ void plan_blue_green(PlanBuilder& b) {
       }
     }
     if (st.current_step_index == kPromoting) {
-      b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, replicas});
-      if (b.slot_ready(candidate, b.revision, replicas)) {
-        // The flip: one selector change moves all traffic.
-        for (const auto& service : services) {
-          b.plan.actions.emplace_back(PinService{service, candidate});
-        }
-        st.stable_slot = candidate;
-        st.stable_revision = b.revision;
-        st.scale_down_slot = stable;
-        st.scale_down_at = b.now + std::chrono::seconds{bg.scale_down_delay_seconds};
-        st.current_weight = 100;
-        st.phase = Phase::healthy;
-        st.message = "";
-        b.clear_pauses();
-        b.finish_history(b.revision, "Promoted");
-        b.requeue_at(*st.scale_down_at);
-        b.set_condition("Progressing", true, "RolloutHealthy", "");
-        b.set_condition("Available", true, "AvailableReplicas", "");
-        b.event("Normal", "Promoted",
-                fmt::format("active Service {} switched to slot {} (revision {}); slot {} stays "
-                            "warm for {}s",
-                            bg.active_service, to_string(candidate), b.revision, to_string(stable),
-                            bg.scale_down_delay_seconds));
+      // The flip: one selector change moves all traffic.
+      if (promote_when_ready(
+              b, services, bg.scale_down_delay_seconds,
+              fmt::format("active Service {} switched to slot {} (revision {}); slot {} stays "
+                          "warm for {}s",
+                          bg.active_service, to_string(candidate), b.revision, to_string(stable),
+                          bg.scale_down_delay_seconds))) {
         return;
       }
       waiting_for_pods = true;
-      st.message = fmt::format("promoting: candidate {}/{} available", cand_obs.available_replicas,
-                               replicas);
     }
   }
 
-  detect_failure(b, waiting_for_pods);
-  if (st.abort) {
-    std::erase_if(b.plan.actions, [&, i = std::size_t{0}](const Action& a) mutable {
-      return i++ >= release_actions_start && !std::holds_alternative<RecordEvent>(a);
-    });
-    plan_abort(b, services, bg.abort_scale_down_delay_seconds, AbortStyle::flip_selectors);
-    return;
-  }
-  const bool paused = !st.pause_conditions.empty();
-  st.phase = paused                                         ? Phase::paused
-             : b.condition_true("ProgressDeadlineExceeded") ? Phase::degraded
-                                                            : Phase::progressing;
-  b.set_condition("Paused", paused, paused ? st.pause_conditions.front().reason : "", st.message);
-  b.set_condition("Progressing", true, "RolloutProgressing", st.message);
+  conclude(b, waiting_for_pods, release_actions_start, services, bg.abort_scale_down_delay_seconds,
+           AbortStyle::flip_selectors);
 }
 
 }  // namespace cutover::rollout::detail

@@ -87,15 +87,8 @@ void plan_canary(PlanBuilder& b) {
   const auto& stable_obs = b.observed.slot(stable);
   const auto release_actions_start = b.plan.actions.size();
 
-  if (!st.abort && spec.paused) {
-    b.add_pause(kPausedBySpec);
-    st.phase = Phase::paused;
-    st.message = "paused (spec.paused); resume to continue";
-    b.set_condition("Paused", true, kPausedBySpec, st.message);
+  if (hold_for_spec_pause(b))
     return;
-  }
-  std::erase_if(st.pause_conditions,
-                [](const PauseCondition& p) { return p.reason == kPausedBySpec; });
 
   bool waiting_for_pods = false;
   if (!st.abort) {
@@ -184,53 +177,19 @@ void plan_canary(PlanBuilder& b) {
       }
     }
     if (static_cast<std::size_t>(st.current_step_index) >= steps.size()) {
-      // Promotion: the candidate at full size, then it becomes stable.
-      b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, replicas});
-      if (b.slot_ready(candidate, b.revision, replicas)) {
-        for (const auto& service : services) {
-          b.plan.actions.emplace_back(PinService{service, candidate});
-        }
-        st.stable_slot = candidate;
-        st.stable_revision = b.revision;
-        st.scale_down_slot = stable;
-        st.scale_down_at = b.now + std::chrono::seconds{canary.scale_down_delay_seconds};
-        st.current_weight = 100;
-        st.phase = Phase::healthy;
-        st.message = "";
-        b.clear_pauses();
-        b.finish_history(b.revision, "Promoted");
-        b.requeue_at(*st.scale_down_at);
-        b.set_condition("Progressing", true, "RolloutHealthy", "");
-        b.set_condition("Available", true, "AvailableReplicas", "");
-        b.event("Normal", "Promoted",
-                fmt::format("revision {} promoted to stable on slot {}; slot {} scales down in "
-                            "{}s",
-                            b.revision, to_string(candidate), to_string(stable),
-                            canary.scale_down_delay_seconds));
+      if (promote_when_ready(
+              b, services, canary.scale_down_delay_seconds,
+              fmt::format("revision {} promoted to stable on slot {}; slot {} scales down in {}s",
+                          b.revision, to_string(candidate), to_string(stable),
+                          canary.scale_down_delay_seconds))) {
         return;
       }
       waiting_for_pods = true;
-      st.message = fmt::format("promoting: candidate {}/{} available", cand_obs.available_replicas,
-                               replicas);
     }
   }
 
-  detect_failure(b, waiting_for_pods);
-  if (st.abort) {
-    // Drop the release's scaling; keep its events.
-    std::erase_if(b.plan.actions, [&, i = std::size_t{0}](const Action& a) mutable {
-      return i++ >= release_actions_start && !std::holds_alternative<RecordEvent>(a);
-    });
-    plan_abort(b, services, canary.abort_scale_down_delay_seconds,
-               AbortStyle::remove_candidate_pods);
-    return;
-  }
-  const bool paused = !st.pause_conditions.empty();
-  st.phase = paused                                         ? Phase::paused
-             : b.condition_true("ProgressDeadlineExceeded") ? Phase::degraded
-                                                            : Phase::progressing;
-  b.set_condition("Paused", paused, paused ? st.pause_conditions.front().reason : "", st.message);
-  b.set_condition("Progressing", true, "RolloutProgressing", st.message);
+  conclude(b, waiting_for_pods, release_actions_start, services,
+           canary.abort_scale_down_delay_seconds, AbortStyle::remove_candidate_pods);
 }
 
 }  // namespace cutover::rollout::detail

@@ -69,6 +69,19 @@ void detect_failure(PlanBuilder& b, bool waiting_for_pods);
 void plan_abort(PlanBuilder& b, const std::vector<std::string>& services, int abort_delay_seconds,
                 AbortStyle style);
 
+/// `spec.paused`: hold where we are (no scaling) and say so. Returns true when paused; clears
+/// the spec pause condition otherwise.
+bool hold_for_spec_pause(PlanBuilder& b);
+/// The candidate at full size; once it is ready, pins every Service to it and makes it stable,
+/// with the old slot scaling down after `scale_down_delay_seconds`. Returns true when promoted
+/// in this pass (the plan is complete); false while waiting for pods.
+bool promote_when_ready(PlanBuilder& b, const std::vector<std::string>& services,
+                        int scale_down_delay_seconds, const std::string& event_message);
+/// The end of every progressing pass: failure detection, then either the abort (dropping the
+/// release's own scaling from `release_actions_start` on, keeping its events) or the phase.
+void conclude(PlanBuilder& b, bool waiting_for_pods, std::size_t release_actions_start,
+              const std::vector<std::string>& services, int abort_delay_seconds, AbortStyle style);
+
 inline constexpr const char* kPausedBySpec = "PausedBySpec";
 inline constexpr const char* kCanaryPauseStep = "CanaryPauseStep";
 inline constexpr const char* kBlueGreenPause = "BlueGreenPause";

@@ -250,4 +250,68 @@ void plan_abort(PlanBuilder& b, const std::vector<std::string>& services, int ab
   b.set_condition("Progressing", false, "RolloutAborted", st.message);
 }
 
+bool hold_for_spec_pause(PlanBuilder& b) {
+  auto& st = b.plan.status;
+  if (!st.abort && b.rollout.spec.paused) {
+    b.add_pause(kPausedBySpec);
+    st.phase = Phase::paused;
+    st.message = "paused (spec.paused); resume to continue";
+    b.set_condition("Paused", true, kPausedBySpec, st.message);
+    return true;
+  }
+  std::erase_if(st.pause_conditions,
+                [](const PauseCondition& p) { return p.reason == kPausedBySpec; });
+  return false;
+}
+
+bool promote_when_ready(PlanBuilder& b, const std::vector<std::string>& services,
+                        int scale_down_delay_seconds, const std::string& event_message) {
+  auto& st = b.plan.status;
+  const Slot stable = *st.stable_slot;
+  const Slot candidate = other(stable);
+  const int replicas = b.rollout.spec.replicas;
+  b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, replicas});
+  if (!b.slot_ready(candidate, b.revision, replicas)) {
+    st.message = fmt::format("promoting: candidate {}/{} available",
+                             b.observed.slot(candidate).available_replicas, replicas);
+    return false;
+  }
+  for (const auto& service : services) {
+    b.plan.actions.emplace_back(PinService{service, candidate});
+  }
+  st.stable_slot = candidate;
+  st.stable_revision = b.revision;
+  st.scale_down_slot = stable;
+  st.scale_down_at = b.now + std::chrono::seconds{scale_down_delay_seconds};
+  st.current_weight = 100;
+  st.phase = Phase::healthy;
+  st.message = "";
+  b.clear_pauses();
+  b.finish_history(b.revision, "Promoted");
+  b.requeue_at(*st.scale_down_at);
+  b.set_condition("Progressing", true, "RolloutHealthy", "");
+  b.set_condition("Available", true, "AvailableReplicas", "");
+  b.event("Normal", "Promoted", event_message);
+  return true;
+}
+
+void conclude(PlanBuilder& b, bool waiting_for_pods, std::size_t release_actions_start,
+              const std::vector<std::string>& services, int abort_delay_seconds, AbortStyle style) {
+  auto& st = b.plan.status;
+  detect_failure(b, waiting_for_pods);
+  if (st.abort) {
+    std::erase_if(b.plan.actions, [&, i = std::size_t{0}](const Action& a) mutable {
+      return i++ >= release_actions_start && !std::holds_alternative<RecordEvent>(a);
+    });
+    plan_abort(b, services, abort_delay_seconds, style);
+    return;
+  }
+  const bool paused = !st.pause_conditions.empty();
+  st.phase = paused                                         ? Phase::paused
+             : b.condition_true("ProgressDeadlineExceeded") ? Phase::degraded
+                                                            : Phase::progressing;
+  b.set_condition("Paused", paused, paused ? st.pause_conditions.front().reason : "", st.message);
+  b.set_condition("Progressing", true, "RolloutProgressing", st.message);
+}
+
 }  // namespace cutover::rollout::detail

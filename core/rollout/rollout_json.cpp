@@ -389,7 +389,13 @@ std::expected<Rollout, SpecError> parse_rollout(const Json& object) {
     return r.error("spec.template", "exactly one of spec.template and spec.workloadRef is needed",
                    "give the pod template inline, or reference an existing Deployment");
   }
-  if (!s.selector.is_object() && !s.workload_ref) {
+  if (s.workload_ref) {
+    // Said plainly rather than half-done: adopting a Deployment needs its own scale-down modes.
+    return r.error("spec.workloadRef",
+                   "adopting an existing Deployment is not supported by this version of cutover",
+                   "copy the Deployment's pod template into spec.template for now");
+  }
+  if (!s.selector.is_object()) {
     return r.error("spec.selector", "is required", "match the labels of spec.template");
   }
   const Json strategy = spec.value("strategy", Json::object());

@@ -15,6 +15,7 @@
 
 #include "fakes/fake_clock.hpp"
 #include "fakes/fake_process_runner.hpp"
+#include "fakes/temp_dir.hpp"
 #include "util/encoding.hpp"
 
 namespace cutover::kube {
@@ -27,31 +28,7 @@ using ::testing::Not;
 
 constexpr std::string_view kV1 = "client.authentication.k8s.io/v1";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "cutover-credentials-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed for " + pattern);
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  [[nodiscard]] fs::path write(const std::string& name, std::string_view content) const {
-    const fs::path file = path_ / name;
-    std::ofstream(file, std::ios::binary | std::ios::trunc) << content;
-    return file;
-  }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 // What `aws eks get-token` prints, with a chosen token and expiry.
 std::string exec_credential_json(std::string_view token, std::string_view expiration = "") {

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "fakes/temp_dir.hpp"
 #include "kube/rest_config.hpp"
 #include "util/encoding.hpp"
 
@@ -38,33 +39,7 @@ constexpr std::string_view kCertPem =
 constexpr std::string_view kKeyPem =
     "-----BEGIN EC PRIVATE KEY-----\nY2xpZW50IGtleQ==\n-----END EC PRIVATE KEY-----\n";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "cutover-kubeconfig-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed for " + pattern);
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
-  void write(const std::string& relative, std::string_view content) const {
-    const fs::path file = path_ / relative;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << content;
-  }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 // Replaces `{dir}` with the shape's folder and `{ca-data}`, `{cert-data}`, `{key-data}` with the
 // base64 of the test PEMs, so the shapes below read like real kubeconfigs.

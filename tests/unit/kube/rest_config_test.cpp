@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "fakes/temp_dir.hpp"
 #include "util/file_io.hpp"
 
 namespace cutover::kube {
@@ -23,33 +24,7 @@ using ::testing::Not;
 
 const fs::path kFixture = fs::path(CUTOVER_TESTDATA_DIR) / "kubeconfig" / "relative-paths";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "cutover-rest-config-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed for " + pattern);
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
-  void write(const std::string& relative, std::string_view content) const {
-    const fs::path file = path_ / relative;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << content;
-  }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 // An environment with exactly these variables, no home and the given service account folder.
 Environment environment(std::map<std::string, std::string> variables,

@@ -67,7 +67,9 @@ struct BadCase {
 };
 
 // Keeps CTest's test names readable (gtest would print the bytes of the struct).
-void PrintTo(const BadCase& c, std::ostream* out) { *out << c.name; }
+void PrintTo(const BadCase& c, std::ostream* out) {
+  *out << c.name;
+}
 
 class RolloutJsonMalformed : public ::testing::TestWithParam<BadCase> {};
 
@@ -117,6 +119,12 @@ INSTANTIATE_TEST_SUITE_P(
                   o["spec"]["workloadRef"] = {{"name", "legacy"}};
                 },
                 "spec.template", "exactly one of"},
+        BadCase{"workloadRef only",
+                [](Json& o) {
+                  o["spec"].erase("template");
+                  o["spec"]["workloadRef"] = {{"name", "legacy"}};
+                },
+                "spec.workloadRef", "not supported"},
         BadCase{"steps not a list",
                 [](Json& o) { o["spec"]["strategy"]["canary"]["steps"] = "fast"; },
                 "spec.strategy.canary.steps", "must be a list"},
