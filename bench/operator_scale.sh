@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# bench/operator_scale.sh [N]: N Rollouts (default 1000) with one replica each, deployed and
+# then released through a 3-step canary by one deploy-operator on the local cluster. Prints one
+# line: the operator's peak RSS, its CPU seconds, reconcile p50/p99 (from its own histogram) and
+# API requests per Rollout. Needs `scripts/cluster up` and a build; not run by scripts/test.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+n="${1:-1000}"
+ns="bench-scale"
+eval "$("$repo/scripts/cluster" env)"
+operator="$repo/build/operator/deploy-operator"
+kubectl apply --server-side --force-conflicts -f "$repo/operator/config/crd/rollouts.cutover.dev.yaml" >/dev/null
+kubectl wait --for=condition=Established crd/rollouts.cutover.dev --timeout=60s >/dev/null
+kubectl delete namespace "$ns" --ignore-not-found --wait=true >/dev/null
+kubectl create namespace "$ns" >/dev/null
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+probe="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+"$operator" --kubeconfig "$KUBECONFIG" --namespace "$ns" --leader-elect=false --workers 8 \
+  --metrics-bind-address "127.0.0.1:$port" --health-probe-bind-address "127.0.0.1:$probe" \
+  >/tmp/operator-scale.log 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; kubectl delete namespace "$ns" --wait=false >/dev/null 2>&1 || true' EXIT
+
+manifest() {  # manifest IMAGE
+  for i in $(seq "$n"); do
+    cat <<YAML
+---
+apiVersion: cutover.dev/v1alpha1
+kind: Rollout
+metadata: {name: app-$i}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: app-$i}}
+  template:
+    metadata: {labels: {app: app-$i}}
+    spec: {containers: [{name: app, image: "$1"}]}
+  strategy:
+    canary:
+      scaleDownDelaySeconds: 0
+      steps: [{setWeight: 33}, {setWeight: 66}, {setWeight: 100}]
+YAML
+  done
+}
+healthy_count() {  # healthy_count IMAGE
+  kubectl -n "$ns" get rollouts -o json | python3 -c '
+import json, sys
+image = sys.argv[1]
+items = json.load(sys.stdin)["items"]
+print(sum(1 for r in items if r.get("status", {}).get("phase") == "Healthy"
+          and (r.get("status", {}).get("history") or [{}])[-1].get("images") == [image]
+          and r.get("status", {}).get("stableRevision") == r.get("status", {}).get("currentRevision")))' "$1"
+}
+start=$SECONDS
+for image in app:1 app:2; do
+  manifest "$image" | kubectl -n "$ns" apply --server-side -f - >/dev/null
+  until [[ "$(healthy_count "$image")" == "$n" ]]; do
+    ((SECONDS - start < 3600)) || { echo "operator-scale: timed out" >&2; exit 1; }
+    sleep 5
+  done
+done
+elapsed=$((SECONDS - start))
+metrics_file="$(mktemp)"
+curl -sf "http://127.0.0.1:$port/metrics" >"$metrics_file"
+peak_kb="$(awk '/VmHWM/ {print $2}' /proc/$pid/status)"
+cpu="$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' /proc/$pid/stat)"
+python3 - "$n" "$peak_kb" "$cpu" "$elapsed" "$metrics_file" <<'PY'
+import sys, re
+n, peak_kb, cpu, elapsed = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+text = open(sys.argv[5]).read()
+buckets = [(float(le), float(v)) for le, v in re.findall(r'cutover_reconcile_duration_seconds_bucket\{le="([^"+]+)"\} (\S+)', text)]
+count = float(re.search(r'cutover_reconcile_duration_seconds_count (\S+)', text).group(1))
+def quantile(q):
+    for le, v in sorted(buckets):
+        if v >= q * count:
+            return le
+    return float("inf")
+requests = sum(float(v) for v in re.findall(r'cutover_api_requests_total\{[^}]*\} (\S+)', text))
+print(f"operator-scale: {n} rollouts released in {elapsed} s, peak RSS {peak_kb / 1024:.0f} MiB, "
+      f"CPU {cpu} s, reconcile p50 <= {quantile(0.5) * 1000:.0f} ms p99 <= {quantile(0.99) * 1000:.0f} ms, "
+      f"{requests / n:.0f} API requests per rollout")
+PY
