@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `deploy run` drives a blue-green release on the real cluster: the preview comes up, the active
+# `deploy run` drives examples/blue-green on the real cluster: the preview comes up, the active
 # Service's selector flips in one step, the old slot scales down after the delay; an aborted
 # release flips the active Service back at once.
 source "$(dirname "${BASH_SOURCE[0]}")/../crd/lib.sh"
@@ -7,35 +7,8 @@ deploy="${CUTOVER_DEPLOY_BIN:-$repo/build/cli/deploy}"
 install_crd
 new_namespace
 
-kubectl -n "$NS" apply -f - >/dev/null <<YAML
-apiVersion: v1
-kind: Service
-metadata: {name: pay-active}
-spec: {selector: {app: pay}, ports: [{port: 80}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: pay-preview}
-spec: {selector: {app: pay}, ports: [{port: 80}]}
----
-apiVersion: cutover.dev/v1alpha1
-kind: Rollout
-metadata: {name: pay}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: pay}}
-  template:
-    metadata: {labels: {app: pay}}
-    spec: {containers: [{name: pay, image: "pay:1"}]}
-  strategy:
-    blueGreen:
-      activeService: pay-active
-      previewService: pay-preview
-      previewReplicaCount: 1
-      autoPromotionEnabled: false
-      scaleDownDelaySeconds: 3
-      abortScaleDownDelaySeconds: 3
-YAML
+# The shipped example: 3 replicas, a 1-pod preview, manual promotion, 30 s warm old slot.
+kubectl -n "$NS" apply -f "$repo/examples/blue-green/" >/dev/null
 ready() { kubectl -n "$NS" get deploy "$1" -o jsonpath='{.status.availableReplicas}' 2>/dev/null || true; }
 selector_slot() { kubectl -n "$NS" get svc "$1" -o jsonpath='{.spec.selector.cutover\.dev/slot}'; }
 
@@ -53,7 +26,7 @@ expect_eq "preview size" "$(ready pay-b)" 1
 
 log "promote: the active selector flips"
 kubectl -n "$NS" patch rollout pay --subresource=status --type=merge -p '{"status":{"pauseConditions":[]}}' >/dev/null
-"$deploy" run pay -n "$NS" --timeout 2m >&2 || fail "promotion failed"
+"$deploy" run pay -n "$NS" --timeout 3m >&2 || fail "promotion failed"
 expect_eq "active on b" "$(selector_slot pay-active)" b
 expect_eq "b at full size" "$(ready pay-b)" 3
 # `deploy run` stays until the old slot is scaled down (no operator would do it otherwise);

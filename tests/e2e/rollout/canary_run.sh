@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `deploy run` drives a canary on the real cluster with the operator's engine: the first
+# `deploy run` drives examples/canary on the real cluster with the operator's engine: the first
 # revision goes straight to stable, the second walks 25% -> 50% with the replica shares of each
 # step, and is promoted; a crash-looping third revision is aborted and traffic is back on stable.
 source "$(dirname "${BASH_SOURCE[0]}")/../crd/lib.sh"
@@ -7,42 +7,8 @@ deploy="${CUTOVER_DEPLOY_BIN:-$repo/build/cli/deploy}"
 install_crd
 new_namespace
 
-kubectl -n "$NS" apply -f - >/dev/null <<YAML
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {selector: {app: web}, ports: [{port: 80}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web-stable}
-spec: {selector: {app: web}, ports: [{port: 80}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web-canary}
-spec: {selector: {app: web}, ports: [{port: 80}]}
----
-apiVersion: cutover.dev/v1alpha1
-kind: Rollout
-metadata: {name: web}
-spec:
-  replicas: 4
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: "web:1"}]}
-  strategy:
-    canary:
-      stableService: web-stable
-      canaryService: web-canary
-      scaleDownDelaySeconds: 2
-      steps:
-      - setWeight: 25
-      - pause: {duration: 4s}
-      - setWeight: 50
-      - pause: {duration: 4s}
-YAML
+# The shipped example, as a user would apply it: 4 replicas, 25% -> 50% -> 75% with 5 s pauses.
+kubectl -n "$NS" apply -f "$repo/examples/canary/" >/dev/null
 
 ready() { kubectl -n "$NS" get deploy "$1" -o jsonpath='{.status.availableReplicas}' 2>/dev/null || true; }
 selector_slot() { kubectl -n "$NS" get svc "$1" -o jsonpath='{.spec.selector.cutover\.dev/slot}'; }
@@ -78,7 +44,7 @@ expect_eq "phase after promotion" "$(ro_field web .status.phase)" Healthy
 expect_eq "stable slot after promotion" "$(ro_field web .status.stableSlot)" b
 expect_eq "web-stable flipped" "$(selector_slot web-stable)" b
 expect_eq "slot b available" "$(ready web-b)" 4
-wait_for 30 "old slot a to scale down after the delay" \
+wait_for 40 "old slot a to scale down after the delay" \
   bash -c "[[ \$(kubectl -n $NS get deploy web-a -o jsonpath='{.spec.replicas}') == 0 ]]"
 
 log "third revision crash-loops: abort"
