@@ -29,5 +29,7 @@ kill -9 "$OP_PID_one"
 wait_for 30 "replica two to take over" bash -c "curl -sf http://127.0.0.1:$OP_METRICS_two/metrics | grep -q '^cutover_leader 1'"
 takeover=$((SECONDS - killed_at))
 log "takeover after ${takeover}s"
-((takeover <= 8)) || check_fail "takeover took ${takeover}s, lease duration is 6s"
+# The follower takes over once it has seen no renewal for the lease duration (6 s), checking
+# every retry period (1 s): at most ~7 s after the leader's last renewal, plus scheduling slack.
+((takeover <= 10)) || check_fail "takeover took ${takeover}s, lease duration is 6s"
 wait_for 90 "second revision Healthy under the new leader" healthy_on web:2
