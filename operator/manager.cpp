@@ -51,6 +51,8 @@ int run_manager(const OperatorOptions& options) {
   OperatorMetrics metrics;
   kube::ClientOptions client_options;
   client_options.user_agent = "cutover-operator";
+  client_options.qps = options.kube_api_qps;
+  client_options.burst = options.kube_api_burst;
   client_options.on_response = [&metrics](const std::string& verb, int code) {
     metrics.api_request(verb, code);
   };

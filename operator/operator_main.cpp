@@ -46,6 +46,14 @@ int operator_main(int argc, char** argv) {
   app.add_option("--instance-id", options.instance_id,
                  "Shard: only reconcile Rollouts labelled cutover.dev/instance-id=<id> (default: "
                  "those without the label)");
+  app.add_option("--kube-api-qps", options.kube_api_qps,
+                 "Requests per second to the API server, sustained (client-side limit)")
+      ->check(CLI::Range(1.0, 10000.0))
+      ->capture_default_str();
+  app.add_option("--kube-api-burst", options.kube_api_burst,
+                 "Requests to the API server allowed in a burst above --kube-api-qps")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
   app.add_option("--workers", options.workers, "Rollouts reconciled in parallel")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

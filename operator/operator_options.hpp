@@ -19,6 +19,8 @@ struct OperatorOptions {
   int retry_period_seconds = 2;
   std::string instance_id;
   int workers = 4;
+  double kube_api_qps = 50;  // client-side limit on requests to the API server
+  int kube_api_burst = 100;
 };
 
 }  // namespace cutover::op
