@@ -29,18 +29,13 @@ void enter_stage(PlanBuilder& b, int stage) {
 void plan_blue_green(PlanBuilder& b) {
   const auto& spec = b.rollout.spec;
   const auto& bg = spec.blue_green();
-  std::vector<std::string> services{bg.active_service};
-  if (!bg.preview_service.empty())
-    services.push_back(bg.preview_service);
-  if (plan_first_deployment(b, services))
+  const auto services = strategy_services(spec);
+  const ReleaseStart start = start_release(b, services);
+  if (start == ReleaseStart::decided)
     return;
-  if (plan_steady_state(b, services))
-    return;
-  auto& st = b.plan.status;
-  const bool fresh = st.current_revision != b.revision;
-  begin_revision(b);
-  if (begin_retry(b) || fresh)
+  if (start == ReleaseStart::restarted)
     enter_stage(b, kPreview);
+  auto& st = b.plan.status;
 
   const Slot stable = *st.stable_slot;
   const Slot candidate = other(stable);

@@ -54,30 +54,18 @@ std::optional<int> scale_override(const std::vector<CanaryStep>& steps, std::siz
   return result;
 }
 
-std::vector<std::string> services_of(const CanaryStrategy& canary) {
-  std::vector<std::string> services;
-  if (!canary.stable_service.empty())
-    services.push_back(canary.stable_service);
-  if (!canary.canary_service.empty())
-    services.push_back(canary.canary_service);
-  return services;
-}
-
 }  // namespace
 
 void plan_canary(PlanBuilder& b) {
   const auto& spec = b.rollout.spec;
   const auto& canary = spec.canary();
-  const auto services = services_of(canary);
-  if (plan_first_deployment(b, services))
+  const auto services = strategy_services(spec);
+  const ReleaseStart start = start_release(b, services);
+  if (start == ReleaseStart::decided)
     return;
-  if (plan_steady_state(b, services))
-    return;
-  auto& st = b.plan.status;
-  const bool fresh = st.current_revision != b.revision;
-  begin_revision(b);
-  if (begin_retry(b) || fresh)
+  if (start == ReleaseStart::restarted)
     enter_step(b, 0);
+  auto& st = b.plan.status;
 
   const Slot stable = *st.stable_slot;
   const Slot candidate = other(stable);

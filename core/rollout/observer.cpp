@@ -61,15 +61,7 @@ kube::Result<Observed> observe(kube::KubeClient& client, const Rollout& rollout)
       return std::unexpected(pod_list.error());
     observed.slot(slot) = observe_slot(*deployment, *pod_list);
   }
-  std::vector<std::string> names;
-  if (rollout.spec.is_canary()) {
-    names = {rollout.spec.canary().stable_service, rollout.spec.canary().canary_service};
-  } else {
-    names = {rollout.spec.blue_green().active_service, rollout.spec.blue_green().preview_service};
-  }
-  for (const auto& name : names) {
-    if (name.empty())
-      continue;
+  for (const auto& name : strategy_services(rollout.spec)) {
     auto service = client.get({"v1", "Service", rollout.namespace_name}, name);
     if (!service) {
       if (service.error().reason == kube::ErrorReason::not_found)

@@ -81,6 +81,10 @@ struct Plan {
   std::optional<std::chrono::milliseconds> requeue_after;
 };
 
+/// The user-owned Services the strategy names (stable/canary or active/preview), empty names
+/// left out, in that order.
+std::vector<std::string> strategy_services(const RolloutSpec& spec);
+
 /// The revision name of a pod template: a stable hash of its canonical JSON (10 hex digits).
 std::string template_revision(const Json& pod_template);
 

@@ -171,7 +171,9 @@ std::string selector_string(const Json& selector) {
   return out;
 }
 
-std::vector<std::string> referenced_services(const RolloutSpec& spec) {
+}  // namespace
+
+std::vector<std::string> strategy_services(const RolloutSpec& spec) {
   std::vector<std::string> services;
   auto add = [&](const std::string& name) {
     if (!name.empty())
@@ -187,8 +189,6 @@ std::vector<std::string> referenced_services(const RolloutSpec& spec) {
   return services;
 }
 
-}  // namespace
-
 Plan plan(const Rollout& rollout, const Observed& observed, WallTime now) {
   detail::PlanBuilder b{rollout, observed, now, Plan{{}, rollout.status, std::nullopt},
                         template_revision(rollout.spec.pod_template)};
@@ -199,7 +199,7 @@ Plan plan(const Rollout& rollout, const Observed& observed, WallTime now) {
   if (rollout.deleting) {
     // The slot Deployments go with the Rollout (owner references); the user's Services stay,
     // and get their original selectors back so they do not point at pods about to vanish.
-    for (const auto& service : referenced_services(rollout.spec)) {
+    for (const auto& service : strategy_services(rollout.spec)) {
       b.plan.actions.emplace_back(PinService{service, std::nullopt});
     }
     return b.plan;

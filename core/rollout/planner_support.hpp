@@ -69,6 +69,14 @@ void detect_failure(PlanBuilder& b, bool waiting_for_pods);
 void plan_abort(PlanBuilder& b, const std::vector<std::string>& services, int abort_delay_seconds,
                 AbortStyle style);
 
+enum class ReleaseStart {
+  decided,    // first deployment or steady state planned the whole pass
+  restarted,  // a new revision or a retry: the caller enters its first step
+  continuing  // the release goes on from the step in status
+};
+/// The common start of every pass: first deployment, steady state, a new revision, a retry.
+ReleaseStart start_release(PlanBuilder& b, const std::vector<std::string>& services);
+
 /// `spec.paused`: hold where we are (no scaling) and say so. Returns true when paused; clears
 /// the spec pause condition otherwise.
 bool hold_for_spec_pause(PlanBuilder& b);

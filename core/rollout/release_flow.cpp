@@ -250,6 +250,16 @@ void plan_abort(PlanBuilder& b, const std::vector<std::string>& services, int ab
   b.set_condition("Progressing", false, "RolloutAborted", st.message);
 }
 
+ReleaseStart start_release(PlanBuilder& b, const std::vector<std::string>& services) {
+  if (plan_first_deployment(b, services) || plan_steady_state(b, services)) {
+    return ReleaseStart::decided;
+  }
+  const bool fresh = b.plan.status.current_revision != b.revision;
+  begin_revision(b);
+  const bool retried = begin_retry(b);
+  return fresh || retried ? ReleaseStart::restarted : ReleaseStart::continuing;
+}
+
 bool hold_for_spec_pause(PlanBuilder& b) {
   auto& st = b.plan.status;
   if (!st.abort && b.rollout.spec.paused) {
