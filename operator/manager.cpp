@@ -97,7 +97,7 @@ int run_manager(const OperatorOptions& options) {
       [&probes, host = probe_host, port = probe_port] { probes.listen(host, port); });
 
   ControllerOptions controller_options{options.watch_namespace, options.instance_id,
-                                       options.workers};
+                                       options.workers, options.prometheus_url};
   RolloutController controller(**client, controller_options, metrics);
   std::jthread engine([&](std::stop_token token) {
     if (!options.leader_elect) {

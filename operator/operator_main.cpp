@@ -57,6 +57,9 @@ int operator_main(int argc, char** argv) {
   app.add_option("--workers", options.workers, "Rollouts reconciled in parallel")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  app.add_option("--prometheus-url", options.prometheus_url,
+                 "Prometheus for SLO policies that set no provider.prometheus.address, e.g. "
+                 "http://prometheus.monitoring:9090");
   try {
     app.parse(argc, argv);
     if (options.renew_deadline_seconds >= options.lease_duration_seconds) {

@@ -37,13 +37,41 @@ OperatorMetrics::OperatorMetrics()
                   .Name("cutover_leader")
                   .Help("1 while this replica holds the leader Lease")
                   .Register(*registry_)
-                  .Add({})) {
+                  .Add({})),
+      analysis_runs_(prometheus::BuildCounter()
+                         .Name("cutover_analysis_runs_total")
+                         .Help("AnalysisRuns finished, by result")
+                         .Register(*registry_)),
+      measurements_(prometheus::BuildCounter()
+                        .Name("cutover_analysis_measurements_total")
+                        .Help("SLO measurements taken, by phase")
+                        .Register(*registry_)),
+      rollbacks_(prometheus::BuildCounter()
+                     .Name("cutover_rollbacks_total")
+                     .Help("Releases rolled back, by reason (analysis, crash-loop, "
+                           "progress-deadline, manual)")
+                     .Register(*registry_)) {
   prometheus::BuildGauge()
       .Name("cutover_build_info")
       .Help("Build information of the running operator")
       .Register(*registry_)
       .Add({{"version", kVersion}})
       .Set(1);
+}
+
+void OperatorMetrics::analysis_run_finished(const std::string& result) {
+  std::lock_guard lock(mutex_);
+  analysis_runs_.Add({{"result", result}}).Increment();
+}
+
+void OperatorMetrics::measurement(const std::string& phase) {
+  std::lock_guard lock(mutex_);
+  measurements_.Add({{"phase", phase}}).Increment();
+}
+
+void OperatorMetrics::rollback(const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  rollbacks_.Add({{"reason", reason}}).Increment();
 }
 
 void OperatorMetrics::reconciled(const std::string& result, double seconds) {

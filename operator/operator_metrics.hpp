@@ -24,6 +24,11 @@ class OperatorMetrics {
   void forget_rollout(const std::string& ns, const std::string& rollout);
   void api_request(const std::string& verb, int code);
   void leader(bool is_leader);
+  /// cutover_analysis_runs_total{result}, cutover_analysis_measurements_total{phase},
+  /// cutover_rollbacks_total{reason}.
+  void analysis_run_finished(const std::string& result);
+  void measurement(const std::string& phase);
+  void rollback(const std::string& reason);
 
   [[nodiscard]] std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
 
@@ -35,6 +40,9 @@ class OperatorMetrics {
   prometheus::Family<prometheus::Gauge>& phase_;
   prometheus::Family<prometheus::Counter>& api_requests_;
   prometheus::Gauge& leader_;
+  prometheus::Family<prometheus::Counter>& analysis_runs_;
+  prometheus::Family<prometheus::Counter>& measurements_;
+  prometheus::Family<prometheus::Counter>& rollbacks_;
   std::mutex mutex_;
 };
 

@@ -21,6 +21,7 @@ struct OperatorOptions {
   int workers = 4;
   double kube_api_qps = 50;  // client-side limit on requests to the API server
   int kube_api_burst = 100;
+  std::string prometheus_url;  // default Prometheus for SLO policies without an address
 };
 
 }  // namespace cutover::op

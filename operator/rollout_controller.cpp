@@ -70,7 +70,8 @@ void RolloutController::run(std::stop_token stop) {
   std::atomic<std::uint64_t> reconcile_ids{0};
   for (int w = 0; w < options_.workers; ++w) {
     threads.emplace_back([&](std::stop_token s) {
-      rollout::Reconciler reconciler(client_, SystemClock::instance());
+      rollout::Reconciler reconciler(client_, SystemClock::instance(), "cutover",
+                                     {.default_prometheus = options_.prometheus_url});
       while (auto key = queue.get(s)) {
         const auto slash = key->find('/');
         const std::string ns = key->substr(0, slash);
@@ -94,6 +95,12 @@ void RolloutController::run(std::stop_token stop) {
             metrics_.forget_rollout(ns, name);
             metrics_.reconciled("gone", seconds);
           } else {
+            for (const auto& p : outcome->measurements)
+              metrics_.measurement(p);
+            for (const auto& r : outcome->finished_runs)
+              metrics_.analysis_run_finished(r);
+            if (outcome->rollback_reason)
+              metrics_.rollback(*outcome->rollback_reason);
             const std::string phase(rollout::to_string(outcome->phase));
             metrics_.rollout_phase(ns, name, phase);
             metrics_.reconciled(outcome->invalid ? "invalid" : "success", seconds);

@@ -15,6 +15,7 @@ struct ControllerOptions {
   std::string watch_namespace;  // empty: all namespaces
   std::string instance_id;      // shard: only Rollouts labelled cutover.dev/instance-id=<id>
   int workers = 4;
+  std::string prometheus_url;  // for SLO policies that name no address
 };
 
 class RolloutController {

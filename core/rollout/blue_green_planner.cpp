@@ -2,8 +2,10 @@
 // active Service's selector flips to it in one step; an abort flips it back while the old slot
 // is still warm.
 //
-// `status.currentStepIndex` names the stage: 0 preview coming up, 1 waiting for promotion,
-// 2 promoting (full size, then the flip).
+// `status.currentStepIndex` names the stage: 0 preview coming up, 1 waiting for promotion (and
+// for the pre-promotion gate), 2 promoting (full size, then the flip), 3 flipped but not yet
+// stable while the post-promotion gate runs (the old slot stays at full size, so a failure
+// flips straight back).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -18,6 +20,7 @@ namespace {
 constexpr int kPreview = 0;
 constexpr int kAwaitingPromotion = 1;
 constexpr int kPromoting = 2;
+constexpr int kPostPromotion = 3;
 
 void enter_stage(PlanBuilder& b, int stage) {
   b.plan.status.current_step_index = stage;
@@ -48,7 +51,8 @@ void plan_blue_green(PlanBuilder& b) {
 
   bool waiting_for_pods = false;
   if (!st.abort) {
-    b.plan.actions.emplace_back(PinService{bg.active_service, stable});
+    const bool flipped = st.current_step_index == kPostPromotion;
+    b.plan.actions.emplace_back(PinService{bg.active_service, flipped ? candidate : stable});
     if (!bg.preview_service.empty()) {
       b.plan.actions.emplace_back(PinService{bg.preview_service, candidate});
     }
@@ -77,7 +81,18 @@ void plan_blue_green(PlanBuilder& b) {
             fmt::format("preview: candidate {}/{} available", cand_obs.available_replicas, preview);
       }
     }
-    if (st.current_step_index == kAwaitingPromotion) {
+    bool pre_gate_open = true;
+    if (st.current_step_index == kAwaitingPromotion && bg.pre_promotion_analysis) {
+      // The preview is judged before anyone may promote it.
+      const auto result =
+          run_gate(b, *bg.pre_promotion_analysis, "prePromotion", st.current_step_analysis);
+      pre_gate_open = result == GateResult::passed;
+      if (result == GateResult::waiting) {
+        st.message = fmt::format("pre-promotion analysis {}: {}", st.current_step_analysis->phase,
+                                 st.current_step_analysis->message);
+      }
+    }
+    if (st.current_step_index == kAwaitingPromotion && pre_gate_open && !st.abort) {
       const bool promoted = !b.has_pause(kBlueGreenPause);
       const auto auto_at = *st.step_started_at + std::chrono::seconds{bg.auto_promotion_seconds};
       const bool auto_due = bg.auto_promotion_enabled && b.now >= auto_at;
@@ -93,7 +108,36 @@ void plan_blue_green(PlanBuilder& b) {
                          : "preview ready; waiting for promotion";
       }
     }
-    if (st.current_step_index == kPromoting) {
+    if (st.current_step_index == kPromoting && bg.post_promotion_analysis) {
+      // Flip first, keep the old slot warm, and only call the candidate stable once the
+      // post-promotion gate passes.
+      b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, replicas});
+      if (b.slot_ready(candidate, b.revision, replicas)) {
+        enter_stage(b, kPostPromotion);
+        b.plan.actions.emplace_back(PinService{bg.active_service, candidate});
+        b.event(
+            "Normal", "ActiveSwitched",
+            fmt::format("active Service {} switched to slot {} (revision {}); slot {} stays "
+                        "at full size until post-promotion analysis passes",
+                        bg.active_service, to_string(candidate), b.revision, to_string(stable)));
+      } else {
+        waiting_for_pods = true;
+        st.message = fmt::format("promoting: candidate {}/{} available",
+                                 cand_obs.available_replicas, replicas);
+      }
+    }
+    if (st.current_step_index == kPostPromotion) {
+      b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, replicas});
+      const auto result =
+          run_gate(b, *bg.post_promotion_analysis, "postPromotion", st.current_step_analysis);
+      if (result == GateResult::passed) {
+        enter_stage(b, kPromoting);
+      } else if (result == GateResult::waiting) {
+        st.message = fmt::format("post-promotion analysis {}: {}", st.current_step_analysis->phase,
+                                 st.current_step_analysis->message);
+      }
+    }
+    if (st.current_step_index == kPromoting && !st.abort) {
       // The flip: one selector change moves all traffic.
       if (promote_when_ready(
               b, services, bg.scale_down_delay_seconds,

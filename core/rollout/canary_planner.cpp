@@ -19,11 +19,8 @@ void enter_step(PlanBuilder& b, std::size_t index) {
   st.step_started_at = b.now;
   if (index >= steps.size())
     return;
-  if (steps[index].kind == CanaryStep::Kind::pause) {
+  if (steps[index].kind == CanaryStep::Kind::pause)
     b.add_pause(kCanaryPauseStep);
-  } else if (steps[index].kind == CanaryStep::Kind::analysis) {
-    b.add_pause(kAnalysisUnavailable);
-  }
 }
 
 void advance(PlanBuilder& b, std::size_t index, const std::string& what) {
@@ -152,19 +149,36 @@ void plan_canary(PlanBuilder& b) {
                                                        index + 1, steps.size());
         break;
       } else {
-        // Analysis steps are decided by the SLO gates; until they exist, the step waits for a
-        // person to promote it. It never passes by itself: no data is not success.
-        hold_weight(index, st.current_weight);
-        if (!b.has_pause(kAnalysisUnavailable)) {
-          advance(b, index, "analysis skipped by promote");
+        // An SLO gate at the current weight. It starts once the weight holds, so it measures
+        // the traffic split the user asked for.
+        if (!hold_weight(index, st.current_weight))
+          break;
+        const auto result =
+            run_gate(b, step.analysis, fmt::format("step-{}", index), st.current_step_analysis);
+        if (result == GateResult::passed) {
+          advance(b, index, fmt::format("analysis {} passed", st.current_step_analysis->name));
           continue;
         }
-        st.message = fmt::format("step {}/{}: analysis is not available yet; promote to skip",
-                                 index + 1, steps.size());
+        if (result == GateResult::waiting) {
+          st.message = fmt::format("step {}/{}: analysis {}: {}", index + 1, steps.size(),
+                                   st.current_step_analysis->phase,
+                                   st.current_step_analysis->message.empty()
+                                       ? st.current_step_analysis->name
+                                       : st.current_step_analysis->message);
+        }
         break;
       }
     }
-    if (static_cast<std::size_t>(st.current_step_index) >= steps.size()) {
+    // Background analysis: from its starting step until promotion, a failure aborts and an
+    // inconclusive verdict pauses.
+    bool background_holds = false;
+    if (canary.analysis && !st.abort && st.current_step_index >= canary.analysis_starting_step) {
+      const auto result = run_gate(b, *canary.analysis, "background", st.background_analysis);
+      background_holds = result == GateResult::failed ||
+                         (result == GateResult::waiting && b.has_pause(kAnalysisInconclusive));
+    }
+    if (!background_holds && !st.abort &&
+        static_cast<std::size_t>(st.current_step_index) >= steps.size()) {
       if (promote_when_ready(
               b, services, canary.scale_down_delay_seconds,
               fmt::format("revision {} promoted to stable on slot {}; slot {} scales down in {}s",

@@ -4,6 +4,7 @@
 
 #include "rollout/rollout_json.hpp"
 #include "util/encoding.hpp"
+#include "util/hash.hpp"
 #include "util/json_fields.hpp"
 
 namespace cutover::rollout {
@@ -27,15 +28,11 @@ kube::ResourceRef rollouts(const Rollout& r) {
 
 // A stable, short name for an event: the same transition always gets the same name.
 std::string event_name(const Rollout& r, const RecordEvent& e, const RolloutStatus& status) {
-  const std::string key = fmt::format("{}|{}|{}|{}|{}|{}", r.uid, e.reason, status.current_revision,
-                                      status.current_step_index, status.stable_revision,
-                                      status.aborted_at ? format_rfc3339(*status.aborted_at) : "");
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (unsigned char c : key) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return fmt::format("{}.{:016x}", r.name, hash);
+  const std::string key = fmt::format(
+      "{}|{}|{}|{}|{}|{}|{}", r.uid, e.reason, status.current_revision, status.current_step_index,
+      status.stable_revision, status.aborted_at ? format_rfc3339(*status.aborted_at) : "",
+      status.release_attempt);
+  return fmt::format("{}.{:016x}", r.name, fnv1a64(key));
 }
 
 }  // namespace
@@ -136,6 +133,7 @@ kube::Result<void> Executor::apply_action(const Rollout& r, const Action& action
       return std::unexpected(patched.error());
     return {};
   }
+  // StartAnalysis: the reconciler's AnalysisDriver creates runs after the traffic actions.
   return {};
 }
 

@@ -29,8 +29,16 @@ struct SlotObservation {
   std::string crash_message;
 };
 
+/// What the planner needs of one AnalysisRun of this Rollout.
+struct RunObservation {
+  std::string phase;  // Pending, Running, Successful, Failed, Inconclusive, Error, Terminated
+  std::string message;
+};
+
 struct Observed {
   std::array<SlotObservation, 2> slots;  // indexed by Slot
+  /// This Rollout's AnalysisRuns by name, with any measurement due this pass already taken.
+  std::map<std::string, RunObservation> analysis_runs;
   /// For each Service the strategy names: the slot its selector pins, if any.
   std::map<std::string, std::optional<Slot>> service_slots;
 
@@ -72,14 +80,31 @@ struct RecordEvent {
   bool operator==(const RecordEvent&) const = default;
 };
 
-using Action = std::variant<ApplySlot, ScaleSlot, PinService, RecordEvent>;
+/// Create the AnalysisRun `name` for a gate of the current release. The executor resolves the
+/// policies and renders the queries; creating an existing run is a no-op.
+struct StartAnalysis {
+  std::string name;
+  std::string gate;  // step-N, background, prePromotion, postPromotion
+  AnalysisRef ref;
+  bool operator==(const StartAnalysis&) const = default;
+};
+
+using Action = std::variant<ApplySlot, ScaleSlot, PinService, RecordEvent, StartAnalysis>;
 
 struct Plan {
   std::vector<Action> actions;
   RolloutStatus status;
   /// When to look again even if nothing changes (pause timers, scale-down delays, deadlines).
   std::optional<std::chrono::milliseconds> requeue_after;
+  /// The AnalysisRuns this pass still wants; any other unfinished run of the Rollout is
+  /// terminated (the release moved on).
+  std::vector<std::string> active_analyses;
 };
+
+/// The name of a gate's AnalysisRun: `<rollout>-<revision>-<attempt>-<gate>`, shortened with a
+/// hash when it would exceed the 253 characters of an object name.
+std::string analysis_run_name(const std::string& rollout, const std::string& revision, int attempt,
+                              const std::string& gate);
 
 /// The user-owned Services the strategy names (stable/canary or active/preview), empty names
 /// left out, in that order.

@@ -5,19 +5,14 @@
 
 #include "rollout/plan.hpp"
 #include "rollout/planner_support.hpp"
+#include "util/hash.hpp"
 #include "util/json_fields.hpp"
 
 namespace cutover::rollout {
 
 std::string template_revision(const Json& pod_template) {
   // nlohmann::json keeps object keys sorted, so dump() is canonical. FNV-1a, 64 bit.
-  const std::string text = pod_template.dump();
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return fmt::format("{:010x}", hash & 0xffffffffffULL);
+  return fmt::format("{:010x}", fnv1a64(pod_template.dump()) & 0xffffffffffULL);
 }
 
 namespace detail {

@@ -93,6 +93,19 @@ void conclude(PlanBuilder& b, bool waiting_for_pods, std::size_t release_actions
 inline constexpr const char* kPausedBySpec = "PausedBySpec";
 inline constexpr const char* kCanaryPauseStep = "CanaryPauseStep";
 inline constexpr const char* kBlueGreenPause = "BlueGreenPause";
-inline constexpr const char* kAnalysisUnavailable = "AnalysisUnavailable";
+inline constexpr const char* kAnalysisInconclusive = "AnalysisInconclusive";
+
+enum class GateResult {
+  passed,   // the run succeeded (or an inconclusive run was promoted by a person)
+  waiting,  // running, starting, or paused inconclusive: hold here
+  failed,   // failed or errored: `abort` is set, the caller's conclude() rolls back
+};
+
+/// The SLO gate `gate` of the current release: starts its AnalysisRun, follows it, and on
+/// failure sets `abort` with the run's reason. An inconclusive run raises the
+/// AnalysisInconclusive pause; once a person promotes (clears it) the gate passes. `shown` is
+/// the status field that mirrors the run (currentStepAnalysis or backgroundAnalysis).
+GateResult run_gate(PlanBuilder& b, const AnalysisRef& ref, const std::string& gate,
+                    std::optional<AnalysisStatus>& shown);
 
 }  // namespace cutover::rollout::detail

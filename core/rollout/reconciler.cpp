@@ -45,8 +45,12 @@ kube::Result<void> set_finalizers(kube::KubeClient& client, const std::string& n
 
 }  // namespace
 
-Reconciler::Reconciler(kube::KubeClient& client, Clock& clock, std::string field_manager)
-    : client_(client), clock_(clock), field_manager_(std::move(field_manager)) {}
+Reconciler::Reconciler(kube::KubeClient& client, Clock& clock, std::string field_manager,
+                       AnalysisOptions analysis)
+    : client_(client),
+      clock_(clock),
+      field_manager_(std::move(field_manager)),
+      analysis_(std::move(analysis)) {}
 
 kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
                                                      const std::string& name) {
@@ -107,10 +111,20 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
   auto observed = observe(client_, *rollout);
   if (!observed)
     return std::unexpected(observed.error());
+  // Measurements due now are taken before planning, so a failing gate is acted on in this pass.
+  AnalysisDriver analyses(client_, analysis_);
+  auto next_measurement = analyses.measure(*rollout, *observed, now);
+  if (!next_measurement)
+    return std::unexpected(next_measurement.error());
   const Plan plan = rollout::plan(*rollout, *observed, now);
   Executor executor(client_, field_manager_);
+  // Traffic first (the executor's actions, then its events), then the analysis records, then
+  // the Rollout's status.
   if (auto applied = executor.apply(*rollout, plan); !applied) {
     return std::unexpected(applied.error());
+  }
+  if (auto persisted = analyses.persist(*rollout, plan, now); !persisted) {
+    return std::unexpected(persisted.error());
   }
   if (rollout->deleting) {
     std::erase(finalizers, std::string(kFinalizer));
@@ -132,6 +146,24 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
   outcome.settled = plan.status.phase == Phase::healthy && !plan.status.scale_down_at &&
                     !plan.status.scale_down_slot && !outcome.status_written;
   outcome.requeue_after = plan.requeue_after;
+  outcome.measurements = analyses.measurements();
+  outcome.finished_runs = analyses.finished_runs();
+  if (plan.status.aborted_at && !rollout->status.aborted_at) {
+    // A coarse, bounded label: what kind of failure, not its text.
+    const auto& reason = plan.status.abort_reason;
+    outcome.rollback_reason = reason.find("analysis") != std::string::npos   ? "analysis"
+                              : reason.find("crash") != std::string::npos    ? "crash-loop"
+                              : reason.find("deadline") != std::string::npos ? "progress-deadline"
+                                                                             : "manual";
+  }
+  if (*next_measurement) {
+    const auto due =
+        std::max(std::chrono::milliseconds{0},
+                 std::chrono::duration_cast<std::chrono::milliseconds>(**next_measurement - now));
+    if (!outcome.requeue_after || due < *outcome.requeue_after)
+      outcome.requeue_after = due;
+    outcome.settled = false;
+  }
   return outcome;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "kube/kube_client.hpp"
+#include "rollout/analysis_driver.hpp"
 #include "rollout/rollout.hpp"
 #include "util/clock.hpp"
 
@@ -26,11 +27,17 @@ struct ReconcileOutcome {
   /// Healthy with nothing left to do (no old slot waiting for its scale-down delay).
   bool settled = false;
   std::optional<std::chrono::milliseconds> requeue_after;
+  /// For metrics: measurement phases taken, runs finished (by phase), and the reason of an
+  /// abort that started in this pass.
+  std::vector<std::string> measurements;
+  std::vector<std::string> finished_runs;
+  std::optional<std::string> rollback_reason;
 };
 
 class Reconciler {
  public:
-  Reconciler(kube::KubeClient& client, Clock& clock, std::string field_manager = "cutover");
+  Reconciler(kube::KubeClient& client, Clock& clock, std::string field_manager = "cutover",
+             AnalysisOptions analysis = {});
 
   /// Errors are transient (network, conflict); the caller retries with back-off. A spec error
   /// is not an error here: it is written to the Rollout's status and an event, and not retried.
@@ -41,6 +48,7 @@ class Reconciler {
   kube::KubeClient& client_;
   Clock& clock_;
   std::string field_manager_;
+  AnalysisOptions analysis_;
 };
 
 }  // namespace cutover::rollout

@@ -132,6 +132,9 @@ void begin_revision(PlanBuilder& b) {
                         st.current_revision, b.revision));
   }
   st.current_revision = b.revision;
+  ++st.release_attempt;
+  st.current_step_analysis.reset();
+  st.background_analysis.reset();
   st.current_step_index = 0;
   st.current_weight = 0;
   st.abort = false;
@@ -160,6 +163,9 @@ bool begin_retry(PlanBuilder& b) {
   st.aborted_at.reset();
   st.abort_reason.clear();
   st.promote_full = false;
+  ++st.release_attempt;
+  st.current_step_analysis.reset();
+  st.background_analysis.reset();
   b.clear_pauses();
   st.step_started_at = b.now;
   st.progress_started_at = b.now;

@@ -17,6 +17,28 @@ namespace cutover::rollout {
 
 using Json = nlohmann::json;
 
+/// A policy an analysis gate runs: an SLOPolicy in the Rollout's namespace, or with
+/// `cluster_scope` a ClusterSLOPolicy.
+struct PolicyRef {
+  std::string name;
+  bool cluster_scope = false;
+  bool operator==(const PolicyRef&) const = default;
+};
+
+struct AnalysisArg {
+  std::string name;
+  std::string value;
+  bool operator==(const AnalysisArg&) const = default;
+};
+
+/// An SLO gate: the policies to run and the arguments to give them (they override the
+/// policies' defaults).
+struct AnalysisRef {
+  std::vector<PolicyRef> policies;
+  std::vector<AnalysisArg> args;
+  bool operator==(const AnalysisRef&) const = default;
+};
+
 struct CanaryStep {
   enum class Kind { set_weight, pause, set_canary_scale, analysis };
   Kind kind = Kind::set_weight;
@@ -25,7 +47,7 @@ struct CanaryStep {
   std::optional<int> scale_replicas;                   // set_canary_scale
   std::optional<int> scale_weight;                     // set_canary_scale
   bool match_traffic_weight = false;                   // set_canary_scale
-  Json analysis;                                       // analysis: filled by the SLO gates
+  AnalysisRef analysis;                                // analysis: the step's SLO gate
 };
 
 struct CanaryStrategy {
@@ -37,6 +59,9 @@ struct CanaryStrategy {
   int scale_down_delay_seconds = 30;
   int abort_scale_down_delay_seconds = 30;
   Json traffic_routing;  // extension point: empty means replica ratio
+  /// Background analysis: runs from step `starting_step` until promotion; failure aborts.
+  std::optional<AnalysisRef> analysis;
+  int analysis_starting_step = 0;
 };
 
 struct BlueGreenStrategy {
@@ -47,6 +72,10 @@ struct BlueGreenStrategy {
   std::optional<int> preview_replica_count;
   int scale_down_delay_seconds = 30;
   int abort_scale_down_delay_seconds = 30;
+  /// Gates before the flip (the preview is judged) and after it (the old slot stays warm until
+  /// it passes; failure flips back).
+  std::optional<AnalysisRef> pre_promotion_analysis;
+  std::optional<AnalysisRef> post_promotion_analysis;
 };
 
 struct WorkloadRef {
@@ -102,6 +131,15 @@ struct HistoryEntry {
   std::string result;  // Pending, Progressing, Promoted, Aborted, Superseded
 };
 
+/// The AnalysisRun of a gate, as the Rollout's status shows it.
+struct AnalysisStatus {
+  std::string name;
+  std::string gate;
+  std::string phase;  // Pending, Running, Successful, Failed, Inconclusive, Error
+  std::string message;
+  bool operator==(const AnalysisStatus&) const = default;
+};
+
 struct RolloutStatus {
   Phase phase = Phase::progressing;
   std::string message;
@@ -128,6 +166,10 @@ struct RolloutStatus {
   std::vector<Condition> conditions;
   std::vector<HistoryEntry> history;
   std::string strategy;  // Canary or BlueGreen, for the printer column
+  /// Counts the starts of releases (a new revision, a retry); names this attempt's runs.
+  int release_attempt = 0;
+  std::optional<AnalysisStatus> current_step_analysis;  // step, pre- or post-promotion gate
+  std::optional<AnalysisStatus> background_analysis;
 };
 
 struct Rollout {

@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "util/duration.hpp"
 #include "util/encoding.hpp"
 #include "util/json_fields.hpp"
+#include "util/spec_reader.hpp"
 
 namespace cutover::rollout {
 
@@ -22,66 +25,68 @@ std::string_view to_string(Phase phase) {
   return "Progressing";
 }
 
-std::string SpecError::describe() const {
-  std::string out = fmt::format("rollout {}: {}: {}", rollout, field, message);
-  if (!fix.empty())
-    out += " (fix: " + fix + ")";
-  return out;
-}
-
 namespace {
 
 using Result = std::expected<void, SpecError>;
 
-class SpecReader {
- public:
-  explicit SpecReader(std::string rollout) : rollout_(std::move(rollout)) {}
-
-  [[nodiscard]] std::unexpected<SpecError> error(std::string field, std::string message,
-                                                 std::string fix = {}) const {
-    return std::unexpected(
-        SpecError{rollout_, std::move(field), std::move(message), std::move(fix)});
+// `{policies: [{name, clusterScope}], args: [{name, value}]}`: an SLO gate.
+Result parse_analysis_ref(const SpecReader& r, const Json& j, const std::string& path,
+                          AnalysisRef& out) {
+  if (!j.is_object())
+    return r.error(path, "must be an object", "e.g. {policies: [{name: http-error-rate}]}");
+  const auto policies = j.find("policies");
+  if (policies == j.end() || !policies->is_array() || policies->empty()) {
+    return r.error(path + ".policies", "must list at least one policy",
+                   "e.g. policies: [{name: http-error-rate}]");
   }
-
-  Result integer(const Json& parent, const char* key, const std::string& path, int& out, int min,
-                 int max) const {
-    const auto it = parent.find(key);
-    if (it == parent.end() || it->is_null())
-      return {};
-    if (!it->is_number_integer())
-      return error(path + "." + key, "must be an integer");
-    const auto value = it->get<long long>();
-    if (value < min || value > max) {
-      return error(path + "." + key, fmt::format("is {}, outside {}..{}", value, min, max));
+  for (std::size_t i = 0; i < policies->size(); ++i) {
+    const std::string ppath = fmt::format("{}.policies[{}]", path, i);
+    const Json& p = (*policies)[i];
+    if (!p.is_object())
+      return r.error(ppath, "must be {name, clusterScope}");
+    PolicyRef ref;
+    if (auto ok = r.string(p, "name", ppath, ref.name); !ok)
+      return ok;
+    if (ref.name.empty())
+      return r.error(ppath + ".name", "is required", "name an SLOPolicy or ClusterSLOPolicy");
+    if (auto ok = r.boolean(p, "clusterScope", ppath, ref.cluster_scope); !ok)
+      return ok;
+    if (std::find(out.policies.begin(), out.policies.end(), ref) != out.policies.end())
+      return r.error(ppath + ".name", fmt::format("\"{}\" is listed twice", ref.name));
+    out.policies.push_back(std::move(ref));
+  }
+  if (const auto args = j.find("args"); args != j.end() && !args->is_null()) {
+    if (!args->is_array())
+      return r.error(path + ".args", "must be a list of {name, value}");
+    for (std::size_t i = 0; i < args->size(); ++i) {
+      const std::string apath = fmt::format("{}.args[{}]", path, i);
+      const Json& a = (*args)[i];
+      if (!a.is_object())
+        return r.error(apath, "must be {name, value}");
+      AnalysisArg arg;
+      if (auto ok = r.string(a, "name", apath, arg.name); !ok)
+        return ok;
+      if (arg.name.empty())
+        return r.error(apath + ".name", "is required");
+      if (auto ok = r.string(a, "value", apath, arg.value); !ok)
+        return r.error(apath + ".value", "must be a string", "quote it, e.g. value: \"0.01\"");
+      out.args.push_back(std::move(arg));
     }
-    out = static_cast<int>(value);
-    return {};
   }
+  return {};
+}
 
-  Result boolean(const Json& parent, const char* key, const std::string& path, bool& out) const {
-    const auto it = parent.find(key);
-    if (it == parent.end() || it->is_null())
-      return {};
-    if (!it->is_boolean())
-      return error(path + "." + key, "must be true or false");
-    out = it->get<bool>();
+Result optional_analysis(const SpecReader& r, const Json& parent, const char* key,
+                         const std::string& path, std::optional<AnalysisRef>& out) {
+  const auto it = parent.find(key);
+  if (it == parent.end() || it->is_null())
     return {};
-  }
-
-  Result string(const Json& parent, const char* key, const std::string& path,
-                std::string& out) const {
-    const auto it = parent.find(key);
-    if (it == parent.end() || it->is_null())
-      return {};
-    if (!it->is_string())
-      return error(path + "." + key, "must be a string");
-    out = it->get<std::string>();
-    return {};
-  }
-
- private:
-  std::string rollout_;
-};
+  AnalysisRef ref;
+  if (auto ok = parse_analysis_ref(r, *it, path + "." + key, ref); !ok)
+    return ok;
+  out = std::move(ref);
+  return {};
+}
 
 Result parse_step(const SpecReader& r, const Json& step, const std::string& path, CanaryStep& out) {
   if (!step.is_object())
@@ -151,7 +156,8 @@ Result parse_step(const SpecReader& r, const Json& step, const std::string& path
   if (step.contains("analysis")) {
     ++kinds;
     out.kind = CanaryStep::Kind::analysis;
-    out.analysis = step["analysis"];
+    if (auto ok = parse_analysis_ref(r, step["analysis"], path + ".analysis", out.analysis); !ok)
+      return ok;
   }
   if (kinds != 1) {
     return r.error(path, "must set exactly one of setWeight, pause, setCanaryScale, analysis",
@@ -194,6 +200,16 @@ Result parse_canary(const SpecReader& r, const Json& canary, CanaryStrategy& out
       out.steps.push_back(std::move(step));
     }
   }
+  if (auto ok = optional_analysis(r, canary, "analysis", path, out.analysis); !ok)
+    return ok;
+  if (out.analysis) {
+    const Json& background = canary["analysis"];
+    if (auto ok = r.integer(background, "startingStep", path + ".analysis",
+                            out.analysis_starting_step, 0, static_cast<int>(out.steps.size()));
+        !ok) {
+      return ok;
+    }
+  }
   return {};
 }
 
@@ -229,8 +245,28 @@ Result parse_blue_green(const SpecReader& r, const Json& bg, BlueGreenStrategy& 
       !ok) {
     return ok;
   }
-  return r.integer(bg, "abortScaleDownDelaySeconds", path, out.abort_scale_down_delay_seconds, 0,
-                   86400);
+  if (auto ok = r.integer(bg, "abortScaleDownDelaySeconds", path,
+                          out.abort_scale_down_delay_seconds, 0, 86400);
+      !ok) {
+    return ok;
+  }
+  if (auto ok = optional_analysis(r, bg, "prePromotionAnalysis", path, out.pre_promotion_analysis);
+      !ok) {
+    return ok;
+  }
+  return optional_analysis(r, bg, "postPromotionAnalysis", path, out.post_promotion_analysis);
+}
+
+std::optional<AnalysisStatus> parse_analysis_status(const Json& status, const char* key) {
+  const Json& j = member(status, key);
+  if (!j.is_object() || string_or(j, "name").empty())
+    return std::nullopt;
+  return AnalysisStatus{string_or(j, "name"), string_or(j, "gate"), string_or(j, "phase"),
+                        string_or(j, "message")};
+}
+
+Json analysis_status_json(const AnalysisStatus& a) {
+  return {{"name", a.name}, {"gate", a.gate}, {"phase", a.phase}, {"message", a.message}};
 }
 
 std::optional<WallTime> time_field(const Json& object, const char* key) {
@@ -279,6 +315,9 @@ RolloutStatus parse_status(const Json& status) {
   out.abort_reason = str("abortReason");
   out.aborted_at = time_field(status, "abortedAt");
   out.promote_full = bool_or(status, "promoteFull");
+  out.release_attempt = static_cast<int>(int_or(status, "releaseAttempt"));
+  out.current_step_analysis = parse_analysis_status(status, "currentStepAnalysis");
+  out.background_analysis = parse_analysis_status(status, "backgroundAnalysis");
   out.step_started_at = time_field(status, "stepStartedAt");
   out.progress_started_at = time_field(status, "progressStartedAt");
   out.scale_down_slot = parse_slot(str("scaleDownSlot"));
@@ -347,7 +386,7 @@ std::expected<Rollout, SpecError> parse_rollout(const Json& object) {
       out.annotations = metadata["annotations"];
     }
   }
-  const SpecReader r(out.namespace_name + "/" + out.name);
+  const SpecReader r("rollout", out.namespace_name + "/" + out.name);
   const auto spec_it = object.find("spec");
   if (spec_it == object.end() || !spec_it->is_object()) {
     return r.error("spec", "is missing");
@@ -459,6 +498,12 @@ Json status_to_json(const RolloutStatus& s) {
     out["scaleDownSlot"] = to_string(*s.scale_down_slot);
   if (s.scale_down_at)
     out["scaleDownAt"] = time(s.scale_down_at);
+  if (s.release_attempt != 0)
+    out["releaseAttempt"] = s.release_attempt;
+  if (s.current_step_analysis)
+    out["currentStepAnalysis"] = analysis_status_json(*s.current_step_analysis);
+  if (s.background_analysis)
+    out["backgroundAnalysis"] = analysis_status_json(*s.background_analysis);
   out["pauseConditions"] = Json::array();
   for (const auto& p : s.pause_conditions) {
     out["pauseConditions"].push_back({{"reason", p.reason}, {"startTime", time(p.start_time)}});

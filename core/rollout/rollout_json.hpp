@@ -6,16 +6,12 @@
 #include <string>
 
 #include "rollout/rollout.hpp"
+#include "util/spec_reader.hpp"
 
 namespace cutover::rollout {
 
-struct SpecError {
-  std::string rollout;  // namespace/name
-  std::string field;    // e.g. spec.strategy.canary.steps[2].setWeight
-  std::string message;
-  std::string fix;
-  [[nodiscard]] std::string describe() const;
-};
+/// A spec error names the Rollout (`namespace/name`), the field and the fix.
+using SpecError = FieldError;
 
 /// Parses a Rollout object as the API serves it. Status fields that are missing or malformed
 /// take their defaults (status is ours to rewrite); spec errors are reported.

@@ -9,6 +9,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 here="$repo/tests/e2e/crd"
 testdata="$here/testdata"
 crd="$repo/operator/config/crd/rollouts.cutover.dev.yaml"
+crds=(rollouts slopolicies clusterslopolicies analysisruns)
 if [[ -z "${KUBECONFIG:-}" ]]; then
   state="${CUTOVER_CLUSTER_STATE:-$repo/.cluster}"
   [[ -f "$state/kubeconfig" ]] || { echo "no cluster in $state: run scripts/cluster up" >&2; exit 1; }
@@ -51,14 +52,18 @@ new_namespace() {
 install_crd() {
   local try out
   for try in 1 2 3; do
-    if out="$(kubectl apply --server-side --force-conflicts --field-manager=cutover-e2e-crd -f "$crd" 2>&1)"; then
+    if out="$(for c in "${crds[@]}"; do kubectl apply --server-side --force-conflicts \
+      --field-manager=cutover-e2e-crd -f "$repo/operator/config/crd/$c.cutover.dev.yaml" || exit 1; done 2>&1)"; then
       break
     fi
     ((try < 3)) || fail "the API server refuses the CRD: $out"
     sleep 1
   done
-  kubectl wait --for=condition=Established --timeout=60s crd/rollouts.cutover.dev >/dev/null ||
-    fail "crd/rollouts.cutover.dev never became Established"
+  local c
+  for c in "${crds[@]}"; do
+    kubectl wait --for=condition=Established --timeout=60s "crd/$c.cutover.dev" >/dev/null ||
+      fail "crd/$c.cutover.dev never became Established"
+  done
   # Discovery can lag a moment behind Established.
   wait_for 30 "discovery to list rollouts.cutover.dev" \
     bash -c 'kubectl api-resources --api-group=cutover.dev --no-headers 2>/dev/null | grep -q "^rollouts "'

@@ -1,0 +1,266 @@
+#include "analyze_command.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "analysis/analysis_runner.hpp"
+#include "deploy_main.hpp"
+#include "rollout/analysis_driver.hpp"
+#include "rollout/rollout_json.hpp"
+#include "util/encoding.hpp"
+#include "util/file_io.hpp"
+#include "util/yaml_json.hpp"
+
+namespace cutover::cli {
+
+namespace {
+
+struct AnalyzeOptions {
+  std::string policy;
+  std::vector<std::string> args;
+  std::string rollout;
+  std::string prometheus;
+  bool once = false;
+  bool cluster_scope = false;
+};
+
+// `--policy FILE[#NAME]`: the policy document named NAME (or the first) of a YAML file.
+std::expected<kube::Json, std::string> policy_from_file(const std::string& spec) {
+  const auto hash = spec.find('#');
+  const std::string path = spec.substr(0, hash);
+  const std::string name = hash == std::string::npos ? "" : spec.substr(hash + 1);
+  auto text = read_file(path);
+  if (!text)
+    return std::unexpected(fmt::format("--policy {}: {}", path, text.error()));
+  auto documents = cutover::parse_yaml_documents(*text);
+  if (!documents) {
+    return std::unexpected(fmt::format("{}:{}:{}: {}", path, documents.error().line,
+                                       documents.error().column, documents.error().message));
+  }
+  for (const auto& doc : *documents) {
+    const std::string doc_name =
+        doc.is_object() && doc.contains("metadata") && doc["metadata"].is_object()
+            ? doc["metadata"].value("name", std::string{})
+            : std::string{};
+    if (name.empty() || doc_name == name)
+      return doc;
+  }
+  return std::unexpected(
+      name.empty()
+          ? fmt::format("{} holds no policy", path)
+          : fmt::format("{} holds no policy named \"{}\" (fix: check metadata.name)", path, name));
+}
+
+int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
+  // Rollout-derived values come from the cluster (--rollout) or from --arg rollout.X=...
+  rollout::Rollout target;
+  target.name = "analyze";
+  target.namespace_name = globals.namespace_name.empty() ? "default" : globals.namespace_name;
+  target.status.stable_slot = rollout::Slot::a;
+  rollout::StartAnalysis start{"deploy-analyze", "analyze", {}};
+  std::unique_ptr<kube::RestClient> client;
+  std::optional<kube::RestConfig> config;
+  const bool from_file =
+      std::filesystem::exists(options.policy.substr(0, options.policy.find('#')));
+  if (!from_file || !options.rollout.empty()) {
+    auto connection = connect(globals);
+    if (!connection)
+      return connection.error();
+    config = connection->config;
+    client = std::move(connection->client);
+    target.namespace_name = config->namespace_name;
+  }
+  if (!options.rollout.empty()) {
+    auto object =
+        client->get({"cutover.dev/v1alpha1", "Rollout", target.namespace_name}, options.rollout);
+    if (!object)
+      return report_error(object.error(), *config, "reading rollout " + options.rollout, std::cerr);
+    auto parsed = rollout::parse_rollout(*object);
+    if (!parsed) {
+      std::cerr << "error: " << parsed.error().describe() << "\n";
+      return kUsage;
+    }
+    target = std::move(*parsed);
+  }
+  for (const auto& arg : options.args) {
+    const auto eq = arg.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << fmt::format("error: --arg \"{}\": expected NAME=VALUE\n", arg);
+      return kUsage;
+    }
+    const std::string key = arg.substr(0, eq);
+    const std::string value = arg.substr(eq + 1);
+    if (key == "rollout.name") {
+      target.name = value;
+    } else if (key == "rollout.namespace") {
+      target.namespace_name = value;
+    } else if (key == "rollout.stableRevision") {
+      target.status.stable_revision = value;
+    } else if (key == "rollout.stableSlot" || key == "rollout.canarySlot") {
+      if (value != "a" && value != "b") {
+        std::cerr << fmt::format("error: --arg {}: must be a or b\n", key);
+        return kUsage;
+      }
+      const rollout::Slot slot = value == "a" ? rollout::Slot::a : rollout::Slot::b;
+      target.status.stable_slot = key == "rollout.stableSlot" ? slot : rollout::other(slot);
+    } else if (key.starts_with("rollout.")) {
+      std::cerr << fmt::format(
+          "error: --arg {}: unknown (use rollout.name, rollout.namespace, "
+          "rollout.stableRevision, rollout.stableSlot or rollout.canarySlot)\n",
+          key);
+      return kUsage;
+    } else {
+      start.ref.args.push_back({key, value});
+    }
+  }
+  kube::Json policy;
+  if (from_file) {
+    auto loaded = policy_from_file(options.policy);
+    if (!loaded) {
+      std::cerr << "error: " << loaded.error() << "\n";
+      return kUsage;
+    }
+    policy = std::move(*loaded);
+  } else {
+    const kube::ResourceRef kind{"cutover.dev/v1alpha1",
+                                 options.cluster_scope ? "ClusterSLOPolicy" : "SLOPolicy",
+                                 options.cluster_scope ? "" : target.namespace_name};
+    auto fetched = client->get(kind, options.policy);
+    if (!fetched) {
+      return report_error(fetched.error(), *config,
+                          fmt::format("reading {} {}", kind.kind, options.policy), std::cerr);
+    }
+    policy = std::move(*fetched);
+  }
+  auto parsed_policy = analysis::parse_slo_policy(policy);
+  if (!parsed_policy) {
+    std::cerr << "error: " << parsed_policy.error().describe() << "\n";
+    return kUsage;
+  }
+  start.ref.policies.push_back({parsed_policy->name, parsed_policy->cluster_scope});
+  // A rollout-less run reads revisions from nothing; keep the template hash stable.
+  if (target.spec.pod_template.is_null())
+    target.spec.pod_template = kube::Json::object();
+  auto run =
+      analysis::parse_analysis_run(rollout::AnalysisDriver::build_run(target, start, {policy}));
+  if (!run) {
+    std::cerr << "error: " << run.error().describe() << "\n";
+    return kUsage;
+  }
+  if (!run->spec.error.empty()) {
+    std::cerr << "error: " << run->spec.error << "\n";
+    return kUsage;
+  }
+  if (options.once) {
+    for (auto& metric : run->spec.metrics) {
+      metric.spec.limits.count = 1;
+      metric.spec.initial_delay = std::chrono::milliseconds{0};
+    }
+    run->spec.no_data_timeout = std::chrono::milliseconds{0};
+  }
+  const auto sources = [&](const analysis::PrometheusProvider& provider)
+      -> std::expected<std::shared_ptr<analysis::MetricsSource>, std::string> {
+    if (client)
+      return rollout::connect_prometheus(*client, provider, target.namespace_name,
+                                         options.prometheus);
+    if (provider.bearer_token || !provider.basic_auth_secret.empty() || provider.ca) {
+      return std::unexpected(
+          "the policy reads Secrets; run with a kubeconfig (or --rollout) so they can be read");
+    }
+    analysis::PrometheusConfig pc;
+    pc.address = provider.address.empty() ? options.prometheus : provider.address;
+    if (pc.address.empty())
+      return std::unexpected("no Prometheus address: pass --prometheus URL");
+    pc.timeout = provider.timeout;
+    pc.headers = provider.headers;
+    pc.insecure_skip_verify = provider.insecure_skip_verify;
+    auto made = analysis::PrometheusClient::connect(std::move(pc));
+    if (!made)
+      return std::unexpected(made.error().describe());
+    return std::shared_ptr<analysis::MetricsSource>(std::move(*made));
+  };
+  std::cout << fmt::format("policy {}: {} metric(s)\n", parsed_policy->name,
+                           run->spec.metrics.size());
+  for (const auto& metric : run->spec.metrics) {
+    std::cout << fmt::format("  {}: ", metric.key());
+    if (const auto* t = std::get_if<analysis::ThresholdSpec>(&metric.spec.judge)) {
+      std::cout << fmt::format("threshold\n    query: {}\n", t->query);
+    } else if (std::holds_alternative<analysis::BurnRateSpec>(metric.spec.judge)) {
+      std::cout << "burnRate\n";
+    } else {
+      std::cout << "compare\n";
+    }
+  }
+  std::vector<std::size_t> shown(run->spec.metrics.size(), 0);
+  while (true) {
+    const auto now = SystemClock::instance().wall_now();
+    const auto progress = analysis::advance_run(*run, sources, now);
+    for (std::size_t i = 0; i < run->status.metric_results.size(); ++i) {
+      const auto& result = run->status.metric_results[i];
+      const auto total = static_cast<std::size_t>(result.counts.measured + result.counts.error);
+      if (i < shown.size() && total > shown[i] && !result.measurements.empty()) {
+        const auto& m = result.measurements.back();
+        std::cout << fmt::format("{} {} {} value={}{}\n", format_rfc3339(m.finished_at),
+                                 result.name, analysis::to_string(m.phase),
+                                 m.value.empty() ? "-" : m.value,
+                                 m.message.empty() ? "" : " (" + m.message + ")");
+        shown[i] = total;
+        if (m.phase == analysis::MeasurementPhase::error &&
+            m.message.find("bad_data") != std::string::npos) {
+          std::cerr << fmt::format(
+              "error: Prometheus rejected the query of {} (fix the PromQL in policy {}): {}\n",
+              result.name, parsed_policy->name, m.message);
+          return kUsage;
+        }
+      } else if (i < shown.size() && result.waiting_for_data_since && total == shown[i]) {
+        std::cout << fmt::format("{} {} waiting: {}\n", format_rfc3339(now), result.name,
+                                 result.message);
+      }
+    }
+    if (run->finished())
+      break;
+    if (!progress.next_due)
+      break;
+    std::this_thread::sleep_until(std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            progress.next_due->time_since_epoch())));
+  }
+  std::cout << fmt::format("verdict: {}\n", analysis::describe_run(*run));
+  switch (run->status.phase) {
+    case analysis::RunPhase::successful:
+      return kOk;
+    case analysis::RunPhase::inconclusive:
+      return kPaused;
+    default:
+      return kFailed;
+  }
+}
+
+}  // namespace
+
+void add_analyze_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
+  auto options = std::make_shared<AnalyzeOptions>();
+  auto* cmd = app.add_subcommand(
+      "analyze", "Run an SLO policy against Prometheus now and print every measurement");
+  cmd->add_option("--policy", options->policy,
+                  "A policy file (FILE or FILE#NAME for a multi-document file), or the name of "
+                  "an SLOPolicy in the cluster")
+      ->required();
+  cmd->add_option("--arg", options->args,
+                  "NAME=VALUE for a policy argument; rollout.name, rollout.namespace, "
+                  "rollout.stableSlot, ... set the rollout values");
+  cmd->add_option("--rollout", options->rollout,
+                  "Take the rollout values (name, revisions, slots) from this Rollout");
+  cmd->add_option("--prometheus", options->prometheus,
+                  "Prometheus URL for policies without provider.prometheus.address (default: "
+                  "$CUTOVER_PROMETHEUS_URL)")
+      ->envname("CUTOVER_PROMETHEUS_URL");
+  cmd->add_flag("--once", options->once, "One measurement per metric, then the verdict");
+  cmd->add_flag("--cluster-scope", options->cluster_scope, "--policy names a ClusterSLOPolicy");
+  cmd->callback([&globals, &exit_code, options] { exit_code = analyze(globals, *options); });
+}
+
+}  // namespace cutover::cli

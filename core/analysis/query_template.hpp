@@ -1,0 +1,33 @@
+#pragma once
+// `{{name}}` placeholders in PromQL (and in threshold conditions): `{{args.NAME}}`,
+// `{{rollout.name}}`, `{{rollout.namespace}}`, `{{rollout.stableRevision}}`,
+// `{{rollout.currentRevision}}`, `{{rollout.stableSlot}}`, `{{rollout.canarySlot}}`, and
+// `{{window}}` in burn-rate queries.
+//
+// Values cannot inject PromQL. Inside a string literal ("...", '...') a value is escaped as
+// PromQL escapes strings; inside a raw `...` string a backtick is refused. Outside any literal a
+// value must be a number, a duration (5m, 1h30m) or an identifier (a metric or label name);
+// anything else is refused with an error that names the placeholder.
+
+#include <expected>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cutover::analysis {
+
+using TemplateValues = std::map<std::string, std::string, std::less<>>;
+
+/// The placeholder names of `text`, in order, or an error for malformed or unknown ones
+/// (`{{args.x}` unclosed, `{{rollout.colour}}`).
+std::expected<std::vector<std::string>, std::string> template_placeholders(std::string_view text);
+
+/// Replaces every placeholder with its (escaped) value. A placeholder without a value is an
+/// error naming it, except those named in `keep`, which stay as they are (`window` is rendered
+/// per measurement, the rest when the AnalysisRun is created).
+std::expected<std::string, std::string> render_template(std::string_view text,
+                                                        const TemplateValues& values,
+                                                        const std::vector<std::string>& keep = {});
+
+}  // namespace cutover::analysis

@@ -1,0 +1,105 @@
+#pragma once
+// `SLOPolicy` and `ClusterSLOPolicy` (cutover.dev/v1alpha1): reusable SLO gates. A policy names
+// its arguments, where Prometheus is, and the metrics to judge. The same metric shape is copied,
+// rendered, into every AnalysisRun, so a run is a self-contained audit record.
+
+#include <chrono>
+#include <expected>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "analysis/burn_rate.hpp"
+#include "analysis/compare_judge.hpp"
+#include "analysis/metric_tally.hpp"
+#include "util/spec_reader.hpp"
+
+namespace cutover::analysis {
+
+using Json = nlohmann::json;
+
+struct PolicyArg {
+  std::string name;
+  std::optional<std::string> value;  // the default; none means "required"
+};
+
+struct SecretKeyRef {
+  std::string name;
+  std::string key;
+  bool operator==(const SecretKeyRef&) const = default;
+};
+
+struct PrometheusProvider {
+  std::string address;  // empty: the operator's --prometheus-url
+  std::chrono::milliseconds timeout{10'000};
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::optional<SecretKeyRef> bearer_token;  // bearerTokenSecretRef
+  std::string basic_auth_secret;             // basicAuthSecretRef.name: keys username, password
+  std::optional<SecretKeyRef> ca;            // caSecretRef: a PEM bundle
+  bool insecure_skip_verify = false;
+};
+
+/// `threshold`: conditions over the instant query's `result`.
+struct ThresholdSpec {
+  std::string query;
+  std::string success_condition;
+  std::string failure_condition;
+};
+
+/// `burnRate`: multi-window, multi-burn-rate error-budget gate. The queries contain
+/// `{{window}}`, replaced by each (scaled) window.
+struct BurnRateSpec {
+  double objective = 99.9;  // percent
+  std::string error_query;
+  std::string total_query;
+  std::vector<BurnWindow> windows;  // empty: the SRE workbook's four pairs
+  double window_scale = 1.0;
+};
+
+/// `compare`: canary against baseline on range-query samples over the last `lookback`.
+struct CompareSpec {
+  std::string canary_query;
+  std::string baseline_query;
+  std::chrono::milliseconds lookback{60'000};
+  std::chrono::milliseconds step{5'000};
+  CompareOptions options;
+};
+
+struct MetricSpec {
+  std::string name;
+  std::chrono::milliseconds interval{30'000};
+  std::chrono::milliseconds initial_delay{0};
+  MetricLimits limits;
+  bool dry_run = false;
+  std::variant<ThresholdSpec, BurnRateSpec, CompareSpec> judge;
+};
+
+struct SloPolicy {
+  std::string name;
+  std::string namespace_name;  // empty for a ClusterSLOPolicy
+  bool cluster_scope = false;
+  std::vector<PolicyArg> args;
+  PrometheusProvider provider;
+  /// How long after the run starts "no data" is waited out (not counted) before it counts as
+  /// inconclusive. It never counts as success.
+  std::chrono::milliseconds no_data_timeout{60'000};
+  std::vector<MetricSpec> metrics;
+};
+
+/// Parses an SLOPolicy or ClusterSLOPolicy object (from the API or a YAML file). Expressions
+/// and templates are checked here, so `deploy lint` and the API-side errors agree.
+std::expected<SloPolicy, FieldError> parse_slo_policy(const Json& object);
+
+/// The shapes shared with AnalysisRun: one metric (at `path`) and one provider.
+std::expected<MetricSpec, FieldError> parse_metric(const SpecReader& reader, const Json& metric,
+                                                   const std::string& path);
+std::expected<PrometheusProvider, FieldError> parse_provider(const SpecReader& reader,
+                                                             const Json& provider,
+                                                             const std::string& path);
+Json metric_to_json(const MetricSpec& metric);
+Json provider_to_json(const PrometheusProvider& provider);
+
+}  // namespace cutover::analysis

@@ -1,0 +1,310 @@
+#include "rollout/analysis_driver.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "analysis/query_template.hpp"
+#include "analysis/slo_policy.hpp"
+#include "rollout/executor.hpp"
+#include "util/encoding.hpp"
+#include "util/json_fields.hpp"
+
+namespace cutover::rollout {
+
+namespace {
+
+using analysis::AnalysisRun;
+
+kube::ResourceRef runs_ref(const std::string& ns) {
+  return {"cutover.dev/v1alpha1", "AnalysisRun", ns};
+}
+
+std::string phase_name(const AnalysisRun& run) {
+  return run.status.terminated ? "Terminated" : std::string(analysis::to_string(run.status.phase));
+}
+
+// Renders every template of a metric; `window` stays for the burn-rate measurement.
+std::expected<void, std::string> render_metric(analysis::MetricSpec& metric,
+                                               const analysis::TemplateValues& values) {
+  const auto render = [&](std::string& text) -> std::expected<void, std::string> {
+    auto rendered = analysis::render_template(text, values, {"window"});
+    if (!rendered)
+      return std::unexpected(rendered.error());
+    text = std::move(*rendered);
+    return {};
+  };
+  std::vector<std::string*> texts;
+  if (auto* t = std::get_if<analysis::ThresholdSpec>(&metric.judge)) {
+    texts = {&t->query, &t->success_condition, &t->failure_condition};
+  } else if (auto* b = std::get_if<analysis::BurnRateSpec>(&metric.judge)) {
+    texts = {&b->error_query, &b->total_query};
+  } else {
+    auto& c = std::get<analysis::CompareSpec>(metric.judge);
+    texts = {&c.canary_query, &c.baseline_query};
+  }
+  for (std::string* text : texts) {
+    if (auto ok = render(*text); !ok)
+      return ok;
+  }
+  return {};
+}
+
+}  // namespace
+
+kube::Json AnalysisDriver::build_run(const Rollout& rollout, const StartAnalysis& start,
+                                     const std::vector<kube::Json>& policies) {
+  analysis::RunSpec spec;
+  spec.rollout = rollout.name;
+  spec.revision = rollout.status.current_revision;
+  spec.gate = start.gate;
+  const auto& st = rollout.status;
+  const Slot stable = st.stable_slot.value_or(Slot::a);
+  const analysis::TemplateValues rollout_values = {
+      {"rollout.name", rollout.name},
+      {"rollout.namespace", rollout.namespace_name},
+      {"rollout.stableRevision", st.stable_revision},
+      {"rollout.currentRevision", template_revision(rollout.spec.pod_template)},
+      {"rollout.stableSlot", std::string(to_string(stable))},
+      {"rollout.canarySlot", std::string(to_string(other(stable)))}};
+  spec.revision = rollout_values.at("rollout.currentRevision");
+  std::set<std::string> declared;
+  std::chrono::milliseconds no_data{0};
+  for (std::size_t i = 0; i < start.ref.policies.size(); ++i) {
+    const PolicyRef& ref = start.ref.policies[i];
+    const std::string kind = ref.cluster_scope ? "ClusterSLOPolicy" : "SLOPolicy";
+    spec.policies.push_back(ref.name);
+    if (!spec.error.empty())
+      continue;
+    const kube::Json& object = i < policies.size() ? policies[i] : kube::Json();
+    if (object.is_null()) {
+      spec.error = fmt::format(
+          "{} \"{}\" not found{} (fix: create it, e.g. kubectl apply -f policies/{}.yaml, or "
+          "correct the name in the Rollout's {} analysis)",
+          kind, ref.name, ref.cluster_scope ? "" : " in namespace " + rollout.namespace_name,
+          ref.name, start.gate);
+      continue;
+    }
+    auto policy = analysis::parse_slo_policy(object);
+    if (!policy) {
+      spec.error = policy.error().describe();
+      continue;
+    }
+    no_data = std::max(no_data, policy->no_data_timeout);
+    analysis::TemplateValues values = rollout_values;
+    for (const auto& arg : policy->args) {
+      declared.insert(arg.name);
+      const auto given = std::find_if(start.ref.args.begin(), start.ref.args.end(),
+                                      [&](const AnalysisArg& a) { return a.name == arg.name; });
+      if (given != start.ref.args.end()) {
+        values["args." + arg.name] = given->value;
+      } else if (arg.value) {
+        values["args." + arg.name] = *arg.value;
+      } else {
+        spec.error = fmt::format(
+            "{} \"{}\" needs argument \"{}\" (fix: add {{name: {}, value: ...}} to the args of "
+            "the Rollout's {} analysis)",
+            kind, ref.name, arg.name, arg.name, start.gate);
+        break;
+      }
+      spec.args[arg.name] = values["args." + arg.name];
+    }
+    if (!spec.error.empty())
+      continue;
+    for (auto& metric : policy->metrics) {
+      if (auto ok = render_metric(metric, values); !ok) {
+        spec.error =
+            fmt::format("{} \"{}\" metric {}: {}", kind, ref.name, metric.name, ok.error());
+        break;
+      }
+      spec.metrics.push_back(analysis::RunMetric{ref.name, std::move(metric), policy->provider});
+    }
+  }
+  if (spec.error.empty()) {
+    for (const auto& arg : start.ref.args) {
+      if (!declared.contains(arg.name)) {
+        spec.error = fmt::format(
+            "analysis argument \"{}\" is not declared by any of the policies (fix: remove it or "
+            "correct its name)",
+            arg.name);
+      }
+    }
+  }
+  if (no_data.count() > 0)
+    spec.no_data_timeout = no_data;
+  return {{"apiVersion", "cutover.dev/v1alpha1"},
+          {"kind", "AnalysisRun"},
+          {"metadata",
+           {{"name", start.name},
+            {"namespace", rollout.namespace_name},
+            {"labels",
+             {{kRolloutLabel, rollout.name},
+              {"cutover.dev/revision", spec.revision},
+              {analysis::kGateLabel, start.gate}}},
+            // Owned by the Rollout (garbage-collected with it), but not controlled: deleting a
+            // Rollout's runs is never part of a release.
+            {"ownerReferences", kube::Json::array({{{"apiVersion", "cutover.dev/v1alpha1"},
+                                                    {"kind", "Rollout"},
+                                                    {"name", rollout.name},
+                                                    {"uid", rollout.uid},
+                                                    {"blockOwnerDeletion", false}}})}}},
+          {"spec", analysis::run_spec_to_json(spec)}};
+}
+
+AnalysisDriver::AnalysisDriver(kube::KubeClient& client, const AnalysisOptions& options)
+    : client_(client), options_(options) {}
+
+kube::Result<std::optional<WallTime>> AnalysisDriver::measure(const Rollout& rollout,
+                                                              Observed& observed, WallTime now) {
+  runs_.clear();
+  changed_.clear();
+  measured_.clear();
+  finished_.clear();
+  auto list =
+      client_.list_all(runs_ref(rollout.namespace_name),
+                       {.label_selector = fmt::format("{}={}", kRolloutLabel, rollout.name)});
+  if (!list)
+    return std::unexpected(list.error());
+  std::optional<WallTime> next_due;
+  const auto sources = [&](const analysis::PrometheusProvider& provider) {
+    if (options_.sources)
+      return options_.sources(provider, rollout.namespace_name);
+    return connect_prometheus(client_, provider, rollout.namespace_name,
+                              options_.default_prometheus);
+  };
+  for (const auto& item : member(*list, "items")) {
+    auto run = analysis::parse_analysis_run(item);
+    if (!run) {
+      // Someone edited a run into nonsense: it can only fail the gate.
+      const std::string name = string_or(member(item, "metadata"), "name");
+      observed.analysis_runs[name] = {"Error", run.error().describe()};
+      continue;
+    }
+    std::size_t before = 0;
+    for (const auto& r : run->status.metric_results)
+      before += static_cast<std::size_t>(r.counts.measured + r.counts.error);
+    const bool was_finished = run->finished();
+    const auto progress = analysis::advance_run(*run, sources, now);
+    if (progress.changed)
+      changed_.insert(run->name);
+    for (const auto& r : run->status.metric_results) {
+      const auto taken = static_cast<std::size_t>(r.counts.measured + r.counts.error);
+      for (auto i = std::min(before, taken); i < taken && !r.measurements.empty(); ++i) {
+        measured_.emplace_back(analysis::to_string(r.measurements.back().phase));
+      }
+      before = before > taken ? before - taken : 0;
+    }
+    if (!was_finished && run->finished())
+      finished_.push_back(phase_name(*run));
+    if (progress.next_due)
+      next_due = next_due ? std::min(*next_due, *progress.next_due) : *progress.next_due;
+    observed.analysis_runs[run->name] = {phase_name(*run), analysis::describe_run(*run)};
+    runs_.push_back(std::move(*run));
+  }
+  return next_due;
+}
+
+kube::Result<void> AnalysisDriver::persist(const Rollout& rollout, const Plan& plan, WallTime now) {
+  for (const auto& action : plan.actions) {
+    const auto* start = std::get_if<StartAnalysis>(&action);
+    if (start == nullptr)
+      continue;
+    std::vector<kube::Json> policies;
+    for (const auto& ref : start->ref.policies) {
+      const kube::ResourceRef kind{"cutover.dev/v1alpha1",
+                                   ref.cluster_scope ? "ClusterSLOPolicy" : "SLOPolicy",
+                                   ref.cluster_scope ? "" : rollout.namespace_name};
+      auto policy = client_.get(kind, ref.name);
+      if (!policy && policy.error().reason != kube::ErrorReason::not_found)
+        return std::unexpected(policy.error());
+      policies.push_back(policy ? *policy : kube::Json());
+    }
+    auto created =
+        client_.create(runs_ref(rollout.namespace_name), build_run(rollout, *start, policies));
+    if (!created && created.error().reason != kube::ErrorReason::already_exists)
+      return std::unexpected(created.error());
+  }
+  for (auto& run : runs_) {
+    if (run.finished())
+      continue;
+    const bool wanted = std::find(plan.active_analyses.begin(), plan.active_analyses.end(),
+                                  run.name) != plan.active_analyses.end();
+    if (!wanted) {
+      analysis::terminate_run(run,
+                              plan.status.abort ? "the rollout was aborted"
+                              : plan.status.current_revision != run.spec.revision
+                                  ? "a newer revision superseded it"
+                                  : "the rollout moved past this gate",
+                              now);
+      changed_.insert(run.name);
+    }
+  }
+  for (const auto& run : runs_) {
+    if (!changed_.contains(run.name))
+      continue;
+    // Conditional on the version we measured: a second writer gets a conflict, not a merge.
+    const kube::Json patch = {{"metadata", {{"resourceVersion", run.resource_version}}},
+                              {"status", analysis::run_status_to_json(run.status)}};
+    auto written = client_.patch(runs_ref(rollout.namespace_name), run.name,
+                                 kube::PatchType::json_merge, patch, kube::kStatus);
+    if (!written && written.error().reason != kube::ErrorReason::not_found)
+      return std::unexpected(written.error());
+  }
+  return {};
+}
+
+std::expected<std::shared_ptr<analysis::MetricsSource>, std::string> connect_prometheus(
+    kube::KubeClient& client, const analysis::PrometheusProvider& provider,
+    const std::string& namespace_name, const std::string& default_address) {
+  analysis::PrometheusConfig config;
+  config.address = provider.address.empty() ? default_address : provider.address;
+  if (config.address.empty()) {
+    return std::unexpected(
+        "no Prometheus address: set spec.provider.prometheus.address in the policy or start "
+        "the operator with --prometheus-url");
+  }
+  config.timeout = provider.timeout;
+  config.headers = provider.headers;
+  config.insecure_skip_verify = provider.insecure_skip_verify;
+  const auto secret_value = [&](const std::string& name,
+                                const std::string& key) -> std::expected<std::string, std::string> {
+    auto secret = client.get({"v1", "Secret", namespace_name}, name);
+    if (!secret) {
+      return std::unexpected(
+          fmt::format("Secret {}/{}: {}", namespace_name, name, secret.error().describe()));
+    }
+    const std::string encoded = string_or(member(*secret, "data"), key.c_str());
+    auto decoded = base64_decode(encoded);
+    if (encoded.empty() || !decoded) {
+      return std::unexpected(
+          fmt::format("Secret {}/{} has no key \"{}\"", namespace_name, name, key));
+    }
+    return *decoded;
+  };
+  if (provider.bearer_token) {
+    auto token = secret_value(provider.bearer_token->name, provider.bearer_token->key);
+    if (!token)
+      return std::unexpected(token.error());
+    config.bearer_token = std::move(*token);
+  }
+  if (!provider.basic_auth_secret.empty()) {
+    auto user = secret_value(provider.basic_auth_secret, "username");
+    auto password = secret_value(provider.basic_auth_secret, "password");
+    if (!user || !password)
+      return std::unexpected(user ? password.error() : user.error());
+    config.basic_username = std::move(*user);
+    config.basic_password = std::move(*password);
+  }
+  if (provider.ca) {
+    auto ca = secret_value(provider.ca->name, provider.ca->key);
+    if (!ca)
+      return std::unexpected(ca.error());
+    config.ca_pem = std::move(*ca);
+  }
+  auto client_or = analysis::PrometheusClient::connect(std::move(config));
+  if (!client_or)
+    return std::unexpected(client_or.error().describe());
+  return std::shared_ptr<analysis::MetricsSource>(std::move(*client_or));
+}
+
+}  // namespace cutover::rollout

@@ -1,0 +1,69 @@
+#pragma once
+// The I/O side of SLO gates for one reconcile: lists a Rollout's AnalysisRuns and takes their
+// due measurements (before planning), creates the runs the plan starts, and writes the runs'
+// status (after the plan's traffic actions, so a failing gate moves traffic first and records
+// second). Runs live as AnalysisRun objects owned by the Rollout.
+
+#include <chrono>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analysis/analysis_runner.hpp"
+#include "kube/kube_client.hpp"
+#include "rollout/plan.hpp"
+
+namespace cutover::rollout {
+
+struct AnalysisOptions {
+  /// Used by policies without `provider.prometheus.address` (the operator's --prometheus-url).
+  std::string default_prometheus;
+  /// Builds a query source for a provider; the default resolves Secrets through the client
+  /// and connects to Prometheus. Tests substitute canned answers.
+  std::function<std::expected<std::shared_ptr<analysis::MetricsSource>, std::string>(
+      const analysis::PrometheusProvider& provider, const std::string& namespace_name)>
+      sources;
+};
+
+class AnalysisDriver {
+ public:
+  AnalysisDriver(kube::KubeClient& client, const AnalysisOptions& options);
+
+  /// Reads the Rollout's runs, measures those due at `now` (in memory) and fills
+  /// `observed.analysis_runs`. Returns when the next measurement falls due, if any.
+  kube::Result<std::optional<WallTime>> measure(const Rollout& rollout, Observed& observed,
+                                                WallTime now);
+
+  /// Creates the runs the plan starts, terminates unfinished runs the plan no longer wants,
+  /// and writes every changed run's status. Finished runs are never written again.
+  kube::Result<void> persist(const Rollout& rollout, const Plan& plan, WallTime now);
+
+  /// The AnalysisRun object for a gate (exposed for tests): the policies resolved from
+  /// `policies` (as the API serves them, in the order of `start.ref.policies`; a null entry is a
+  /// missing policy), arguments merged, queries rendered. Problems become `spec.error`, so the
+  /// run fails instead of passing.
+  /// The phases of the measurements taken by the last `measure` (for metrics).
+  [[nodiscard]] const std::vector<std::string>& measurements() const { return measured_; }
+  /// The phases of the runs that finished in the last `measure`.
+  [[nodiscard]] const std::vector<std::string>& finished_runs() const { return finished_; }
+
+  static kube::Json build_run(const Rollout& rollout, const StartAnalysis& start,
+                              const std::vector<kube::Json>& policies);
+
+ private:
+  kube::KubeClient& client_;
+  const AnalysisOptions& options_;
+  std::vector<analysis::AnalysisRun> runs_;
+  std::set<std::string> changed_;
+  std::vector<std::string> measured_;
+  std::vector<std::string> finished_;
+};
+
+/// The default source factory: Secrets read through `client`, TLS verification on unless the
+/// policy turns it off, `default_address` when the policy names none.
+std::expected<std::shared_ptr<analysis::MetricsSource>, std::string> connect_prometheus(
+    kube::KubeClient& client, const analysis::PrometheusProvider& provider,
+    const std::string& namespace_name, const std::string& default_address);
+
+}  // namespace cutover::rollout

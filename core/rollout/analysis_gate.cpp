@@ -1,0 +1,71 @@
+// SLO gates in the planner: decisions on AnalysisRuns that the reconciler has already measured.
+#include <fmt/format.h>
+
+#include "rollout/planner_support.hpp"
+#include "util/hash.hpp"
+
+namespace cutover::rollout {
+
+std::string analysis_run_name(const std::string& rollout, const std::string& revision, int attempt,
+                              const std::string& gate) {
+  std::string name = fmt::format("{}-{}-{}-{}", rollout, revision, attempt, gate);
+  if (name.size() <= 253)
+    return name;
+  // Keep a readable prefix and make the rest unique.
+  return fmt::format("{}-{:016x}", name.substr(0, 200), fnv1a64(name));
+}
+
+namespace detail {
+
+GateResult run_gate(PlanBuilder& b, const AnalysisRef& ref, const std::string& gate,
+                    std::optional<AnalysisStatus>& shown) {
+  auto& st = b.plan.status;
+  const std::string name = analysis_run_name(b.rollout.name, b.revision, st.release_attempt, gate);
+  b.plan.active_analyses.push_back(name);
+  const auto it = b.observed.analysis_runs.find(name);
+  const std::string previous = shown && shown->name == name ? shown->phase : std::string{};
+  if (it == b.observed.analysis_runs.end()) {
+    b.plan.actions.emplace_back(StartAnalysis{name, gate, ref});
+    if (previous.empty()) {
+      b.event("Normal", "AnalysisStarted", fmt::format("{}: started AnalysisRun {}", gate, name));
+    }
+    shown = AnalysisStatus{name, gate, "Pending", ""};
+    b.plan.requeue_after = std::chrono::milliseconds{1000};
+    return GateResult::waiting;
+  }
+  const RunObservation& run = it->second;
+  shown = AnalysisStatus{name, gate, run.phase, run.message};
+  if (run.phase == "Successful") {
+    if (previous != "Successful") {
+      b.event("Normal", "AnalysisPassed", fmt::format("{}: {} passed", gate, name));
+    }
+    return GateResult::passed;
+  }
+  if (run.phase == "Failed" || run.phase == "Error" || run.phase == "Terminated") {
+    // A terminated run of the current gate was stopped by someone else: never a pass.
+    st.abort = true;
+    st.abort_reason = fmt::format("{} analysis {} {}: {}", gate, name,
+                                  run.phase == "Error" ? "errored" : "failed", run.message);
+    if (previous != run.phase) {
+      b.event("Warning", "AnalysisFailed", fmt::format("{}: {}", gate, st.abort_reason));
+    }
+    return GateResult::failed;
+  }
+  if (run.phase == "Inconclusive") {
+    if (previous != "Inconclusive") {
+      b.add_pause(kAnalysisInconclusive);
+      b.event("Warning", "AnalysisInconclusive",
+              fmt::format("{}: {} is inconclusive ({}); promote to continue or abort", gate, name,
+                          run.message));
+      return GateResult::waiting;
+    }
+    if (b.has_pause(kAnalysisInconclusive))
+      return GateResult::waiting;
+    return GateResult::passed;  // promoted past the inconclusive verdict
+  }
+  return GateResult::waiting;  // Pending, Running
+}
+
+}  // namespace detail
+
+}  // namespace cutover::rollout

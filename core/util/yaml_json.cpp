@@ -1,0 +1,110 @@
+#include "util/yaml_json.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <regex>
+
+namespace cutover {
+
+namespace {
+
+using Json = nlohmann::json;
+
+// Deep documents would otherwise recurse without bound.
+constexpr int kMaxDepth = 200;
+
+Json plain_scalar(const std::string& text) {
+  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
+    return nullptr;
+  if (text == "true" || text == "True" || text == "TRUE")
+    return true;
+  if (text == "false" || text == "False" || text == "FALSE")
+    return false;
+  static const std::regex integer(R"([-+]?[0-9]+)");
+  static const std::regex floating(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+  if (std::regex_match(text, integer)) {
+    long long value = 0;
+    const char* first = text.data() + (text.front() == '+' ? 1 : 0);
+    const auto [end, ec] = std::from_chars(first, text.data() + text.size(), value);
+    if (ec == std::errc{} && end == text.data() + text.size())
+      return value;
+    return text;  // out of range: keep the digits rather than lose them
+  }
+  if (std::regex_match(text, floating)) {
+    double value = 0;
+    const char* first = text.data() + (text.front() == '+' ? 1 : 0);
+    const auto [end, ec] = std::from_chars(first, text.data() + text.size(), value);
+    if (ec == std::errc{} && end == text.data() + text.size() && std::isfinite(value))
+      return value;
+  }
+  return text;
+}
+
+std::expected<Json, YamlError> convert(const YAML::Node& node, int depth) {
+  if (depth > kMaxDepth) {
+    return std::unexpected(
+        YamlError{node.Mark().line + 1, node.Mark().column + 1, "nested too deeply"});
+  }
+  switch (node.Type()) {
+    case YAML::NodeType::Undefined:
+    case YAML::NodeType::Null:
+      return Json(nullptr);
+    case YAML::NodeType::Scalar:
+      if (node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str")
+        return Json(node.Scalar());
+      return plain_scalar(node.Scalar());
+    case YAML::NodeType::Sequence: {
+      Json out = Json::array();
+      for (const auto& item : node) {
+        auto value = convert(item, depth + 1);
+        if (!value)
+          return value;
+        out.push_back(std::move(*value));
+      }
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      Json out = Json::object();
+      for (const auto& entry : node) {
+        if (!entry.first.IsScalar()) {
+          return std::unexpected(YamlError{entry.first.Mark().line + 1,
+                                           entry.first.Mark().column + 1,
+                                           "a mapping key must be a plain value"});
+        }
+        auto value = convert(entry.second, depth + 1);
+        if (!value)
+          return value;
+        out[entry.first.Scalar()] = std::move(*value);
+      }
+      return out;
+    }
+  }
+  return Json(nullptr);
+}
+
+}  // namespace
+
+std::expected<std::vector<nlohmann::json>, YamlError> parse_yaml_documents(std::string_view text) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return std::unexpected(YamlError{e.mark.line >= 0 ? e.mark.line + 1 : 0,
+                                     e.mark.column >= 0 ? e.mark.column + 1 : 0, e.msg});
+  }
+  std::vector<nlohmann::json> out;
+  for (const auto& document : documents) {
+    if (!document.IsDefined() || document.IsNull())
+      continue;
+    auto value = convert(document, 0);
+    if (!value)
+      return std::unexpected(value.error());
+    out.push_back(std::move(*value));
+  }
+  return out;
+}
+
+}  // namespace cutover
