@@ -4,16 +4,13 @@
 #include <nlohmann/json.hpp>
 
 #include "deploy_main.hpp"
+#include "yaml_json.hpp"
 
 namespace cutover::cli {
 
 namespace {
 
-struct ClusterInfoOptions {
-  std::string output = "text";
-};
-
-int run_cluster_info(const GlobalOptions& globals, const ClusterInfoOptions& options) {
+int run_cluster_info(const GlobalOptions& globals) {
   auto connection = connect(globals);
   if (!connection)
     return connection.error();
@@ -21,13 +18,12 @@ int run_cluster_info(const GlobalOptions& globals, const ClusterInfoOptions& opt
   auto& client = connection->client;
   auto version = client->get_path("/version");
   if (!version) {
-    std::cerr << "error: cannot read the server version from " << config->server << ": "
-              << version.error().describe() << "\n";
-    return kUnreachable;
+    return report_error(version.error(), *config, "reading the server version", std::cerr);
   }
   const std::string git_version = version->value("gitVersion", "unknown");
   const std::string auth = kube::describe_auth(config->auth);
-  if (options.output == "json") {
+  const Output output = globals.output_format();
+  if (output == Output::json || output == Output::yaml) {
     nlohmann::json out = {{"serverVersion", *version},
                           {"context", config->context_name},
                           {"cluster", config->cluster_name},
@@ -37,7 +33,7 @@ int run_cluster_info(const GlobalOptions& globals, const ClusterInfoOptions& opt
                           {"auth", auth},
                           {"source", config->source},
                           {"tlsVerify", !config->tls.insecure_skip_verify}};
-    std::cout << out.dump(2) << "\n";
+    std::cout << (output == Output::json ? out.dump(2) + "\n" : to_yaml(out));
     return kOk;
   }
   std::cout << "Server version: " << git_version << " (" << version->value("platform", "") << ")\n"
@@ -55,14 +51,10 @@ int run_cluster_info(const GlobalOptions& globals, const ClusterInfoOptions& opt
 }  // namespace
 
 void add_cluster_commands(CLI::App& app, GlobalOptions& globals, int& exit_code) {
-  auto options = std::make_shared<ClusterInfoOptions>();
-  auto* cmd = app.add_subcommand("cluster-info",
-                                 "Show the cluster this command talks to, and how it "
-                                 "authenticates");
-  cmd->add_option("-o,--output", options->output, "Output format")
-      ->check(CLI::IsMember({"text", "json"}));
-  cmd->callback(
-      [&globals, &exit_code, options] { exit_code = run_cluster_info(globals, *options); });
+  app.add_subcommand("cluster-info",
+                     "Show the cluster this command talks to, and how it authenticates "
+                     "(-o json|yaml)")
+      ->callback([&globals, &exit_code] { exit_code = run_cluster_info(globals); });
 }
 
 }  // namespace cutover::cli

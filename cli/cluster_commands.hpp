@@ -6,8 +6,8 @@
 
 namespace cutover::cli {
 
-/// `deploy cluster-info [-o json]`: server version, context, server URL, namespace and the auth
-/// method in use (never a secret).
+/// `deploy cluster-info [-o json|yaml]`: server version, context, server URL, namespace and the
+/// auth method in use (never a secret).
 void add_cluster_commands(CLI::App& app, GlobalOptions& globals, int& exit_code);
 
 }  // namespace cutover::cli

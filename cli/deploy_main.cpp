@@ -3,10 +3,13 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "change_commands.hpp"
 #include "cluster_commands.hpp"
+#include "control_commands.hpp"
 #include "global_options.hpp"
 #include "run_command.hpp"
 #include "version.hpp"
+#include "view_commands.hpp"
 
 namespace cutover::cli {
 
@@ -16,6 +19,7 @@ int deploy_main(int argc, char** argv) {
       "SLOs"};
   app.name("deploy");
   app.require_subcommand(1);
+  app.footer(kExitCodeHelp);
   // Global flags (--kubeconfig, -n, ...) may also follow the subcommand, as in kubectl.
   app.fallthrough();
   GlobalOptions globals;
@@ -25,8 +29,11 @@ int deploy_main(int argc, char** argv) {
   app.add_subcommand("version", "Print the version of deploy")->callback([] {
     std::cout << "deploy " << kVersion << "\n";
   });
-  add_cluster_commands(app, globals, exit_code);
+  add_view_commands(app, globals, exit_code);
+  add_control_commands(app, globals, exit_code);
+  add_change_commands(app, globals, exit_code);
   add_run_command(app, globals, exit_code);
+  add_cluster_commands(app, globals, exit_code);
 
   try {
     app.parse(argc, argv);

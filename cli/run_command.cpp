@@ -16,9 +16,8 @@ namespace {
 struct RunOptions {
   std::string rollout;
   std::string timeout = "30m";
+  std::string prometheus_url;
 };
-
-constexpr int kTimedOut = 4;
 
 int run_rollout(const GlobalOptions& globals, const RunOptions& options) {
   const auto timeout = parse_duration(options.timeout);
@@ -30,12 +29,18 @@ int run_rollout(const GlobalOptions& globals, const RunOptions& options) {
   if (!connection)
     return connection.error();
   const kube::RestConfig* config = &connection->config;
-  rollout::Reconciler reconciler(*connection->client, SystemClock::instance(), "cutover-cli");
+  rollout::Reconciler reconciler(*connection->client, SystemClock::instance(), "cutover-cli",
+                                 {.default_prometheus = options.prometheus_url});
   const auto deadline = std::chrono::steady_clock::now() + *timeout;
   std::string last_line;
   int transient_errors = 0;
+  bool answered = false;
   while (std::chrono::steady_clock::now() < deadline) {
     auto outcome = reconciler.reconcile(config->namespace_name, options.rollout);
+    if (!outcome && !answered && is_unreachable(outcome.error())) {
+      return report_error(outcome.error(), *config, "reading rollout " + options.rollout,
+                          std::cerr);
+    }
     if (!outcome) {
       // Conflicts and network blips are expected; persistent failure is not.
       if (++transient_errors > 30) {
@@ -46,6 +51,7 @@ int run_rollout(const GlobalOptions& globals, const RunOptions& options) {
       continue;
     }
     transient_errors = 0;
+    answered = true;
     if (!outcome->found) {
       std::cerr << fmt::format("error: rollout {}/{} not found\n", config->namespace_name,
                                options.rollout);
@@ -80,6 +86,10 @@ void add_run_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
   auto* cmd = app.add_subcommand(
       "run", "Drive one Rollout to completion with no operator installed (for pipelines)");
   cmd->add_option("rollout", options->rollout, "Name of the Rollout")->required();
+  cmd->add_option("--prometheus-url", options->prometheus_url,
+                  "Prometheus for SLO policies that set no address (default: "
+                  "$CUTOVER_PROMETHEUS_URL)")
+      ->envname("CUTOVER_PROMETHEUS_URL");
   cmd->add_option("--timeout", options->timeout, "Give up after this long (exit 4)")
       ->capture_default_str();
   cmd->callback([&globals, &exit_code, options] { exit_code = run_rollout(globals, *options); });

@@ -1,0 +1,136 @@
+#include "control_commands.hpp"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "deploy_main.hpp"
+#include "rollout/rollout_commands.hpp"
+#include "rollout_access.hpp"
+
+namespace cutover::cli {
+
+namespace {
+
+using rollout::Phase;
+
+enum class Verb { promote, promote_full, abort, retry, pause, resume };
+
+struct ControlOptions {
+  std::string rollout;
+  bool full = false;
+};
+
+bool releasing(const rollout::Rollout& r) {
+  return r.status.stable_revision.empty() || r.status.current_revision != r.status.stable_revision;
+}
+
+int run_control(const GlobalOptions& globals, Verb verb, const std::string& name) {
+  auto connection = connect(globals);
+  if (!connection)
+    return connection.error();
+  const auto& config = connection->config;
+  auto& client = *connection->client;
+  const std::string ns = config.namespace_name;
+  auto object = get_rollout_object(client, config, ns, name, std::cerr);
+  if (!object)
+    return object.error();
+  auto parsed = parse_or_report(*object, std::cerr);
+  if (!parsed)
+    return parsed.error();
+  const rollout::Rollout& r = *parsed;
+
+  Json patch;
+  std::string subresource = kube::kStatus;
+  std::string done;
+  switch (verb) {
+    case Verb::promote:
+    case Verb::promote_full:
+      if (!releasing(r) && r.status.phase == Phase::healthy) {
+        std::cout << fmt::format(
+            "rollout {}/{} is Healthy with no release under way: nothing to "
+            "promote\n",
+            ns, name);
+        return kOk;
+      }
+      if (r.spec.paused) {
+        std::cerr << fmt::format(
+            "warning: rollout {}/{} has spec.paused=true; it stays paused until deploy resume "
+            "{}\n",
+            ns, name, name);
+      }
+      patch = rollout::promote_status_patch(verb == Verb::promote_full ? rollout::PromoteFull::yes
+                                                                       : rollout::PromoteFull::no);
+      done = verb == Verb::promote_full ? "promoted: skipping the remaining steps"
+                                        : "promoted: on to the next step";
+      break;
+    case Verb::abort:
+      if (!releasing(r)) {
+        std::cout << fmt::format("rollout {}/{} has no release under way: nothing to abort\n", ns,
+                                 name);
+        return kOk;
+      }
+      patch = rollout::abort_status_patch(config.user_name);
+      done = "abort requested: traffic goes back to the stable revision";
+      break;
+    case Verb::retry: {
+      auto retry = rollout::retry_status_patch(r);
+      if (!retry) {
+        std::cerr << "error: " << retry.error().describe() << "\n";
+        return kUsage;
+      }
+      patch = std::move(*retry);
+      done = "retry requested: the release starts again from step 1";
+      break;
+    }
+    case Verb::pause:
+    case Verb::resume:
+      subresource.clear();
+      patch = rollout::pause_spec_patch(verb == Verb::pause ? rollout::Paused::yes
+                                                            : rollout::Paused::no);
+      done = verb == Verb::pause ? "paused (spec.paused=true)" : "resumed (spec.paused=false)";
+      break;
+  }
+  auto result =
+      client.patch(rollouts_ref(ns), name, kube::PatchType::json_merge, patch, subresource);
+  if (!result) {
+    if (result.error().reason == kube::ErrorReason::not_found)
+      return report_missing_rollout(ns, name, std::cerr);
+    return report_error(result.error(), config, fmt::format("patching rollout {}/{}", ns, name),
+                        std::cerr);
+  }
+  std::cout << fmt::format("rollout {}/{} {}\n", ns, name, done);
+  return kOk;
+}
+
+CLI::App* add_verb(CLI::App& app, GlobalOptions& globals, int& exit_code, const char* command,
+                   const char* description, Verb verb) {
+  auto options = std::make_shared<ControlOptions>();
+  auto* cmd = app.add_subcommand(command, description);
+  cmd->add_option("rollout", options->rollout, "Name of the Rollout")->required();
+  if (verb == Verb::promote) {
+    cmd->add_flag("--full", options->full, "Skip every remaining step and analysis");
+  }
+  cmd->callback([&globals, &exit_code, options, verb] {
+    const Verb chosen = verb == Verb::promote && options->full ? Verb::promote_full : verb;
+    exit_code = run_control(globals, chosen, options->rollout);
+  });
+  return cmd;
+}
+
+}  // namespace
+
+void add_control_commands(CLI::App& app, GlobalOptions& globals, int& exit_code) {
+  add_verb(app, globals, exit_code, "promote",
+           "Continue a paused release (with --full: skip to the end)", Verb::promote);
+  add_verb(app, globals, exit_code, "abort",
+           "Abort the release under way: all traffic back to the stable revision", Verb::abort);
+  add_verb(app, globals, exit_code, "retry", "Start an aborted release again from step 1",
+           Verb::retry);
+  add_verb(app, globals, exit_code, "pause", "Hold a Rollout where it is (spec.paused=true)",
+           Verb::pause);
+  add_verb(app, globals, exit_code, "resume", "Let a paused Rollout continue (spec.paused=false)",
+           Verb::resume);
+}
+
+}  // namespace cutover::cli

@@ -1,0 +1,76 @@
+#include "rollout_access.hpp"
+
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "deploy_main.hpp"
+#include "rollout/rollout_commands.hpp"
+#include "rollout/rollout_json.hpp"
+
+namespace cutover::cli {
+
+int report_missing_rollout(const std::string& namespace_name, const std::string& name,
+                           std::ostream& err) {
+  err << fmt::format(
+      "error: rollout {}/{} not found (fix: check the name and the namespace; deploy list -n {} "
+      "lists the Rollouts there, deploy list -A all of them)\n",
+      namespace_name, name, namespace_name);
+  return kUsage;
+}
+
+std::expected<Json, int> get_rollout_object(kube::KubeClient& client,
+                                            const kube::RestConfig& config,
+                                            const std::string& namespace_name,
+                                            const std::string& name, std::ostream& err) {
+  auto object = client.get(rollouts_ref(namespace_name), name);
+  if (object)
+    return std::move(*object);
+  if (object.error().reason == kube::ErrorReason::not_found)
+    return std::unexpected(report_missing_rollout(namespace_name, name, err));
+  return std::unexpected(report_error(
+      object.error(), config, fmt::format("reading rollout {}/{}", namespace_name, name), err));
+}
+
+std::expected<rollout::Rollout, int> parse_or_report(const Json& object, std::ostream& err) {
+  auto parsed = rollout::parse_rollout(object);
+  if (!parsed) {
+    err << "error: " << parsed.error().describe() << "\n";
+    return std::unexpected(kUsage);
+  }
+  return std::move(*parsed);
+}
+
+kube::Result<RolloutSnapshot> fetch_snapshot(kube::KubeClient& client,
+                                             const std::string& namespace_name,
+                                             const std::string& name) {
+  auto object = client.get(rollouts_ref(namespace_name), name);
+  if (!object)
+    return std::unexpected(object.error());
+  auto parsed = rollout::parse_rollout(*object);
+  if (!parsed) {
+    return std::unexpected(
+        kube::Error{kube::ErrorReason::invalid, 0, parsed.error().describe(), {}, std::nullopt});
+  }
+  RolloutSnapshot snapshot{std::move(*parsed), std::move(*object), {}};
+  for (rollout::Slot slot : {rollout::Slot::a, rollout::Slot::b}) {
+    auto deployment =
+        client.get(deployments_ref(namespace_name), rollout::slot_deployment_name(name, slot));
+    if (deployment) {
+      snapshot.slots[static_cast<std::size_t>(slot)] = slot_state(*deployment);
+    } else if (deployment.error().reason != kube::ErrorReason::not_found) {
+      return std::unexpected(deployment.error());
+    }
+  }
+  return snapshot;
+}
+
+std::map<std::string, std::string> change_annotations(const std::string& change_cause,
+                                                      const std::string& git_sha) {
+  std::map<std::string, std::string> out{{rollout::kChangeCauseAnnotation, change_cause}};
+  if (!git_sha.empty())
+    out[rollout::kGitShaAnnotation] = git_sha;
+  return out;
+}
+
+}  // namespace cutover::cli

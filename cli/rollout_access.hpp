@@ -1,0 +1,48 @@
+#pragma once
+// Reading Rollouts for the commands: the object, its two slot Deployments, and errors that
+// name the Rollout and the fix.
+
+#include <expected>
+#include <iosfwd>
+#include <map>
+#include <string>
+
+#include "global_options.hpp"
+#include "kube/kube_client.hpp"
+#include "rollout_view.hpp"
+
+namespace cutover::cli {
+
+inline kube::ResourceRef rollouts_ref(const std::string& namespace_name) {
+  return {"cutover.dev/v1alpha1", "Rollout", namespace_name};
+}
+inline kube::ResourceRef deployments_ref(const std::string& namespace_name) {
+  return {"apps/v1", "Deployment", namespace_name};
+}
+
+/// The Rollout object `namespace_name/name`. On failure prints why and returns the exit code:
+/// kUsage for an unknown Rollout (the message says how to list them), kUnreachable, kFailed.
+std::expected<Json, int> get_rollout_object(kube::KubeClient& client,
+                                            const kube::RestConfig& config,
+                                            const std::string& namespace_name,
+                                            const std::string& name, std::ostream& err);
+
+/// Parses `object`, or prints the spec error and returns kUsage.
+std::expected<rollout::Rollout, int> parse_or_report(const Json& object, std::ostream& err);
+
+/// The Rollout and both slot Deployments (a missing slot is fine; a missing Rollout is
+/// `not_found`).
+kube::Result<RolloutSnapshot> fetch_snapshot(kube::KubeClient& client,
+                                             const std::string& namespace_name,
+                                             const std::string& name);
+
+/// Prints "error: rollout NS/NAME not found ..." and returns kUsage.
+int report_missing_rollout(const std::string& namespace_name, const std::string& name,
+                           std::ostream& err);
+
+/// The template annotations a change records: `cutover.dev/change-cause` (always) and
+/// `cutover.dev/git-sha` when `git_sha` is non-empty.
+std::map<std::string, std::string> change_annotations(const std::string& change_cause,
+                                                      const std::string& git_sha);
+
+}  // namespace cutover::cli

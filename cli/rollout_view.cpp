@@ -1,0 +1,393 @@
+#include "rollout_view.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "rollout/rollout_commands.hpp"
+#include "rollout/rollout_json.hpp"
+#include "util/encoding.hpp"
+#include "util/json_fields.hpp"
+
+namespace cutover::cli {
+
+namespace {
+
+using rollout::Phase;
+using rollout::Rollout;
+using rollout::Slot;
+
+// Display width: UTF-8 continuation bytes take no cell (our symbols are all one cell wide).
+std::size_t cells(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+std::string table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()));
+    for (std::size_t i = 0; i < row.size(); ++i)
+      widths[i] = std::max(widths[i], cells(row[i]));
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size())
+        line += std::string(widths[i] - cells(row[i]) + 3, ' ');
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string or_dash(const std::string& text) {
+  return text.empty() ? "-" : text;
+}
+
+std::string step_progress(const Rollout& r) {
+  if (!r.spec.is_canary() || r.spec.canary().steps.empty())
+    return "-";
+  const int steps = static_cast<int>(r.spec.canary().steps.size());
+  return fmt::format("{}/{}", std::clamp(r.status.current_step_index, 0, steps), steps);
+}
+
+std::string images_only(const Json& pod_template) {
+  std::vector<std::string> images;
+  for (const auto& entry : rollout::template_images(pod_template))
+    images.push_back(entry.substr(entry.find('=') + 1));
+  return images.empty() ? "-" : fmt::format("{}", fmt::join(images, ","));
+}
+
+bool has_status(const Json& object) {
+  const Json& status = member(object, "status");
+  return status.is_object() && !string_or(status, "phase").empty();
+}
+
+std::string phase_text(const Rollout& r, const Json& object) {
+  return has_status(object) ? std::string(rollout::to_string(r.status.phase)) : "Pending";
+}
+
+bool mid_release(const Rollout& r) {
+  return !r.status.stable_revision.empty() && r.status.current_revision != r.status.stable_revision;
+}
+
+std::string step_text(const rollout::CanaryStep& step) {
+  using Kind = rollout::CanaryStep::Kind;
+  switch (step.kind) {
+    case Kind::set_weight:
+      return fmt::format("setWeight {}", step.weight);
+    case Kind::pause:
+      return step.pause_duration
+                 ? "pause " + format_duration(std::chrono::milliseconds{*step.pause_duration})
+                 : std::string("pause (until promoted)");
+    case Kind::set_canary_scale:
+      if (step.scale_replicas)
+        return fmt::format("setCanaryScale replicas={}", *step.scale_replicas);
+      if (step.scale_weight)
+        return fmt::format("setCanaryScale weight={}", *step.scale_weight);
+      return "setCanaryScale matchTrafficWeight";
+    case Kind::analysis: {
+      std::vector<std::string> names;
+      for (const auto& policy : step.analysis.policies)
+        names.push_back(policy.name);
+      return names.empty() ? std::string("analysis")
+                           : fmt::format("analysis {}", fmt::join(names, ", "));
+    }
+  }
+  return "?";
+}
+
+std::string phase_badge(const Rollout& r, const Json& object, const Terminal& t) {
+  if (!has_status(object))
+    return t.dim("… Pending (no controller has seen it yet)");
+  switch (r.status.phase) {
+    case Phase::healthy:
+      return t.green("✔ Healthy");
+    case Phase::progressing:
+      return t.cyan("► Progressing");
+    case Phase::paused:
+      return t.yellow("‖ Paused");
+    case Phase::degraded:
+      return t.red("✖ Degraded");
+  }
+  return "?";
+}
+
+// What the user can do next, if the Rollout waits for them.
+std::string hint(const Rollout& r) {
+  if (r.status.abort)
+    return fmt::format("deploy retry {0} to try again, or deploy undo {0}", r.name);
+  for (const auto& pause : r.status.pause_conditions) {
+    if (pause.reason == "PausedBySpec")
+      return fmt::format("deploy resume {} to continue", r.name);
+  }
+  if (r.status.phase == Phase::paused)
+    return fmt::format("deploy promote {} to continue", r.name);
+  return {};
+}
+
+}  // namespace
+
+SlotState slot_state(const Json& deployment) {
+  SlotState out;
+  if (!deployment.is_object())
+    return out;
+  out.exists = true;
+  out.revision = string_or(member(member(deployment, "metadata"), "annotations"),
+                           rollout::kRevisionAnnotation);
+  const Json& spec = member(deployment, "spec");
+  out.images = rollout::template_images(member(spec, "template"));
+  out.replicas = static_cast<int>(int_or(spec, "replicas", 1));
+  out.ready = static_cast<int>(int_or(member(deployment, "status"), "readyReplicas"));
+  return out;
+}
+
+std::string human_age(std::chrono::seconds age) {
+  const long long s = age.count();
+  if (s < 0)
+    return "0s";
+  if (s < 120)
+    return fmt::format("{}s", s);
+  const long long m = s / 60;
+  if (m < 10)
+    return s % 60 == 0 ? fmt::format("{}m", m) : fmt::format("{}m{}s", m, s % 60);
+  if (m < 180)
+    return fmt::format("{}m", m);
+  const long long h = m / 60;
+  if (h < 8)
+    return m % 60 == 0 ? fmt::format("{}h", h) : fmt::format("{}h{}m", h, m % 60);
+  if (h < 48)
+    return fmt::format("{}h", h);
+  const long long d = h / 24;
+  if (h < 24 * 8)
+    return h % 24 == 0 ? fmt::format("{}d", d) : fmt::format("{}d{}h", d, h % 24);
+  if (d < 365 * 2)
+    return fmt::format("{}d", d);
+  return fmt::format("{}y", d / 365);
+}
+
+std::string object_age(const Json& object, WallTime now) {
+  const auto created = parse_rfc3339(string_or(member(object, "metadata"), "creationTimestamp"));
+  if (!created)
+    return "<unknown>";
+  return human_age(std::chrono::duration_cast<std::chrono::seconds>(now - *created));
+}
+
+std::string render_list(const Json& items, bool all_namespaces, Output output, WallTime now) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header = {"NAME",   "STRATEGY", "PHASE", "STEP",
+                                     "WEIGHT", "IMAGES",   "AGE"};
+  if (output == Output::wide) {
+    header.insert(header.end(), {"STABLE", "CURRENT", "MESSAGE"});
+  }
+  if (all_namespaces)
+    header.insert(header.begin(), "NAMESPACE");
+  rows.push_back(header);
+  if (!items.is_array() || items.empty())
+    return {};
+  for (const auto& object : items) {
+    const Json& metadata = member(object, "metadata");
+    std::vector<std::string> row;
+    const auto parsed = rollout::parse_rollout(object);
+    if (!parsed) {
+      row = {string_or(metadata, "name"), "?", "Invalid", "-", "-", "-", object_age(object, now)};
+      if (output == Output::wide)
+        row.insert(row.end(), {"-", "-", parsed.error().describe()});
+    } else {
+      const Rollout& r = *parsed;
+      row = {r.name,
+             r.spec.is_canary() ? "Canary" : "BlueGreen",
+             phase_text(r, object),
+             step_progress(r),
+             has_status(object) ? std::to_string(r.status.current_weight) : "-",
+             images_only(r.spec.pod_template),
+             object_age(object, now)};
+      if (output == Output::wide) {
+        row.insert(row.end(), {or_dash(r.status.stable_revision),
+                               or_dash(r.status.current_revision), or_dash(r.status.message)});
+      }
+    }
+    if (all_namespaces)
+      row.insert(row.begin(), string_or(metadata, "namespace"));
+    rows.push_back(std::move(row));
+  }
+  return table(rows);
+}
+
+std::string traffic_bar(int percent, int width) {
+  const int filled = std::clamp((percent * width + 50) / 100, 0, width);
+  std::string out;
+  for (int i = 0; i < width; ++i)
+    out += i < filled ? "█" : "░";
+  return out;
+}
+
+std::string render_status(const RolloutSnapshot& snapshot, WallTime now, const Terminal& t) {
+  const Rollout& r = snapshot.rollout;
+  const auto& st = r.status;
+  const bool canary = r.spec.is_canary();
+  const bool releasing = mid_release(r);
+  const std::string stable_role = canary ? "stable" : "active";
+  const std::string new_role = canary ? "canary" : "preview";
+  std::string out;
+  auto field = [&](std::string_view label, const std::string& value) {
+    out += fmt::format("{:<11}{}\n", std::string(label) + ":", value);
+  };
+  field("Rollout", t.bold(r.namespace_name + "/" + r.name));
+  field("Strategy", canary ? "Canary" : "BlueGreen");
+  field("Phase", phase_badge(r, snapshot.object, t));
+  const bool aborted = st.abort || (!st.abort_reason.empty() && st.phase == Phase::degraded);
+  // The planner's message for an abort repeats the reason; say it once.
+  if (!st.message.empty() && !(aborted && st.message.find(st.abort_reason) != std::string::npos))
+    field("Message", st.message);
+  if (st.abort || (!st.abort_reason.empty() && st.phase == Phase::degraded))
+    field("Aborted", t.red(st.abort_reason.empty() ? "by request" : st.abort_reason));
+  if (const std::string next = hint(r); !next.empty())
+    field("Next", next);
+  if (releasing && st.progress_started_at) {
+    field(
+        "Started",
+        human_age(std::chrono::duration_cast<std::chrono::seconds>(now - *st.progress_started_at)) +
+            " ago");
+  }
+  if (has_status(snapshot.object)) {
+    if (releasing) {
+      const int weight = std::clamp(st.current_weight, 0, 100);
+      field("Traffic", fmt::format("{} {}% {}, {}% {}", traffic_bar(weight, 20), weight, new_role,
+                                   100 - weight, stable_role));
+    } else {
+      field("Traffic", fmt::format("{} 100% {}", traffic_bar(100, 20), stable_role));
+    }
+  }
+
+  // Revisions: stable first, then the candidate (or a warm old slot that still has pods).
+  struct Line {
+    std::string role;
+    Slot slot;
+  };
+  std::vector<Line> lines;
+  if (st.stable_slot) {
+    lines.push_back({stable_role, *st.stable_slot});
+    const Slot other_slot = rollout::other(*st.stable_slot);
+    const auto& other_state = snapshot.slots[static_cast<std::size_t>(other_slot)];
+    if (releasing) {
+      lines.push_back({new_role, other_slot});
+    } else if (other_state.exists && other_state.replicas > 0) {
+      lines.push_back({"old", other_slot});
+    }
+  }
+  if (!lines.empty()) {
+    out += "Revisions:\n";
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const bool last = i + 1 == lines.size();
+      const auto& state = snapshot.slots[static_cast<std::size_t>(lines[i].slot)];
+      const std::string revision = lines[i].role == stable_role ? st.stable_revision
+                                   : lines[i].role == new_role  ? st.current_revision
+                                                                : state.revision;
+      const std::string pods = state.exists
+                                   ? fmt::format("{}/{} ready", state.ready, state.replicas)
+                                   : std::string("not created yet");
+      out += fmt::format("{} {:<7} {}  {}  {}\n", last ? "└──" : "├──", lines[i].role,
+                         or_dash(revision), rollout::slot_deployment_name(r.name, lines[i].slot),
+                         pods);
+      for (std::size_t j = 0; j < state.images.size(); ++j) {
+        out += fmt::format("{}   {} {}\n", last ? " " : "│",
+                           j + 1 == state.images.size() ? "└──" : "├──", state.images[j]);
+      }
+    }
+  }
+
+  if (canary && !r.spec.canary().steps.empty()) {
+    const auto& steps = r.spec.canary().steps;
+    out += fmt::format("Steps:     {}\n", step_progress(r));
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      const int index = static_cast<int>(i);
+      std::string mark;
+      if (st.stable_revision.empty()) {
+        mark = t.dim("·");  // not deployed yet: a first deployment skips the steps anyway
+      } else if (!releasing || index < st.current_step_index) {
+        mark = t.green("✔");
+      } else if (index == st.current_step_index) {
+        mark = st.abort || st.phase == Phase::degraded ? t.red("✖") : t.cyan("►");
+      } else {
+        mark = t.dim("·");
+      }
+      out += fmt::format("{} {} {}\n", i + 1 == steps.size() ? "└──" : "├──", mark,
+                         step_text(steps[i]));
+    }
+  }
+
+  const Json& analysis = member(member(snapshot.object, "status"), "currentStepAnalysis");
+  if (analysis.is_object()) {
+    const std::string phase = string_or(analysis, "phase", "Pending");
+    const std::string painted = phase == "Successful"                   ? t.green(phase)
+                                : phase == "Failed" || phase == "Error" ? t.red(phase)
+                                                                        : t.yellow(phase);
+    std::string line = fmt::format("{}: {}", string_or(analysis, "name", "?"), painted);
+    if (const std::string message = string_or(analysis, "message"); !message.empty())
+      line += " (" + message + ")";
+    field("Analysis", line);
+  }
+  return out;
+}
+
+std::string render_status_line(const RolloutSnapshot& snapshot) {
+  const Rollout& r = snapshot.rollout;
+  const auto& st = r.status;
+  std::string line = fmt::format("{}: {}", r.name, phase_text(r, snapshot.object));
+  if (mid_release(r)) {
+    if (r.spec.is_canary())
+      line += fmt::format(", step {}", step_progress(r));
+    line += fmt::format(", weight {}%", st.current_weight);
+  }
+  for (Slot slot : {Slot::a, Slot::b}) {
+    const auto& state = snapshot.slots[static_cast<std::size_t>(slot)];
+    if (state.exists) {
+      line += fmt::format(", {} {}/{}", rollout::slot_deployment_name(r.name, slot), state.ready,
+                          state.replicas);
+    }
+  }
+  if (!st.message.empty())
+    line += " (" + st.message + ")";
+  return line;
+}
+
+std::string render_history(const Rollout& r, Output output, WallTime now) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header = {"REVISION", "IMAGES",   "GIT-SHA", "CHANGE-CAUSE",
+                                     "STARTED",  "DURATION", "RESULT"};
+  if (output == Output::wide)
+    header.emplace_back("WHY");
+  rows.push_back(header);
+  if (r.status.history.empty())
+    return {};
+  for (const auto& entry : r.status.history) {
+    const WallTime end = entry.finished_at.value_or(now);
+    std::vector<std::string> row = {
+        entry.revision,
+        entry.images.empty() ? "-" : fmt::format("{}", fmt::join(entry.images, ",")),
+        entry.git_sha.empty() ? "-" : entry.git_sha.substr(0, 7),
+        or_dash(entry.change_cause),
+        human_age(std::chrono::duration_cast<std::chrono::seconds>(now - entry.started_at)) +
+            " ago",
+        human_age(std::chrono::duration_cast<std::chrono::seconds>(end - entry.started_at)),
+        or_dash(entry.result)};
+    if (output == Output::wide) {
+      std::string why = "-";
+      if (entry.result == "Aborted" && entry.revision == r.status.current_revision &&
+          !r.status.abort_reason.empty()) {
+        why = r.status.abort_reason;
+      }
+      row.push_back(why);
+    }
+    rows.push_back(std::move(row));
+  }
+  return table(rows);
+}
+
+}  // namespace cutover::cli

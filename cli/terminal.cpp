@@ -1,0 +1,35 @@
+#include "terminal.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace cutover::cli {
+
+Terminal Terminal::detect(bool no_color_flag) {
+  Terminal terminal;
+  terminal.tty = isatty(STDOUT_FILENO) == 1;
+  const char* term = std::getenv("TERM");
+  const bool dumb = term != nullptr && std::string_view(term) == "dumb";
+  terminal.color = terminal.tty && !no_color_flag && std::getenv("NO_COLOR") == nullptr && !dumb;
+  return terminal;
+}
+
+std::string Terminal::paint(std::string_view code, std::string_view text) const {
+  if (!color || text.empty())
+    return std::string(text);
+  return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
+}
+
+Output parse_output(std::string_view text) {
+  if (text == "wide")
+    return Output::wide;
+  if (text == "json")
+    return Output::json;
+  if (text == "yaml")
+    return Output::yaml;
+  return Output::table;
+}
+
+}  // namespace cutover::cli

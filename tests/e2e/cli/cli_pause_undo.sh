@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# deploy pause holds a release (exit 3, PausedBySpec) until deploy resume; deploy restart makes
+# a new revision; deploy undo goes back (fast-track to stable mid-release, to the previous
+# revision when Healthy, or --to-revision N from the Rollout's ControllerRevisions).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+install_crd
+new_namespace
+start_operator one
+manifest="$(mktemp)"
+on_exit rm -f "$manifest"
+write_rollout "$manifest" "web:1" '[{setWeight: 50}, {pause: {duration: 1s}}]'
+expect_exit 0 "apply --wait" apply -f "$manifest" --wait --timeout 40s
+
+expect_exit 0 "pause" pause web
+expect_exit 3 "set image --wait while paused" set image web web=web:2 --wait --timeout 40s
+expect_exit 3 "status while paused by spec" status web
+expect_in "Next:      deploy resume web to continue"
+expect_exit 0 "resume" resume web
+expect_exit 0 "status --watch after resume" status web --watch --timeout 40s
+expect_eq "stable runs web:2" "$(ro_field web '.status.history[-1:].images[0]')" web:2
+
+expect_exit 0 "restart --wait" restart web --wait --timeout 40s
+expect_in "restarted"
+restarted="$(ro_field web '.spec.template.metadata.annotations.cutover\.dev/restarted-at')"
+[[ "$restarted" =~ ^20[0-9-]+T[0-9:]+Z$ ]] || check_fail "restarted-at is '$restarted'"
+
+# Mid-release undo: back to the stable template with no steps (the stable slot's template).
+expect_exit 0 "pause before web:3" pause web
+expect_exit 3 "set image web:3 held" set image web web=web:3 --wait --timeout 40s
+expect_exit 0 "resume" resume web
+expect_exit 0 "undo mid-release" undo web
+expect_in "rolled back to revision"
+expect_eq "template back on web:2" "$(ro_field web '.spec.template.spec.containers[0].image')" web:2
+expect_exit 0 "status --watch after undo" status web --watch --timeout 40s
+
+# ControllerRevisions as the operator keeps them (made here so the test does not depend on it).
+tmpl() { kubectl -n "$NS" get rollout web -o json | jq -c --arg img "$1" \
+  '.spec.template | .spec.containers[0].image = $img | del(.metadata.annotations)'; }
+for rev in 1 2; do
+  kubectl -n "$NS" apply -f - >/dev/null <<JSON
+{"apiVersion": "apps/v1", "kind": "ControllerRevision",
+ "metadata": {"name": "web-cli-$rev", "labels": {"cutover.dev/rollout": "web"}},
+ "revision": $rev, "data": {"template": $(tmpl "web:$rev")}}
+JSON
+done
+expect_exit 0 "undo --to-revision 1 --wait" undo web --to-revision 1 --wait --timeout 40s
+expect_eq "template on web:1" "$(ro_field web '.spec.template.spec.containers[0].image')" web:1
+expect_exit 2 "undo --to-revision 9" undo web --to-revision 9
+expect_in "revision 9 is not recorded (recorded: 1, 2)"
