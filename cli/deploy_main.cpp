@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "analyze_command.hpp"
 #include "change_commands.hpp"
 #include "cluster_commands.hpp"
 #include "control_commands.hpp"
@@ -33,6 +34,7 @@ int deploy_main(int argc, char** argv) {
   add_control_commands(app, globals, exit_code);
   add_change_commands(app, globals, exit_code);
   add_run_command(app, globals, exit_code);
+  add_analyze_command(app, globals, exit_code);
   add_cluster_commands(app, globals, exit_code);
 
   try {

@@ -30,7 +30,7 @@ struct RunMetric {
 struct RunSpec {
   std::string rollout;
   std::string revision;
-  std::string gate;  // step-N, background, prePromotion, postPromotion
+  std::string gate;  // step-N, background, pre-promotion, post-promotion
   std::vector<std::string> policies;
   Json args = Json::object();  // the resolved arguments, for the record
   std::chrono::milliseconds no_data_timeout{60'000};

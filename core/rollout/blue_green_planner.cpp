@@ -85,7 +85,7 @@ void plan_blue_green(PlanBuilder& b) {
     if (st.current_step_index == kAwaitingPromotion && bg.pre_promotion_analysis) {
       // The preview is judged before anyone may promote it.
       const auto result =
-          run_gate(b, *bg.pre_promotion_analysis, "prePromotion", st.current_step_analysis);
+          run_gate(b, *bg.pre_promotion_analysis, "pre-promotion", st.current_step_analysis);
       pre_gate_open = result == GateResult::passed;
       if (result == GateResult::waiting) {
         st.message = fmt::format("pre-promotion analysis {}: {}", st.current_step_analysis->phase,
@@ -129,7 +129,7 @@ void plan_blue_green(PlanBuilder& b) {
     if (st.current_step_index == kPostPromotion) {
       b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, replicas});
       const auto result =
-          run_gate(b, *bg.post_promotion_analysis, "postPromotion", st.current_step_analysis);
+          run_gate(b, *bg.post_promotion_analysis, "post-promotion", st.current_step_analysis);
       if (result == GateResult::passed) {
         enter_stage(b, kPromoting);
       } else if (result == GateResult::waiting) {

@@ -84,7 +84,7 @@ struct RecordEvent {
 /// policies and renders the queries; creating an existing run is a no-op.
 struct StartAnalysis {
   std::string name;
-  std::string gate;  // step-N, background, prePromotion, postPromotion
+  std::string gate;  // step-N, background, pre-promotion, post-promotion
   AnalysisRef ref;
   bool operator==(const StartAnalysis&) const = default;
 };
