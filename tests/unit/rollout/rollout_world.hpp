@@ -4,6 +4,7 @@
 // drive a whole rollout through the pure planner and look at every intermediate state.
 
 #include <chrono>
+#include <string>
 #include <vector>
 
 #include "rollout/plan.hpp"
@@ -62,6 +63,11 @@ class RolloutWorld {
 
   /// Pods become available at once unless `instant_pods` is false (then they stay unavailable).
   bool instant_pods = true;
+  /// A StartAnalysis creates its run, observed as Running from the next pass on (as the
+  /// AnalysisDriver would measure it). Tests then set `observed.analysis_runs[name]` to a verdict.
+  bool create_runs = true;
+  /// Every run name a plan started, in order (repeats included).
+  std::vector<std::string> started_runs;
 
   rollout::Plan step() {
     last_ = rollout::plan(rollout_, observed, now);
@@ -153,6 +159,10 @@ class RolloutWorld {
       set_replicas(observed.slot(sc->slot), sc->replicas);
     } else if (const auto* p = std::get_if<rollout::PinService>(&action)) {
       observed.service_slots[p->service] = p->slot;
+    } else if (const auto* start = std::get_if<rollout::StartAnalysis>(&action)) {
+      started_runs.push_back(start->name);
+      if (create_runs && !observed.analysis_runs.contains(start->name))
+        observed.analysis_runs[start->name] = {"Running", "measuring"};
     }
   }
 
