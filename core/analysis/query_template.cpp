@@ -54,11 +54,21 @@ std::expected<std::string, std::string> escape(const std::string& name, const st
   if (quote == '`') {
     if (value.find('`') != std::string::npos)
       return std::unexpected(fmt::format("the value of {{{{{}}}}} contains a backtick", name));
+    // A raw string has no escapes, and "{{" would be read as a placeholder when {{window}} is
+    // rendered later.
+    if (value.find("{{") != std::string::npos || value.ends_with('{')) {
+      return std::unexpected(fmt::format(
+          "the value of {{{{{}}}}} contains \"{{{{\" (put the placeholder inside \"...\")", name));
+    }
     return value;
   }
   std::string out;
   for (const char c : value) {
-    if (c == '\\' || c == quote) {
+    if (c == '{') {
+      // The same character as PromQL reads it, but never the start of a placeholder when the
+      // rendered query is rendered again for {{window}}.
+      out += "\\x7b";
+    } else if (c == '\\' || c == quote) {
       out += '\\';
       out += c;
     } else if (c == '\n') {
@@ -80,6 +90,7 @@ template <typename OnText, typename OnPlaceholder>
 std::expected<void, std::string> walk(std::string_view text, OnText on_text,
                                       OnPlaceholder on_placeholder) {
   char quote = 0;
+  bool comment = false;  // PromQL comments run from '#' outside a string to the end of the line
   std::size_t i = 0;
   while (i < text.size()) {
     if (text.compare(i, 2, "{{") == 0) {
@@ -96,18 +107,27 @@ std::expected<void, std::string> walk(std::string_view text, OnText on_text,
                         "namespace, stableRevision, currentRevision, stableSlot, canarySlot}})",
                         name.substr(0, 80)));
       }
-      if (auto ok = on_placeholder(name, quote); !ok)
+      // In a comment a value is held to the bare-token rule: it cannot end the comment.
+      if (auto ok = on_placeholder(name, comment ? 0 : quote); !ok)
         return ok;
       i = close + 2;
       continue;
     }
     const char c = text[i];
+    if (comment) {
+      comment = c != '\n';
+      on_text(text.substr(i, 1));
+      ++i;
+      continue;
+    }
     if (quote != 0 && quote != '`' && c == '\\' && i + 1 < text.size()) {
       on_text(text.substr(i, 2));
       i += 2;
       continue;
     }
-    if (quote == 0 && (c == '"' || c == '\'' || c == '`')) {
+    if (quote == 0 && c == '#') {
+      comment = true;
+    } else if (quote == 0 && (c == '"' || c == '\'' || c == '`')) {
       quote = c;
     } else if (quote != 0 && c == quote) {
       quote = 0;

@@ -7,7 +7,10 @@
 // Values cannot inject PromQL. Inside a string literal ("...", '...') a value is escaped as
 // PromQL escapes strings; inside a raw `...` string a backtick is refused. Outside any literal a
 // value must be a number, a duration (5m, 1h30m) or an identifier (a metric or label name);
-// anything else is refused with an error that names the placeholder.
+// anything else is refused with an error that names the placeholder. A `{` in a quoted value is
+// written `\x7b` (the same string to PromQL), so a value never forms a placeholder when the
+// rendered query is rendered again for `{{window}}`. A placeholder in a `#` comment follows the
+// bare-token rule, and quotes in comments open no string.
 
 #include <expected>
 #include <map>

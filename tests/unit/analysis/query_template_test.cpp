@@ -147,7 +147,7 @@ TEST(QueryTemplateTest, KeepLeavesWindowForLater) {
   EXPECT_EQ(*second, R"(rate(x{a="v"}[30s]))");
 }
 
-TEST(QueryTemplateTest, DISABLED_ValuesAreNotRenderedTwice) {
+TEST(QueryTemplateTest, ValuesAreNotRenderedTwice) {
   // A value that looks like a placeholder stays text, even when the result is rendered again
   // for {{window}} at measurement time.
   const auto first = render_template(R"(rate(x{a="{{args.x}}"}[{{window}}]))",
@@ -159,7 +159,7 @@ TEST(QueryTemplateTest, DISABLED_ValuesAreNotRenderedTwice) {
   EXPECT_THAT(*second, ::testing::Not(HasSubstr("web")));
 }
 
-TEST(QueryTemplateTest, DISABLED_ValueEndingInABraceCannotFormAPlaceholderLater) {
+TEST(QueryTemplateTest, ValueEndingInABraceCannotFormAPlaceholderLater) {
   const auto first =
       render_template(R"(x{a="{{args.x}}{{window}}"})", {{"args.x", "p{"}}, {"window"});
   ASSERT_TRUE(first.has_value()) << first.error();
@@ -167,7 +167,7 @@ TEST(QueryTemplateTest, DISABLED_ValueEndingInABraceCannotFormAPlaceholderLater)
   ASSERT_TRUE(second.has_value()) << second.error();
 }
 
-TEST(QueryTemplateTest, DISABLED_QuoteInACommentDoesNotOpenAString) {
+TEST(QueryTemplateTest, QuoteInACommentDoesNotOpenAString) {
   // PromQL comments run to the end of the line; an apostrophe there ("don't") must not make the
   // next line's placeholder look quoted, or its value would go in unchecked.
   const std::string text = "sum(rate(x[5m])) # don't page on this\n > {{args.x}}";
@@ -179,6 +179,26 @@ TEST(QueryTemplateTest, DISABLED_QuoteInACommentDoesNotOpenAString) {
 
 TEST(QueryTemplateTest, HashInsideAStringIsNotAComment) {
   EXPECT_EQ(*render_x(R"(up{a="#{{args.x}}"})", R"(b"c)"), R"(up{a="#b\"c"})");
+}
+
+}  // namespace
+}  // namespace cutover::analysis
+
+namespace cutover::analysis {
+namespace {
+
+TEST(QueryTemplateTest, OpeningBracesInStringsAreHexEscaped) {
+  EXPECT_EQ(*render_x(R"(up{a=~"{{args.x}}"})", "a{2}"), R"(up{a=~"a\x7b2}"})");
+  EXPECT_EQ(*render_x("up{a=~'{{args.x}}'}", "{{window}}"), R"(up{a=~'\x7b\x7bwindow}}'})");
+}
+
+TEST(QueryTemplateTest, DoubleBracesInRawStringsAreRefused) {
+  EXPECT_EQ(*render_x("up{a=~`{{args.x}}`}", R"(\d{3})"), R"(up{a=~`\d{3}`})");
+  for (const char* value : {"a{{b", "{{window}}", "a{"}) {
+    const auto rendered = render_x("up{a=~`{{args.x}}`}", value);
+    ASSERT_FALSE(rendered.has_value()) << value;
+    EXPECT_THAT(rendered.error(), HasSubstr("contains \"{{\"")) << value;
+  }
 }
 
 }  // namespace
