@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -128,8 +129,15 @@ std::expected<double, std::string> parse_sample_value(std::string_view text) {
   const auto* last = text.data() + text.size();
   if (!text.empty() && text.front() == '+')
     ++first;
+  // from_chars also reads "nan", "inf" and "infinity" in any case, and after a '+' we took off
+  // it would read a second sign; Prometheus writes none of these.
+  const bool decimal = first != last && (std::isdigit(static_cast<unsigned char>(*first)) != 0 ||
+                                         *first == '.' || (*first == '-' && first == text.data()));
+  const bool letters = std::any_of(first, last, [](char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) != 0 && c != 'e' && c != 'E';
+  });
   const auto [end, ec] = std::from_chars(first, last, value);
-  if (ec != std::errc{} || end != last || first == last) {
+  if (!decimal || letters || ec != std::errc{} || end != last) {
     return std::unexpected(fmt::format("\"{}\" is not a sample value", text.substr(0, 64)));
   }
   return value;

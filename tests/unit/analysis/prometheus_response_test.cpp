@@ -92,7 +92,7 @@ TEST(PrometheusResponseTest, NanAndInfinities) {
   EXPECT_TRUE(std::isinf(values[3]) && values[3] > 0);
 }
 
-TEST(PrometheusResponseTest, DISABLED_SampleValueParsing) {
+TEST(PrometheusResponseTest, SampleValueParsing) {
   EXPECT_DOUBLE_EQ(*parse_sample_value("1e-3"), 0.001);
   EXPECT_DOUBLE_EQ(*parse_sample_value("+2.5"), 2.5);
   EXPECT_DOUBLE_EQ(*parse_sample_value("-7"), -7);
@@ -102,6 +102,10 @@ TEST(PrometheusResponseTest, DISABLED_SampleValueParsing) {
   EXPECT_FALSE(parse_sample_value("nan").has_value());
   EXPECT_FALSE(parse_sample_value(" 1").has_value());
   EXPECT_FALSE(parse_sample_value("+-1").has_value());
+  for (const char* text : {"inf", "-inf", "infinity", "+nan", "-NaN", "0x10", "1e5e5"})
+    EXPECT_FALSE(parse_sample_value(text).has_value()) << text;
+  EXPECT_DOUBLE_EQ(*parse_sample_value("-.5"), -0.5);
+  EXPECT_DOUBLE_EQ(*parse_sample_value("1E+2"), 100);
   EXPECT_THAT(parse_sample_value("abc").error(), HasSubstr("\"abc\" is not a sample value"));
 }
 
