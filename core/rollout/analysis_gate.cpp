@@ -1,6 +1,8 @@
 // SLO gates in the planner: decisions on AnalysisRuns that the reconciler has already measured.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "rollout/planner_support.hpp"
 #include "util/hash.hpp"
 
@@ -61,6 +63,17 @@ GateResult run_gate(PlanBuilder& b, const AnalysisRef& ref, const std::string& g
     }
     if (b.has_pause(kAnalysisInconclusive))
       return GateResult::waiting;
+    // Only a person clears the pause between passes. One that was still raised when this pass
+    // began was cleared by the pass itself (a canary step advancing clears every pause), which
+    // must not promote past the verdict.
+    const auto& before = b.rollout.status.pause_conditions;
+    const auto raised = std::find_if(before.begin(), before.end(), [](const PauseCondition& p) {
+      return p.reason == kAnalysisInconclusive;
+    });
+    if (raised != before.end()) {
+      b.plan.status.pause_conditions.push_back(*raised);
+      return GateResult::waiting;
+    }
     return GateResult::passed;  // promoted past the inconclusive verdict
   }
   return GateResult::waiting;  // Pending, Running

@@ -285,7 +285,7 @@ TEST(AnalysisGateTest, BackgroundFailureBlocksPromotion) {
   EXPECT_EQ(count_events(world, "Promoted"), 0);
 }
 
-TEST(AnalysisGateTest, DISABLED_BackgroundInconclusiveHoldsPromotion) {
+TEST(AnalysisGateTest, BackgroundInconclusiveHoldsPromotion) {
   auto world = canary_world(Json::array({{{"setWeight", 50}}}), background_gate(0));
   world.set_image("web:2");
   world.step();
@@ -300,10 +300,10 @@ TEST(AnalysisGateTest, DISABLED_BackgroundInconclusiveHoldsPromotion) {
   EXPECT_EQ(st.stable_slot, Slot::b) << "promoted past the inconclusive verdict";
 }
 
-// An inconclusive background verdict raises a pause, but the step walk does not look at that
-// pause: the next setWeight step still moves traffic, and its advance() clears every pause, so
-// the inconclusive verdict is then treated as promoted without anyone promoting it. The fix
-// belongs in canary_planner.cpp (stop the step walk while kAnalysisInconclusive is raised).
+// An inconclusive background verdict raises a pause, but the step walk does not look at it:
+// setWeight steps still move traffic to the candidate while the Rollout shows Paused (only the
+// promotion is held, see BackgroundInconclusiveHoldsPromotion). The fix belongs in
+// canary_planner.cpp: stop the step walk while kAnalysisInconclusive is raised.
 TEST(AnalysisGateTest, DISABLED_BackgroundInconclusiveStopsTheSteps) {
   auto world = canary_world(plain_steps(), background_gate(0));
   world.set_image("web:2");
