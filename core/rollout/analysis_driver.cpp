@@ -50,6 +50,20 @@ std::expected<void, std::string> render_metric(analysis::MetricSpec& metric,
   return {};
 }
 
+// The run of a gate the release still stands at, although the planner did not look at the gate
+// this pass (spec.paused, or pods not ready at the step's weight): it is not to be terminated,
+// or the gate would fail as "Terminated" once the release goes on.
+bool holds_at_gate(const RolloutStatus& st, const AnalysisRun& run) {
+  if (st.abort || st.promote_full || st.current_revision == st.stable_revision ||
+      run.spec.revision != st.current_revision) {
+    return false;
+  }
+  const auto shows = [&](const std::optional<AnalysisStatus>& shown) {
+    return shown && shown->name == run.name;
+  };
+  return shows(st.current_step_analysis) || shows(st.background_analysis);
+}
+
 }  // namespace
 
 kube::Json AnalysisDriver::build_run(const Rollout& rollout, const StartAnalysis& start,
@@ -228,7 +242,8 @@ kube::Result<void> AnalysisDriver::persist(const Rollout& rollout, const Plan& p
     if (run.finished())
       continue;
     const bool wanted = std::find(plan.active_analyses.begin(), plan.active_analyses.end(),
-                                  run.name) != plan.active_analyses.end();
+                                  run.name) != plan.active_analyses.end() ||
+                        holds_at_gate(plan.status, run);
     if (!wanted) {
       analysis::terminate_run(run,
                               plan.status.abort ? "the rollout was aborted"

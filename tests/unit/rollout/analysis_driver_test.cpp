@@ -168,7 +168,7 @@ TEST(AnalysisDriverBuildRunTest, RolloutArgumentOverridesTheDefault) {
 
 // A run of the gate the release is holding at, while the planner does not evaluate the gate
 // this pass (spec.paused, or pods not ready at the step's weight).
-TEST(AnalysisDriverPersistTest, DISABLED_RunOfTheHeldGateIsNotTerminated) {
+TEST(AnalysisDriverPersistTest, RunOfTheHeldGateIsNotTerminated) {
   testing::FakeKubeClient client;
   Rollout r = rollout_mid_release();
   const StartAnalysis gate = start({{"errors", false}}, {{"path", "/"}});
