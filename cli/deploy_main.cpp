@@ -8,6 +8,7 @@
 #include "cluster_commands.hpp"
 #include "control_commands.hpp"
 #include "global_options.hpp"
+#include "lint_command.hpp"
 #include "run_command.hpp"
 #include "version.hpp"
 #include "view_commands.hpp"
@@ -36,6 +37,7 @@ int deploy_main(int argc, char** argv) {
   add_run_command(app, globals, exit_code);
   add_analyze_command(app, globals, exit_code);
   add_cluster_commands(app, globals, exit_code);
+  add_lint_command(app, globals, exit_code);
 
   try {
     app.parse(argc, argv);
