@@ -144,8 +144,8 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
   // A rollout-less run reads revisions from nothing; keep the template hash stable.
   if (target.spec.pod_template.is_null())
     target.spec.pod_template = kube::Json::object();
-  auto run =
-      analysis::parse_analysis_run(rollout::AnalysisDriver::build_run(target, start, {policy}));
+  auto run = analysis::parse_analysis_run(
+      rollout::AnalysisDriver::build_run(target, rollout::Observed{}, start, {policy}));
   if (!run) {
     std::cerr << "error: " << run.error().describe() << "\n";
     return kUsage;

@@ -120,9 +120,11 @@ Attempt measure_burn_rate(const BurnRateSpec& spec, MetricsSource& source, WallT
   return {Measurement{now, now, j.phase, shown, j.message}, no_data};
 }
 
-Attempt measure_compare(const CompareSpec& spec, MetricsSource& source, WallTime now) {
+Attempt measure_compare(const CompareSpec& spec, MetricsSource& source, WallTime now,
+                        WallTime data_since) {
   const double end = unix_seconds(now);
-  const double start = end - std::chrono::duration<double>(spec.lookback).count();
+  const double start = std::max(end - std::chrono::duration<double>(spec.lookback).count(),
+                                unix_seconds(data_since));
   const double step = std::chrono::duration<double>(spec.step).count();
   auto canary = source.query_range(spec.canary_query, start, end, step);
   if (!canary)
@@ -132,6 +134,15 @@ Attempt measure_compare(const CompareSpec& spec, MetricsSource& source, WallTime
     return query_error(now, "baseline query: ", baseline.error());
   const auto canary_values = canary->all_values();
   const auto baseline_values = baseline->all_values();
+  if (canary_values.size() < kMinComparePoints || baseline_values.size() < kMinComparePoints) {
+    // Too few points to say anything: treated as no data (waited for, never a pass).
+    return {
+        Measurement{now, now, MeasurementPhase::inconclusive,
+                    fmt::format("n={}/{}", canary_values.size(), baseline_values.size()),
+                    fmt::format("not enough data: {} canary and {} baseline points, need {}",
+                                canary_values.size(), baseline_values.size(), kMinComparePoints)},
+        true};
+  }
   const CompareResult result = compare(canary_values, baseline_values, spec.options);
   const Judgement j = judge_compare(result, spec.options);
   const std::string value =
@@ -188,12 +199,12 @@ void record(MetricResult& result, const Measurement& m, const MetricLimits& limi
 
 }  // namespace
 
-Attempt measure(const RunMetric& metric, MetricsSource& source, WallTime now) {
+Attempt measure(const RunMetric& metric, MetricsSource& source, WallTime now, WallTime data_since) {
   if (const auto* t = std::get_if<ThresholdSpec>(&metric.spec.judge))
     return measure_threshold(*t, source, now);
   if (const auto* b = std::get_if<BurnRateSpec>(&metric.spec.judge))
     return measure_burn_rate(*b, source, now);
-  return measure_compare(std::get<CompareSpec>(metric.spec.judge), source, now);
+  return measure_compare(std::get<CompareSpec>(metric.spec.judge), source, now, data_since);
 }
 
 RunProgress advance_run(AnalysisRun& run, const SourceFactory& sources, WallTime now) {
@@ -227,8 +238,9 @@ RunProgress advance_run(AnalysisRun& run, const SourceFactory& sources, WallTime
       progress.changed = true;
       result.last_attempt_at = now;
       auto source = sources(metric.provider);
-      Attempt attempt = source ? measure(metric, **source, now)
-                               : error_attempt(now, "Prometheus provider: " + source.error());
+      Attempt attempt =
+          source ? measure(metric, **source, now, *status.started_at + metric.spec.initial_delay)
+                 : error_attempt(now, "Prometheus provider: " + source.error());
       if (attempt.no_data && now < *status.started_at + run.spec.no_data_timeout) {
         // Not yet a measurement: fresh pods may not have been scraped yet.
         if (!result.waiting_for_data_since)

@@ -28,8 +28,13 @@ struct Attempt {
   bool fatal = false;
 };
 
-/// One measurement of `metric` at `now` through `source`.
-Attempt measure(const RunMetric& metric, MetricsSource& source, WallTime now);
+/// One measurement of `metric` at `now` through `source`. A compare judge looks at no data
+/// from before `data_since` (the run's start plus the metric's initialDelay), so samples of an
+/// earlier release on the same slot never leak into this one.
+Attempt measure(const RunMetric& metric, MetricsSource& source, WallTime now, WallTime data_since);
+
+/// Fewer points than this in either sample is "not enough data yet" for the compare judge.
+inline constexpr std::size_t kMinComparePoints = 5;
 
 struct RunProgress {
   bool changed = false;

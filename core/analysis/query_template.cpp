@@ -11,7 +11,8 @@ namespace cutover::analysis {
 namespace {
 
 constexpr std::array kRolloutFields = {
-    "name", "namespace", "stableRevision", "currentRevision", "stableSlot", "canarySlot"};
+    "name",       "namespace",  "stableRevision", "currentRevision",
+    "stableSlot", "canarySlot", "stablePods",     "canaryPods"};
 
 bool known(std::string_view name) {
   if (name == "window")
@@ -104,7 +105,8 @@ std::expected<void, std::string> walk(std::string_view text, OnText on_text,
       if (!known(name)) {
         return std::unexpected(
             fmt::format("unknown placeholder {{{{{}}}}} (use args.NAME, window, or rollout.{{name, "
-                        "namespace, stableRevision, currentRevision, stableSlot, canarySlot}})",
+                        "namespace, stableRevision, currentRevision, stableSlot, canarySlot, "
+                        "stablePods, canaryPods}})",
                         name.substr(0, 80)));
       }
       // In a comment a value is held to the bare-token rule: it cannot end the comment.

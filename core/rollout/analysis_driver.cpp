@@ -66,7 +66,8 @@ bool holds_at_gate(const RolloutStatus& st, const AnalysisRun& run) {
 
 }  // namespace
 
-kube::Json AnalysisDriver::build_run(const Rollout& rollout, const StartAnalysis& start,
+kube::Json AnalysisDriver::build_run(const Rollout& rollout, const Observed& observed,
+                                     const StartAnalysis& start,
                                      const std::vector<kube::Json>& policies) {
   analysis::RunSpec spec;
   spec.rollout = rollout.name;
@@ -74,7 +75,14 @@ kube::Json AnalysisDriver::build_run(const Rollout& rollout, const StartAnalysis
   spec.gate = start.gate;
   const auto& st = rollout.status;
   const Slot stable = st.stable_slot.value_or(Slot::a);
+  // A regex for the slot's current pods; before any pod exists, every pod of the slot.
+  const auto pods = [&](Slot slot) {
+    const auto& hash = observed.slot(slot).pod_template_hash;
+    return fmt::format("{}-{}-{}.*", rollout.name, to_string(slot), hash.empty() ? "" : hash + "-");
+  };
   const analysis::TemplateValues rollout_values = {
+      {"rollout.stablePods", pods(stable)},
+      {"rollout.canaryPods", pods(other(stable))},
       {"rollout.name", rollout.name},
       {"rollout.namespace", rollout.namespace_name},
       {"rollout.stableRevision", st.stable_revision},
@@ -218,7 +226,8 @@ kube::Result<std::optional<WallTime>> AnalysisDriver::measure(const Rollout& rol
   return next_due;
 }
 
-kube::Result<void> AnalysisDriver::persist(const Rollout& rollout, const Plan& plan, WallTime now) {
+kube::Result<void> AnalysisDriver::persist(const Rollout& rollout, const Observed& observed,
+                                           const Plan& plan, WallTime now) {
   for (const auto& action : plan.actions) {
     const auto* start = std::get_if<StartAnalysis>(&action);
     if (start == nullptr)
@@ -233,8 +242,8 @@ kube::Result<void> AnalysisDriver::persist(const Rollout& rollout, const Plan& p
         return std::unexpected(policy.error());
       policies.push_back(policy ? *policy : kube::Json());
     }
-    auto created =
-        client_.create(runs_ref(rollout.namespace_name), build_run(rollout, *start, policies));
+    auto created = client_.create(runs_ref(rollout.namespace_name),
+                                  build_run(rollout, observed, *start, policies));
     if (!created && created.error().reason != kube::ErrorReason::already_exists)
       return std::unexpected(created.error());
   }

@@ -37,7 +37,8 @@ class AnalysisDriver {
 
   /// Creates the runs the plan starts, terminates unfinished runs the plan no longer wants,
   /// and writes every changed run's status. Finished runs are never written again.
-  kube::Result<void> persist(const Rollout& rollout, const Plan& plan, WallTime now);
+  kube::Result<void> persist(const Rollout& rollout, const Observed& observed, const Plan& plan,
+                             WallTime now);
 
   /// The AnalysisRun object for a gate (exposed for tests): the policies resolved from
   /// `policies` (as the API serves them, in the order of `start.ref.policies`; a null entry is a
@@ -48,8 +49,13 @@ class AnalysisDriver {
   /// The phases of the runs that finished in the last `measure`.
   [[nodiscard]] const std::vector<std::string>& finished_runs() const { return finished_; }
 
+  static kube::Json build_run(const Rollout& rollout, const Observed& observed,
+                              const StartAnalysis& start, const std::vector<kube::Json>& policies);
+  /// The same before any pod is observed (`{{rollout.canaryPods}}` then matches the whole slot).
   static kube::Json build_run(const Rollout& rollout, const StartAnalysis& start,
-                              const std::vector<kube::Json>& policies);
+                              const std::vector<kube::Json>& policies) {
+    return build_run(rollout, Observed{}, start, policies);
+  }
 
  private:
   kube::KubeClient& client_;

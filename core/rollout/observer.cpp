@@ -20,6 +20,17 @@ SlotObservation observe_slot(const Json& deployment, const Json& pods) {
   slot.available_replicas = static_cast<int>(int_or(status, "availableReplicas"));
   slot.updated_replicas = static_cast<int>(int_or(status, "updatedReplicas"));
   slot.observed = int_or(status, "observedGeneration") >= int_or(metadata, "generation");
+  std::string newest;
+  for (const auto& pod : member(pods, "items").is_array() ? member(pods, "items") : Json::array()) {
+    const Json& pod_meta = member(pod, "metadata");
+    const std::string created = string_or(pod_meta, "creationTimestamp");
+    const std::string hash = string_or(member(pod_meta, "labels"), "pod-template-hash");
+    // RFC 3339 in UTC sorts as text.
+    if (!hash.empty() && created >= newest) {
+      newest = created;
+      slot.pod_template_hash = hash;
+    }
+  }
   for (const auto& pod : member(pods, "items").is_array() ? member(pods, "items") : Json::array()) {
     const Json& statuses = member(member(pod, "status"), "containerStatuses");
     if (!statuses.is_array())

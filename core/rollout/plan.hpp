@@ -27,6 +27,9 @@ struct SlotObservation {
   /// Some pod of the slot is in CrashLoopBackOff; `crash_message` says which and why.
   bool crash_looping = false;
   std::string crash_message;
+  /// The pod-template-hash of the slot's newest pod: with the slot's name it selects exactly
+  /// this revision's pods in metrics (`<rollout>-<slot>-<hash>-...`).
+  std::string pod_template_hash;
 };
 
 /// What the planner needs of one AnalysisRun of this Rollout.

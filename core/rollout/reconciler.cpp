@@ -123,7 +123,7 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
   if (auto applied = executor.apply(*rollout, plan); !applied) {
     return std::unexpected(applied.error());
   }
-  if (auto persisted = analyses.persist(*rollout, plan, now); !persisted) {
+  if (auto persisted = analyses.persist(*rollout, *observed, plan, now); !persisted) {
     return std::unexpected(persisted.error());
   }
   if (rollout->deleting) {

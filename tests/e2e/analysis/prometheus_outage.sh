@@ -21,7 +21,7 @@ spec:
     interval: 5s
     count: 5
     threshold:
-      query: sum(rate(http_requests_total{namespace="{{rollout.namespace}}",pod=~"{{rollout.name}}-{{rollout.canarySlot}}-.*",code=~"5.."}[20s])) or vector(0)
+      query: sum(rate(http_requests_total{namespace="{{rollout.namespace}}",pod=~"{{rollout.canaryPods}}",code=~"5.."}[20s])) or vector(0)
       successCondition: result < 0.05
 YAML
 canary_rollout "      - analysis: {policies: [{name: error-rate}]}"

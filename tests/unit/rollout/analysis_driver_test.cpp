@@ -191,7 +191,7 @@ TEST(AnalysisDriverPersistTest, RunOfTheHeldGateIsNotTerminated) {
   Plan plan;  // the pass of a paused rollout: no gate evaluated, nothing active
   plan.status = r.status;
   plan.status.current_step_analysis = AnalysisStatus{gate.name, gate.gate, "Running", ""};
-  ASSERT_TRUE(driver.persist(r, plan, now).has_value());
+  ASSERT_TRUE(driver.persist(r, Observed{}, plan, now).has_value());
   const auto stored = client.get(runs, gate.name);
   ASSERT_TRUE(stored.has_value());
   EXPECT_NE(stored->value("status", Json::object()).value("phase", ""), "Terminated");
@@ -218,7 +218,7 @@ TEST(AnalysisDriverPersistTest, RunsOfAnAbortedReleaseAreTerminated) {
   plan.status = r.status;
   plan.status.abort = true;
   plan.status.current_step_analysis = AnalysisStatus{gate.name, gate.gate, "Running", ""};
-  ASSERT_TRUE(driver.persist(r, plan, now).has_value());
+  ASSERT_TRUE(driver.persist(r, Observed{}, plan, now).has_value());
   const auto stored = client.get(runs, gate.name);
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ((*stored)["status"]["phase"], "Terminated");
@@ -247,7 +247,7 @@ TEST(AnalysisDriverPersistTest, RunsOfAPromotedReleaseAreTerminated) {
   plan.status = r.status;
   plan.status.stable_revision = plan.status.current_revision;  // promoted this pass
   plan.status.background_analysis = AnalysisStatus{gate.name, gate.gate, "Running", ""};
-  ASSERT_TRUE(driver.persist(r, plan, now).has_value());
+  ASSERT_TRUE(driver.persist(r, Observed{}, plan, now).has_value());
   const auto stored = client.get(runs, gate.name);
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ((*stored)["status"]["phase"], "Terminated");
