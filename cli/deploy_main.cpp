@@ -8,6 +8,7 @@
 #include "cluster_commands.hpp"
 #include "control_commands.hpp"
 #include "global_options.hpp"
+#include "install_commands.hpp"
 #include "lint_command.hpp"
 #include "run_command.hpp"
 #include "version.hpp"
@@ -38,6 +39,7 @@ int deploy_main(int argc, char** argv) {
   add_analyze_command(app, globals, exit_code);
   add_cluster_commands(app, globals, exit_code);
   add_lint_command(app, globals, exit_code);
+  add_install_commands(app, globals, exit_code);
 
   try {
     app.parse(argc, argv);

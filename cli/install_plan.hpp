@@ -1,0 +1,39 @@
+#pragma once
+// What `deploy install` applies and `deploy uninstall` removes, built from the embedded
+// operator/config manifests. Pure, so tests check the objects without a cluster.
+
+#include <expected>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace cutover::cli {
+
+using Json = nlohmann::json;
+
+inline constexpr const char* kOperatorNamespace = "cutover-system";
+inline constexpr const char* kOperatorImage = "cutover/deploy-operator";
+
+struct InstallSpec {
+  /// Empty: the operator watches every namespace (ClusterRole). Else `--namespaced NS`: a Role
+  /// in NS, and the operator runs with --namespace=NS --leader-election-namespace=NS.
+  std::string watch_namespace;
+  std::string version;  // the operator image's tag
+};
+
+/// The objects to apply, in order: Namespace, CRDs, ServiceAccount, RBAC, operator Deployment.
+/// Each is labelled `app.kubernetes.io/part-of: cutover`. The error names the manifest that
+/// did not parse (a build problem, never the user's).
+std::expected<std::vector<Json>, std::string> install_objects(const InstallSpec& spec);
+
+/// True for a CustomResourceDefinition.
+bool is_crd(const Json& object);
+
+/// `ownerReferences` without the entries that point at a Rollout (cutover.dev). Used to detach slot
+/// Deployments before the Rollout CRD goes, so that garbage collection keeps them.
+Json without_rollout_owners(const Json& owner_references);
+
+/// `finalizers` without ours (`cutover.dev/restore-services`).
+Json without_our_finalizer(const Json& finalizers);
+
+}  // namespace cutover::cli

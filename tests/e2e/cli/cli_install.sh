@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# `deploy install` and `deploy uninstall` on the shared cluster, without disturbing the other
+# tests: install is checked through --dry-run (its objects parse and match operator/config),
+# and the part of uninstall that protects workloads (detaching slot Deployments from their
+# Rollout, dropping our finalizer) runs for real on this test's namespace with
+# --workloads-only; then deleting the Rollout, as deleting the CRD would, leaves the slot
+# Deployment running.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+install_crd
+new_namespace
+manifest="$(mktemp)"
+tmp="$(mktemp -d)"
+on_exit rm -rf "$manifest" "$tmp"
+
+log "install --dry-run: every object parses, in install order"
+expect_exit 0 "install --dry-run" install --dry-run
+printf '%s\n' "$out" >"$tmp/install.yaml"
+names="$(kubectl create --dry-run=client -f "$tmp/install.yaml" -o name | tr '\n' ' ')"
+expect_eq "objects" "$names" "namespace/cutover-system \
+customresourcedefinition.apiextensions.k8s.io/analysisruns.cutover.dev \
+customresourcedefinition.apiextensions.k8s.io/clusterslopolicies.cutover.dev \
+customresourcedefinition.apiextensions.k8s.io/rollouts.cutover.dev \
+customresourcedefinition.apiextensions.k8s.io/slopolicies.cutover.dev \
+serviceaccount/cutover-operator clusterrole.rbac.authorization.k8s.io/cutover-operator \
+clusterrolebinding.rbac.authorization.k8s.io/cutover-operator \
+role.rbac.authorization.k8s.io/cutover-operator-leader-election \
+rolebinding.rbac.authorization.k8s.io/cutover-operator-leader-election \
+deployment.apps/cutover-operator "
+# The embedded CRD is operator/config's, field for field (plus our part-of label).
+kubectl create --dry-run=client -f "$tmp/install.yaml" -o json |
+  jq -sS '.[] | select(.metadata.name == "rollouts.cutover.dev") | .spec' >"$tmp/embedded.json"
+kubectl create --dry-run=client -f "$repo/operator/config/crd/rollouts.cutover.dev.yaml" -o json |
+  jq -S .spec >"$tmp/source.json"
+cmp -s "$tmp/embedded.json" "$tmp/source.json" || check_fail "the embedded Rollout CRD differs from operator/config"
+# The API server accepts the CRDs as they would be applied (server-side dry run changes nothing).
+kubectl create --dry-run=client -f "$tmp/install.yaml" -o json |
+  jq -s '{apiVersion: "v1", kind: "List", items: map(select(.kind == "CustomResourceDefinition"))}' >"$tmp/crds.json"
+kubectl apply --server-side --force-conflicts --field-manager=deploy --dry-run=server \
+  -f "$tmp/crds.json" >/dev/null || check_fail "the API server rejects the embedded CRDs"
+
+expect_exit 0 "install --dry-run --namespaced" install --dry-run --namespaced "$NS" --version 9.9.9
+expect_in "--namespace=$NS"
+expect_in "--leader-election-namespace=$NS"
+expect_in "image: cutover/deploy-operator:9.9.9"
+[[ "$out" != *ClusterRole* ]] || check_fail "--namespaced must not grant a ClusterRole"
+kinds="$(kubectl create --dry-run=client -f - -o json <<<"$out" | jq -rs 'map(.kind + "/" + (.metadata.namespace // "")) | join(" ")')"
+expect_in_text() { [[ "$1" == *"$2"* ]] || check_fail "$3: '$2' not in: $1"; }
+expect_in_text "$kinds" "Role/$NS RoleBinding/$NS" "namespaced RBAC"
+
+log "a Rollout made Healthy by deploy run (no operator)"
+write_rollout "$manifest" "web:1" '[{setWeight: 50}, {pause: {duration: 1s}}]'
+expect_exit 0 "apply" apply -f "$manifest"
+expect_exit 0 "run to Healthy" run web --timeout 60s
+expect_eq "owner of web-a" "$(kubectl -n "$NS" get deploy web-a -o jsonpath='{.metadata.ownerReferences[0].kind}')" Rollout
+expect_eq "finalizer" "$(ro_field web '.metadata.finalizers[0]')" cutover.dev/restore-services
+
+log "uninstall refuses while Rollouts exist, and says so"
+expect_exit 1 "uninstall without --force" uninstall
+expect_in "Rollout"
+expect_in "--force"
+expect_eq "CRD still there" "$(kubectl get crd rollouts.cutover.dev -o name)" \
+  customresourcedefinition.apiextensions.k8s.io/rollouts.cutover.dev
+
+log "uninstall --force --dry-run says what it would do and does nothing"
+expect_exit 0 "uninstall --force --dry-run" uninstall --force --dry-run
+expect_in "would delete Deployment cutover-system/cutover-operator"
+expect_in "would detach Deployment $NS/web-a from rollout web (it keeps running)"
+expect_in "would remove finalizer cutover.dev/restore-services from rollout $NS/web"
+expect_in "would delete CustomResourceDefinition rollouts.cutover.dev"
+expect_in "dry run: nothing was changed"
+expect_eq "owner untouched by the dry run" \
+  "$(kubectl -n "$NS" get deploy web-a -o jsonpath='{.metadata.ownerReferences[0].kind}')" Rollout
+expect_exit 0 "uninstall --force --keep-crds --dry-run" uninstall --force --keep-crds --dry-run
+expect_in "CustomResourceDefinitions kept (--keep-crds)"
+[[ "$out" != *"would delete CustomResourceDefinition"* ]] || check_fail "--keep-crds deletes CRDs: $out"
+
+log "uninstall --workloads-only detaches the slot Deployments for real"
+expect_exit 0 "uninstall --workloads-only" uninstall --workloads-only
+expect_in "Deployment $NS/web-a detached from rollout web: it keeps running"
+expect_in "finalizer cutover.dev/restore-services removed"
+expect_eq "no ownerReferences left" "$(kubectl -n "$NS" get deploy web-a -o jsonpath='{.metadata.ownerReferences}')" ""
+expect_eq "no finalizer left" "$(ro_field web '.metadata.finalizers')" ""
+
+log "the Rollout goes (as with the CRD); its workload stays"
+kubectl -n "$NS" delete rollout web --wait=true --timeout=30s >/dev/null || check_fail "rollout not deleted"
+sleep 3  # give the garbage collector time to act, were there an owner left
+expect_eq "web-a still exists" "$(kubectl -n "$NS" get deploy web-a -o name 2>&1)" deployment.apps/web-a
+expect_eq "web-a still available" "$(kubectl -n "$NS" get deploy web-a -o jsonpath='{.status.availableReplicas}')" 2
+expect_eq "web-stable still selects slot a" \
+  "$(kubectl -n "$NS" get svc web-stable -o jsonpath='{.spec.selector.cutover\.dev/slot}')" a
