@@ -6,6 +6,7 @@
 #include "analyze_command.hpp"
 #include "change_commands.hpp"
 #include "cluster_commands.hpp"
+#include "completion.hpp"
 #include "control_commands.hpp"
 #include "global_options.hpp"
 #include "install_commands.hpp"
@@ -20,7 +21,8 @@ int deploy_main(int argc, char** argv) {
   CLI::App app{
       "deploy: blue-green, canary and strangler-fig releases on Kubernetes, gated on "
       "SLOs"};
-  app.name("deploy");
+  // Run as `kubectl-deploy` (a kubectl plugin), usage says `kubectl deploy`.
+  app.name(argc > 0 ? program_name(argv[0]) : "deploy");
   app.require_subcommand(1);
   app.footer(kExitCodeHelp);
   // Global flags (--kubeconfig, -n, ...) may also follow the subcommand, as in kubectl.
@@ -40,6 +42,7 @@ int deploy_main(int argc, char** argv) {
   add_cluster_commands(app, globals, exit_code);
   add_lint_command(app, globals, exit_code);
   add_install_commands(app, globals, exit_code);
+  add_completion_commands(app, exit_code);
 
   try {
     app.parse(argc, argv);
