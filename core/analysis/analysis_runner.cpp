@@ -267,7 +267,8 @@ RunProgress advance_run(AnalysisRun& run, const SourceFactory& sources, WallTime
           result.waiting_for_data_since
               ? std::min<std::chrono::milliseconds>(metric.spec.interval, std::chrono::seconds{2})
               : metric.spec.interval;
-      const WallTime next = *result.last_attempt_at + next_wait;
+      // Before the first attempt (initialDelay not over yet) the next one is simply `due`.
+      const WallTime next = result.last_attempt_at ? *result.last_attempt_at + next_wait : due;
       progress.next_due = progress.next_due ? std::min(*progress.next_due, next) : next;
     }
   }
