@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 #include "analysis/burn_rate.hpp"
 #include "analysis/compare_judge.hpp"
@@ -68,9 +69,17 @@ Attempt measure_threshold(const ThresholdSpec& spec, MetricsSource& source, Wall
   if (!result)
     return query_error(now, "", result.error());
   const auto values = result->latest_values();
+  // A ratio over a window without traffic is 0/0 = NaN in every series: that is no data (waited
+  // out, never a pass), not a value that fails `result < 0.01`.
+  const bool only_nan = !values.empty() && std::all_of(values.begin(), values.end(),
+                                                       [](double v) { return std::isnan(v); });
   const Judgement j =
-      judge_threshold(success ? &*success : nullptr, failure ? &*failure : nullptr, values);
-  return {Measurement{now, now, j.phase, format_values(values), j.message}, values.empty()};
+      judge_threshold(success ? &*success : nullptr, failure ? &*failure : nullptr,
+                      only_nan ? std::span<const double>{} : std::span<const double>(values));
+  return {Measurement{
+              now, now, j.phase, format_values(values),
+              only_nan ? j.message + " (NaN: nothing to divide by, e.g. no traffic)" : j.message},
+          values.empty() || only_nan};
 }
 
 // error / total over one window; NaN when there is no traffic to judge.

@@ -196,7 +196,7 @@ TEST(AnalysisRunnerTest, NoDataWithOnlyAFailureConditionIsNotAPass) {
   EXPECT_EQ(h.run.status.phase, RunPhase::inconclusive);
 }
 
-TEST(AnalysisRunnerTest, DISABLED_NanResultIsNoDataNotAFailure) {
+TEST(AnalysisRunnerTest, NanResultIsNoDataNotAFailure) {
   // 0/0 (no requests in the window) is what error-rate queries give without traffic: no data,
   // waited out, and never a pass.
   Harness h({threshold("err", "q", "result < 0.01", 1)}, 10s);
