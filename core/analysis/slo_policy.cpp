@@ -8,6 +8,7 @@
 #include "analysis/expression.hpp"
 #include "analysis/query_template.hpp"
 #include "util/duration.hpp"
+#include "util/json_fields.hpp"
 
 namespace cutover::analysis {
 
@@ -327,12 +328,13 @@ std::expected<SloPolicy, FieldError> parse_slo_policy(const Json& object) {
   SloPolicy out;
   if (!object.is_object())
     return std::unexpected(FieldError{"SLOPolicy", "?", "", "must be an object", ""});
-  const std::string kind = object.value("kind", std::string{});
+  // string_or, not value(): a kind or name of another type must be an error, not an exception.
+  const std::string kind = string_or(object, "kind");
   const Json empty = Json::object();
   const Json& metadata = object.contains("metadata") ? object["metadata"] : empty;
   if (metadata.is_object()) {
-    out.name = metadata.value("name", std::string{});
-    out.namespace_name = metadata.value("namespace", std::string{});
+    out.name = string_or(metadata, "name");
+    out.namespace_name = string_or(metadata, "namespace");
   }
   out.cluster_scope = kind == "ClusterSLOPolicy";
   const SpecReader r(kind.empty() ? "SLOPolicy" : kind,

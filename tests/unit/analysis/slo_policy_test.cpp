@@ -442,3 +442,24 @@ spec:
 
 }  // namespace
 }  // namespace cutover::analysis
+
+namespace cutover::analysis {
+namespace {
+
+TEST(SloPolicyTest, FieldsOfTheWrongTypeAreErrorsNotExceptions) {
+  // Found by fuzz_slo_policy: `kind: 5` made nlohmann's value() throw.
+  for (const char* patch :
+       {R"({"kind":5})", R"({"kind":["SLOPolicy"]})", R"({"metadata":{"name":7}})",
+        R"({"metadata":{"namespace":{}}})", R"({"metadata":"web"})"}) {
+    Json object = yaml(kValid);
+    object.merge_patch(Json::parse(patch));
+    std::expected<SloPolicy, FieldError> policy;
+    ASSERT_NO_THROW(policy = parse_slo_policy(object)) << patch;
+    if (!policy) {
+      EXPECT_FALSE(policy.error().message.empty()) << patch;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cutover::analysis
