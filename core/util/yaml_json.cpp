@@ -15,6 +15,9 @@ using Json = nlohmann::json;
 
 // Deep documents would otherwise recurse without bound.
 constexpr int kMaxDepth = 200;
+// Aliases are expanded, so a few hundred bytes of nested aliases ("billion laughs") would
+// otherwise become billions of values.
+constexpr long kMaxValues = 1'000'000;
 
 Json plain_scalar(const std::string& text) {
   if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
@@ -43,10 +46,16 @@ Json plain_scalar(const std::string& text) {
   return text;
 }
 
-std::expected<Json, YamlError> convert(const YAML::Node& node, int depth) {
+// `budget` is the number of values the rest of the document may still have.
+std::expected<Json, YamlError> convert(const YAML::Node& node, int depth, long& budget) {
   if (depth > kMaxDepth) {
     return std::unexpected(
         YamlError{node.Mark().line + 1, node.Mark().column + 1, "nested too deeply"});
+  }
+  if (--budget < 0) {
+    return std::unexpected(YamlError{node.Mark().line + 1, node.Mark().column + 1,
+                                     "the document has more than a million values once its "
+                                     "aliases are expanded"});
   }
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
@@ -59,7 +68,7 @@ std::expected<Json, YamlError> convert(const YAML::Node& node, int depth) {
     case YAML::NodeType::Sequence: {
       Json out = Json::array();
       for (const auto& item : node) {
-        auto value = convert(item, depth + 1);
+        auto value = convert(item, depth + 1, budget);
         if (!value)
           return value;
         out.push_back(std::move(*value));
@@ -74,7 +83,7 @@ std::expected<Json, YamlError> convert(const YAML::Node& node, int depth) {
                                            entry.first.Mark().column + 1,
                                            "a mapping key must be a plain value"});
         }
-        auto value = convert(entry.second, depth + 1);
+        auto value = convert(entry.second, depth + 1, budget);
         if (!value)
           return value;
         out[entry.first.Scalar()] = std::move(*value);
@@ -99,7 +108,8 @@ std::expected<std::vector<nlohmann::json>, YamlError> parse_yaml_documents(std::
   for (const auto& document : documents) {
     if (!document.IsDefined() || document.IsNull())
       continue;
-    auto value = convert(document, 0);
+    long budget = kMaxValues;
+    auto value = convert(document, 0, budget);
     if (!value)
       return std::unexpected(value.error());
     out.push_back(std::move(*value));

@@ -159,3 +159,27 @@ TEST(YamlJsonTest, DuplicateKeysKeepTheLast) {
 
 }  // namespace
 }  // namespace cutover
+
+namespace cutover {
+namespace {
+
+TEST(YamlJsonTest, AliasBombIsRefused) {
+  // Found by fuzz_slo_policy: nine levels of nine aliases are 9^9 values once expanded.
+  std::string text = "a: &a [x, x, x, x, x, x, x, x, x]\n";
+  std::string previous = "a";
+  for (int level = 0; level < 8; ++level) {
+    const std::string name = "n" + std::to_string(level);
+    text += name + ": &" + name + " [";
+    for (int i = 0; i < 9; ++i)
+      text += (i == 0 ? "*" : ", *") + previous;
+    text += "]\n";
+    previous = name;
+  }
+  const auto documents = parse_yaml_documents(text);
+  ASSERT_FALSE(documents.has_value());
+  EXPECT_THAT(documents.error().message, HasSubstr("more than a million values"));
+  EXPECT_GE(documents.error().line, 1);
+}
+
+}  // namespace
+}  // namespace cutover
