@@ -19,6 +19,15 @@ std::string analysis_run_name(const std::string& rollout, const std::string& rev
 
 namespace detail {
 
+std::string describe_gate(const AnalysisStatus& gate) {
+  // The run's message starts with its phase; say the phase once.
+  std::string_view message = gate.message;
+  if (message.starts_with(gate.phase + ": "))
+    message.remove_prefix(gate.phase.size() + 2);
+  return message.empty() ? fmt::format("{} ({})", gate.phase, gate.name)
+                         : fmt::format("{} ({}): {}", gate.phase, gate.name, message);
+}
+
 GateResult run_gate(PlanBuilder& b, const AnalysisRef& ref, const std::string& gate,
                     std::optional<AnalysisStatus>& shown) {
   auto& st = b.plan.status;

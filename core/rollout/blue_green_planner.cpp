@@ -88,8 +88,7 @@ void plan_blue_green(PlanBuilder& b) {
           run_gate(b, *bg.pre_promotion_analysis, "pre-promotion", st.current_step_analysis);
       pre_gate_open = result == GateResult::passed;
       if (result == GateResult::waiting) {
-        st.message = fmt::format("pre-promotion analysis {}: {}", st.current_step_analysis->phase,
-                                 st.current_step_analysis->message);
+        st.message = "pre-promotion analysis " + describe_gate(*st.current_step_analysis);
       }
     }
     if (st.current_step_index == kAwaitingPromotion && pre_gate_open && !st.abort) {
@@ -133,8 +132,7 @@ void plan_blue_green(PlanBuilder& b) {
       if (result == GateResult::passed) {
         enter_stage(b, kPromoting);
       } else if (result == GateResult::waiting) {
-        st.message = fmt::format("post-promotion analysis {}: {}", st.current_step_analysis->phase,
-                                 st.current_step_analysis->message);
+        st.message = "post-promotion analysis " + describe_gate(*st.current_step_analysis);
       }
     }
     if (st.current_step_index == kPromoting && !st.abort) {

@@ -160,11 +160,8 @@ void plan_canary(PlanBuilder& b) {
           continue;
         }
         if (result == GateResult::waiting) {
-          st.message = fmt::format("step {}/{}: analysis {}: {}", index + 1, steps.size(),
-                                   st.current_step_analysis->phase,
-                                   st.current_step_analysis->message.empty()
-                                       ? st.current_step_analysis->name
-                                       : st.current_step_analysis->message);
+          st.message = fmt::format("step {}/{}: analysis {}", index + 1, steps.size(),
+                                   describe_gate(*st.current_step_analysis));
         }
         break;
       }

@@ -105,6 +105,9 @@ enum class GateResult {
 /// failure sets `abort` with the run's reason. An inconclusive run raises the
 /// AnalysisInconclusive pause; once a person promotes (clears it) the gate passes. `shown` is
 /// the status field that mirrors the run (currentStepAnalysis or backgroundAnalysis).
+/// "Running (<run>): <what its deciding metric says>", for status messages.
+std::string describe_gate(const AnalysisStatus& gate);
+
 GateResult run_gate(PlanBuilder& b, const AnalysisRef& ref, const std::string& gate,
                     std::optional<AnalysisStatus>& shown);
 
