@@ -1,13 +1,16 @@
 #include "deploy_main.hpp"
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <iostream>
+#include <optional>
 
 #include "analyze_command.hpp"
 #include "change_commands.hpp"
 #include "cluster_commands.hpp"
 #include "completion.hpp"
 #include "control_commands.hpp"
+#include "github_report.hpp"
 #include "global_options.hpp"
 #include "install_commands.hpp"
 #include "lint_command.hpp"
@@ -44,11 +47,34 @@ int deploy_main(int argc, char** argv) {
   add_install_commands(app, globals, exit_code);
   add_completion_commands(app, exit_code);
 
+  // In GitHub Actions, release commands fold their logs into a group and end with outputs and
+  // a step summary (github_report.hpp).
+  const auto actions = GithubActions::from_environment();
+  const auto started = std::chrono::steady_clock::now();
+  std::optional<ReleaseCommand> release;
+  std::optional<LogGroup> group;
+  app.parse_complete_callback([&] {
+    if (!actions.enabled)
+      return;
+    release = release_command(app);
+    if (release)
+      group.emplace(actions, release->title, std::cout);
+  });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    group.reset();
     const int code = app.exit(e);
     return code == 0 ? kOk : kUsage;
+  }
+  group.reset();
+  if (release) {
+    std::string command_line = "deploy";
+    for (int i = 1; i < argc; ++i)
+      command_line += std::string(" ") + argv[i];
+    report_release(actions, globals, *release, command_line, exit_code,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - started));
   }
   return exit_code;
 }
