@@ -10,7 +10,7 @@ CUTOVER_PACKAGES=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgit2-dev prometheus-cpp-dev
   libfmt-dev libgtest-dev libgmock-dev
   clang-format clang-19 libclang-rt-19-dev
-  prometheus curl python3
+  prometheus curl python3 tmux
 )
 
 log() { printf '\n==> %s\n' "$*" >&2; }
