@@ -43,6 +43,43 @@ kube::Result<void> set_finalizers(kube::KubeClient& client, const std::string& n
   return {};
 }
 
+// One ControllerRevision per revision (`<rollout>-<revision>`, data.template), written when a
+// slot first moves to it, so `deploy undo --to-revision N` can restore any earlier template.
+// Numbered by the revision's place in status.history. Owned by the Rollout (garbage-collected
+// with it); never deleted by a release.
+kube::Result<void> record_revision(kube::KubeClient& client, const Rollout& rollout,
+                                   const Observed& observed, const Plan& plan) {
+  for (const auto& action : plan.actions) {
+    const auto* apply = std::get_if<ApplySlot>(&action);
+    if (apply == nullptr || observed.slot(apply->slot).revision == apply->revision)
+      continue;
+    const auto& history = plan.status.history;
+    const auto it = std::find_if(history.begin(), history.end(), [&](const HistoryEntry& h) {
+      return h.revision == apply->revision;
+    });
+    const auto number = it == history.end() ? static_cast<std::int64_t>(history.size()) + 1
+                                            : static_cast<std::int64_t>(it - history.begin()) + 1;
+    const Json object = {
+        {"apiVersion", "apps/v1"},
+        {"kind", "ControllerRevision"},
+        {"metadata",
+         {{"name", rollout.name + "-" + apply->revision},
+          {"namespace", rollout.namespace_name},
+          {"labels", {{kRolloutLabel, rollout.name}, {"cutover.dev/revision", apply->revision}}},
+          {"ownerReferences", Json::array({{{"apiVersion", "cutover.dev/v1alpha1"},
+                                            {"kind", "Rollout"},
+                                            {"name", rollout.name},
+                                            {"uid", rollout.uid},
+                                            {"blockOwnerDeletion", false}}})}}},
+        {"data", {{"template", rollout.spec.pod_template}}},
+        {"revision", number}};
+    auto created = client.create({"apps/v1", "ControllerRevision", rollout.namespace_name}, object);
+    if (!created && created.error().reason != kube::ErrorReason::already_exists)
+      return std::unexpected(created.error());
+  }
+  return {};
+}
+
 }  // namespace
 
 Reconciler::Reconciler(kube::KubeClient& client, Clock& clock, std::string field_manager,
@@ -122,6 +159,9 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
   // the Rollout's status.
   if (auto applied = executor.apply(*rollout, plan); !applied) {
     return std::unexpected(applied.error());
+  }
+  if (auto recorded = record_revision(client_, *rollout, *observed, plan); !recorded) {
+    return std::unexpected(recorded.error());
   }
   if (auto persisted = analyses.persist(*rollout, *observed, plan, now); !persisted) {
     return std::unexpected(persisted.error());
