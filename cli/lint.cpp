@@ -11,6 +11,7 @@
 
 #include "analysis/slo_policy.hpp"
 #include "rollout/rollout_json.hpp"
+#include "util/json_fields.hpp"
 #include "util/yaml_json.hpp"
 #include "yaml_marks.hpp"
 
@@ -176,14 +177,13 @@ class Linter {
   void lint_rollout(const rollout::Rollout& r, const Json& object, const std::string& label,
                     const std::function<Place(std::string_view)>& at) {
     // Pods the selector does not select are never counted, so the release never finishes.
-    const Json match_labels = r.spec.selector.value("matchLabels", Json::object());
-    const Json& spec = object["spec"];
-    const Json template_labels =
-        spec["template"].value("metadata", Json::object()).value("labels", Json::object());
+    const Json& match_labels = member(r.spec.selector, "matchLabels");
+    const Json& template_labels =
+        member(member(member(member(object, "spec"), "template"), "metadata"), "labels");
     if (match_labels.is_object()) {
       for (const auto& [key, value] : match_labels.items()) {
-        const auto found = template_labels.find(key);
-        if (found == template_labels.end() || *found != value) {
+        const Json& found = member(template_labels, key.c_str());
+        if (found != value) {
           add(at("spec.selector.matchLabels." + key), Severity::error,
               fmt::format("{}: spec.selector.matchLabels.{}: selects {}={} but the template's pods "
                           "are not labelled so (fix: add the label to "
