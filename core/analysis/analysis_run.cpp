@@ -97,6 +97,10 @@ std::expected<AnalysisRun, FieldError> parse_analysis_run(const Json& object) {
   }
   if (auto ok = r.duration(spec, "noDataTimeout", "spec", s.no_data_timeout); !ok)
     return std::unexpected(ok.error());
+  if (auto ok = r.integer(spec, "measurementRetention", "spec", s.measurement_retention, 1, 1000);
+      !ok) {
+    return std::unexpected(ok.error());
+  }
   const Json& metrics = member(spec, "metrics");
   if (metrics.is_array()) {
     for (std::size_t i = 0; i < metrics.size(); ++i) {
@@ -126,9 +130,13 @@ Json run_spec_to_json(const RunSpec& s) {
     j["provider"] = provider_to_json(m.provider);
     metrics.push_back(std::move(j));
   }
-  Json out = {{"rollout", s.rollout}, {"revision", s.revision},
-              {"gate", s.gate},       {"policies", s.policies},
-              {"args", s.args},       {"noDataTimeout", format_duration(s.no_data_timeout)},
+  Json out = {{"rollout", s.rollout},
+              {"revision", s.revision},
+              {"gate", s.gate},
+              {"policies", s.policies},
+              {"args", s.args},
+              {"noDataTimeout", format_duration(s.no_data_timeout)},
+              {"measurementRetention", s.measurement_retention},
               {"metrics", metrics}};
   if (!s.error.empty())
     out["error"] = s.error;

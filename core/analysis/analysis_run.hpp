@@ -27,6 +27,8 @@ struct RunMetric {
   [[nodiscard]] std::string key() const { return policy + "/" + spec.name; }
 };
 
+inline constexpr std::size_t kMeasurementRetentionDefault = 100;
+
 struct RunSpec {
   std::string rollout;
   std::string revision;
@@ -34,6 +36,8 @@ struct RunSpec {
   std::vector<std::string> policies;
   Json args = Json::object();  // the resolved arguments, for the record
   std::chrono::milliseconds no_data_timeout{60'000};
+  /// Measurements kept per metric; the largest of the policies' measurementRetention.
+  int measurement_retention = static_cast<int>(kMeasurementRetentionDefault);
   std::vector<RunMetric> metrics;
   /// Set when the run could not be built (a missing policy or argument): the run is created
   /// failed with this message, so a misconfigured gate never passes.
@@ -79,7 +83,7 @@ struct AnalysisRun {
   [[nodiscard]] bool finished() const { return status.terminated || is_terminal(status.phase); }
 };
 
-inline constexpr std::size_t kMeasurementRetention = 100;
+inline constexpr std::size_t kMeasurementRetention = kMeasurementRetentionDefault;
 inline constexpr const char* kGateLabel = "cutover.dev/gate";
 
 std::expected<AnalysisRun, FieldError> parse_analysis_run(const Json& object);

@@ -176,11 +176,12 @@ MetricResult& result_for(RunStatus& status, const RunMetric& metric) {
   return status.metric_results.back();
 }
 
-void record(MetricResult& result, const Measurement& m, const MetricLimits& limits) {
+void record(MetricResult& result, const Measurement& m, const MetricLimits& limits, int retention) {
   result.measurements.push_back(m);
-  if (result.measurements.size() > kMeasurementRetention) {
+  const auto keep = static_cast<std::size_t>(std::max(1, retention));
+  if (result.measurements.size() > keep) {
     result.measurements.erase(result.measurements.begin(),
-                              result.measurements.end() - kMeasurementRetention);
+                              result.measurements.end() - static_cast<std::ptrdiff_t>(keep));
   }
   auto& c = result.counts;
   switch (m.phase) {
@@ -265,7 +266,7 @@ RunProgress advance_run(AnalysisRun& run, const SourceFactory& sources, WallTime
           attempt.measurement.phase = MeasurementPhase::inconclusive;
           attempt.measurement.message = "no data";
         }
-        record(result, attempt.measurement, metric.spec.limits);
+        record(result, attempt.measurement, metric.spec.limits, run.spec.measurement_retention);
         if (attempt.fatal && !metric.spec.dry_run)
           result.phase = RunPhase::error;
       }

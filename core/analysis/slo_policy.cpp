@@ -387,6 +387,10 @@ std::expected<SloPolicy, FieldError> parse_slo_policy(const Json& object) {
   }
   if (auto ok = r.duration(spec, "noDataTimeout", "spec", out.no_data_timeout); !ok)
     return std::unexpected(ok.error());
+  if (auto ok = r.integer(spec, "measurementRetention", "spec", out.measurement_retention, 1, 1000);
+      !ok) {
+    return std::unexpected(ok.error());
+  }
   const auto metrics = spec.find("metrics");
   if (metrics == spec.end() || !metrics->is_array() || metrics->empty()) {
     return r.error("spec.metrics", "must list at least one metric", "see policies/ for examples");

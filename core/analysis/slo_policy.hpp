@@ -86,6 +86,8 @@ struct SloPolicy {
   /// How long after the run starts "no data" is waited out (not counted) before it counts as
   /// inconclusive. It never counts as success.
   std::chrono::milliseconds no_data_timeout{60'000};
+  /// Measurements kept per metric in an AnalysisRun (the counts always cover all of them).
+  int measurement_retention = 100;
   std::vector<MetricSpec> metrics;
 };
 

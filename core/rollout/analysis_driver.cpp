@@ -92,6 +92,7 @@ kube::Json AnalysisDriver::build_run(const Rollout& rollout, const Observed& obs
   spec.revision = rollout_values.at("rollout.currentRevision");
   std::set<std::string> declared;
   std::chrono::milliseconds no_data{0};
+  int retention = 1;
   for (std::size_t i = 0; i < start.ref.policies.size(); ++i) {
     const PolicyRef& ref = start.ref.policies[i];
     const std::string kind = ref.cluster_scope ? "ClusterSLOPolicy" : "SLOPolicy";
@@ -113,6 +114,7 @@ kube::Json AnalysisDriver::build_run(const Rollout& rollout, const Observed& obs
       continue;
     }
     no_data = std::max(no_data, policy->no_data_timeout);
+    retention = std::max(retention, policy->measurement_retention);
     analysis::TemplateValues values = rollout_values;
     for (const auto& arg : policy->args) {
       declared.insert(arg.name);
@@ -154,6 +156,7 @@ kube::Json AnalysisDriver::build_run(const Rollout& rollout, const Observed& obs
   }
   if (no_data.count() > 0)
     spec.no_data_timeout = no_data;
+  spec.measurement_retention = retention;
   return {{"apiVersion", "cutover.dev/v1alpha1"},
           {"kind", "AnalysisRun"},
           {"metadata",
@@ -263,6 +266,8 @@ kube::Result<void> AnalysisDriver::persist(const Rollout& rollout, const Observe
       changed_.insert(run.name);
     }
   }
+  if (auto pruned = prune(rollout); !pruned)
+    return pruned;
   for (const auto& run : runs_) {
     if (!changed_.contains(run.name))
       continue;
@@ -273,6 +278,37 @@ kube::Result<void> AnalysisDriver::persist(const Rollout& rollout, const Observe
                                  kube::PatchType::json_merge, patch, kube::kStatus);
     if (!written && written.error().reason != kube::ErrorReason::not_found)
       return std::unexpected(written.error());
+  }
+  return {};
+}
+
+kube::Result<void> AnalysisDriver::prune(const Rollout& rollout) {
+  // Finished runs, oldest first; the limits count successful (and terminated) runs and
+  // unsuccessful ones separately, as Argo Rollouts does.
+  for (const bool successful : {true, false}) {
+    const auto& limit = successful ? rollout.spec.successful_run_history_limit
+                                   : rollout.spec.unsuccessful_run_history_limit;
+    if (!limit)
+      continue;
+    std::vector<const AnalysisRun*> runs;
+    for (const auto& run : runs_) {
+      if (!run.finished() || changed_.contains(run.name))
+        continue;
+      const bool ok = run.status.terminated || run.status.phase == analysis::RunPhase::successful;
+      if (ok == successful)
+        runs.push_back(&run);
+    }
+    if (runs.size() <= static_cast<std::size_t>(*limit))
+      continue;
+    std::sort(runs.begin(), runs.end(), [](const AnalysisRun* a, const AnalysisRun* b) {
+      return a->status.finished_at.value_or(WallTime{}) <
+             b->status.finished_at.value_or(WallTime{});
+    });
+    for (std::size_t i = 0; i + static_cast<std::size_t>(*limit) < runs.size(); ++i) {
+      auto removed = client_.remove(runs_ref(rollout.namespace_name), runs[i]->name);
+      if (!removed && removed.error().reason != kube::ErrorReason::not_found)
+        return std::unexpected(removed.error());
+    }
   }
   return {};
 }

@@ -58,6 +58,9 @@ class AnalysisDriver {
   }
 
  private:
+  /// Deletes the oldest finished runs beyond spec.analysis' history limits (only when set).
+  kube::Result<void> prune(const Rollout& rollout);
+
   kube::KubeClient& client_;
   const AnalysisOptions& options_;
   std::vector<analysis::AnalysisRun> runs_;

@@ -112,8 +112,20 @@ void plan_canary(PlanBuilder& b) {
       }
       return true;
     };
+    // Background analysis: from its starting step until promotion, a failure aborts and an
+    // inconclusive verdict pauses: no further step (no more traffic) until someone promotes.
+    bool background_holds = false;
+    if (canary.analysis && !st.abort && st.current_step_index >= canary.analysis_starting_step) {
+      const auto result = run_gate(b, *canary.analysis, "background", st.background_analysis);
+      background_holds = result == GateResult::failed ||
+                         (result == GateResult::waiting && b.has_pause(kAnalysisInconclusive));
+      if (background_holds && !st.abort) {
+        hold_weight(static_cast<std::size_t>(st.current_step_index), st.current_weight);
+        st.message = "background analysis " + describe_gate(*st.background_analysis);
+      }
+    }
     // Walk the steps; instant ones (a finished pause, a weight already reached) chain in one pass.
-    while (static_cast<std::size_t>(st.current_step_index) < steps.size()) {
+    while (!background_holds && static_cast<std::size_t>(st.current_step_index) < steps.size()) {
       const auto index = static_cast<std::size_t>(st.current_step_index);
       const CanaryStep& step = steps[index];
       if (step.kind == CanaryStep::Kind::set_weight) {
@@ -165,14 +177,6 @@ void plan_canary(PlanBuilder& b) {
         }
         break;
       }
-    }
-    // Background analysis: from its starting step until promotion, a failure aborts and an
-    // inconclusive verdict pauses.
-    bool background_holds = false;
-    if (canary.analysis && !st.abort && st.current_step_index >= canary.analysis_starting_step) {
-      const auto result = run_gate(b, *canary.analysis, "background", st.background_analysis);
-      background_holds = result == GateResult::failed ||
-                         (result == GateResult::waiting && b.has_pause(kAnalysisInconclusive));
     }
     if (!background_holds && !st.abort &&
         static_cast<std::size_t>(st.current_step_index) >= steps.size()) {

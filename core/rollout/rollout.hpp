@@ -94,6 +94,10 @@ struct RolloutSpec {
   int progress_deadline_seconds = 600;
   bool progress_deadline_abort = false;
   bool paused = false;
+  /// `spec.analysis`: how many finished AnalysisRuns to keep. Unset keeps every run (the
+  /// default: no audit record is lost); set, older runs beyond the limit are deleted.
+  std::optional<int> successful_run_history_limit;
+  std::optional<int> unsuccessful_run_history_limit;
   std::variant<CanaryStrategy, BlueGreenStrategy> strategy;
 
   [[nodiscard]] bool is_canary() const { return std::holds_alternative<CanaryStrategy>(strategy); }

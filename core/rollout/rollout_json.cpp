@@ -408,6 +408,20 @@ std::expected<Rollout, SpecError> parse_rollout(const Json& object) {
   if (auto ok = r.boolean(spec, "progressDeadlineAbort", "spec", s.progress_deadline_abort); !ok) {
     return std::unexpected(ok.error());
   }
+  if (const auto analysis = spec.find("analysis"); analysis != spec.end() && !analysis->is_null()) {
+    if (!analysis->is_object())
+      return r.error("spec.analysis", "must be an object");
+    for (auto [key, target] :
+         {std::pair{"successfulRunHistoryLimit", &s.successful_run_history_limit},
+          std::pair{"unsuccessfulRunHistoryLimit", &s.unsuccessful_run_history_limit}}) {
+      if (analysis->contains(key)) {
+        int limit = 0;
+        if (auto ok = r.integer(*analysis, key, "spec.analysis", limit, 1, 10000); !ok)
+          return std::unexpected(ok.error());
+        *target = limit;
+      }
+    }
+  }
   if (auto ok = r.boolean(spec, "paused", "spec", s.paused); !ok) {
     return std::unexpected(ok.error());
   }

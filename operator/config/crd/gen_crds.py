@@ -1,4 +1,6 @@
-import yaml, copy
+import copy, os
+import yaml
+here = os.path.dirname(os.path.abspath(__file__))
 dur = {"type": "string", "pattern": r"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$", "maxLength": 32}
 def s(t, **kw): d={"type":t}; d.update(kw); return d
 provider = s("object", description="Where Prometheus is and how to reach it.", properties={
@@ -45,6 +47,7 @@ policy_spec = s("object", required=["metrics"], properties={
   "args": s("array", maxItems=64, **{"x-kubernetes-list-type":"map", "x-kubernetes-list-map-keys":["name"]}, items=s("object", required=["name"], properties={"name": s("string", pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$", maxLength=63), "value": s("string", maxLength=1024)})),
   "provider": provider,
   "noDataTimeout": dict(dur, description="How long 'no data' is waited out before it counts as inconclusive (default 1m). Never a pass."),
+  "measurementRetention": s("integer", minimum=1, maximum=1000, description="Measurements kept per metric in each AnalysisRun (default 100); the counts cover all."),
   "metrics": s("array", minItems=1, maxItems=64, **{"x-kubernetes-list-type":"map", "x-kubernetes-list-map-keys":["name"]}, items=metric),
 })
 def crd(plural, kind, short, scope, spec_schema, status_schema=None, columns=(), desc="", extra_spec_rules=None):
@@ -63,7 +66,7 @@ header = "# Generated from operator/config/crd/gen_crds.py; edit that and re-run
 for plural, kind, short, scope in [("slopolicies","SLOPolicy","slo","Namespaced"),("clusterslopolicies","ClusterSLOPolicy","cslo","Cluster")]:
     c = crd(plural, kind, short, scope, copy.deepcopy(policy_spec), columns=[{"name":"Metrics","type":"integer","jsonPath":".spec.metrics[*].name","priority":1}, age][1:],
             desc=f"{kind}: a reusable SLO gate (args, a Prometheus provider, metrics with one judge each).")
-    open(f"/work/main/operator/config/crd/{plural}.cutover.dev.yaml","w").write(header+yaml.safe_dump(c, sort_keys=False, width=100))
+    open(os.path.join(here, f"{plural}.cutover.dev.yaml"),"w").write(header+yaml.safe_dump(c, sort_keys=False, width=100))
 run_metric = copy.deepcopy(metric)
 run_metric["properties"]["policy"] = s("string")
 run_metric["properties"]["provider"] = provider["properties"]["prometheus"]
@@ -71,7 +74,7 @@ run_spec = s("object", properties={
   "rollout": s("string"), "revision": s("string"), "gate": s("string"),
   "policies": s("array", **{"x-kubernetes-list-type":"atomic"}, items=s("string")),
   "args": s("object", **{"x-kubernetes-preserve-unknown-fields": True}),
-  "noDataTimeout": dur, "error": s("string"),
+  "noDataTimeout": dur, "error": s("string"), "measurementRetention": s("integer"),
   "metrics": s("array", **{"x-kubernetes-list-type":"atomic"}, items=run_metric)},
   **{"x-kubernetes-validations":[{"rule":"self == oldSelf","message":"an AnalysisRun's spec is immutable: it records what was measured"}]})
 phase_enum = ["Pending","Running","Successful","Failed","Inconclusive","Error","Terminated"]
@@ -91,4 +94,4 @@ c = crd("analysisruns","AnalysisRun","ar","Namespaced", run_spec, run_status,
         columns=[{"name":"Rollout","type":"string","jsonPath":".spec.rollout"},{"name":"Gate","type":"string","jsonPath":".spec.gate"},
                  {"name":"Phase","type":"string","jsonPath":".status.phase"},{"name":"Message","type":"string","jsonPath":".status.message","priority":1}, age],
         desc="AnalysisRun: one execution of the SLO gates of one release gate; immutable once finished.")
-open("/work/main/operator/config/crd/analysisruns.cutover.dev.yaml","w").write(header+yaml.safe_dump(c, sort_keys=False, width=100))
+open(os.path.join(here, "analysisruns.cutover.dev.yaml"),"w").write(header+yaml.safe_dump(c, sort_keys=False, width=100))

@@ -304,7 +304,7 @@ TEST(AnalysisGateTest, BackgroundInconclusiveHoldsPromotion) {
 // setWeight steps still move traffic to the candidate while the Rollout shows Paused (only the
 // promotion is held, see BackgroundInconclusiveHoldsPromotion). The fix belongs in
 // canary_planner.cpp: stop the step walk while kAnalysisInconclusive is raised.
-TEST(AnalysisGateTest, DISABLED_BackgroundInconclusiveStopsTheSteps) {
+TEST(AnalysisGateTest, BackgroundInconclusiveStopsTheSteps) {
   auto world = canary_world(plain_steps(), background_gate(0));
   world.set_image("web:2");
   world.step();  // step 0: 25%
