@@ -82,13 +82,15 @@ kube::Json AnalysisDriver::build_run(const Rollout& rollout, const Observed& obs
   };
   const analysis::TemplateValues rollout_values = {
       {"rollout.stablePods", pods(stable)},
-      {"rollout.canaryPods", pods(other(stable))},
+      // The first deployment's gate judges the stable slot itself: it is the new version.
+      {"rollout.canaryPods", pods(start.gate == "first-deploy" ? stable : other(stable))},
       {"rollout.name", rollout.name},
       {"rollout.namespace", rollout.namespace_name},
       {"rollout.stableRevision", st.stable_revision},
       {"rollout.currentRevision", template_revision(rollout.spec.pod_template)},
       {"rollout.stableSlot", std::string(to_string(stable))},
-      {"rollout.canarySlot", std::string(to_string(other(stable)))}};
+      {"rollout.canarySlot",
+       std::string(to_string(start.gate == "first-deploy" ? stable : other(stable)))}};
   spec.revision = rollout_values.at("rollout.currentRevision");
   std::set<std::string> declared;
   std::chrono::milliseconds no_data{0};

@@ -19,6 +19,36 @@ std::string analysis_run_name(const std::string& rollout, const std::string& rev
 
 namespace detail {
 
+AnalysisRef first_deploy_gates(const RolloutSpec& spec) {
+  AnalysisRef out;
+  const auto add = [&](const AnalysisRef& ref) {
+    for (const auto& p : ref.policies) {
+      if (std::find(out.policies.begin(), out.policies.end(), p) == out.policies.end())
+        out.policies.push_back(p);
+    }
+    for (const auto& a : ref.args) {
+      if (std::none_of(out.args.begin(), out.args.end(),
+                       [&](const AnalysisArg& x) { return x.name == a.name; })) {
+        out.args.push_back(a);
+      }
+    }
+  };
+  if (spec.is_canary()) {
+    for (const auto& step : spec.canary().steps) {
+      if (step.kind == CanaryStep::Kind::analysis)
+        add(step.analysis);
+    }
+    if (spec.canary().analysis)
+      add(*spec.canary().analysis);
+  } else {
+    if (spec.blue_green().pre_promotion_analysis)
+      add(*spec.blue_green().pre_promotion_analysis);
+    if (spec.blue_green().post_promotion_analysis)
+      add(*spec.blue_green().post_promotion_analysis);
+  }
+  return out;
+}
+
 std::string describe_gate(const AnalysisStatus& gate) {
   // The run's message starts with its phase; say the phase once.
   std::string_view message = gate.message;

@@ -105,6 +105,9 @@ enum class GateResult {
 /// failure sets `abort` with the run's reason. An inconclusive run raises the
 /// AnalysisInconclusive pause; once a person promotes (clears it) the gate passes. `shown` is
 /// the status field that mirrors the run (currentStepAnalysis or backgroundAnalysis).
+/// Every policy (and argument) the strategy's gates name, for `analyzeFirstDeploy`.
+AnalysisRef first_deploy_gates(const RolloutSpec& spec);
+
 /// "Running (<run>): <what its deciding metric says>", for status messages.
 std::string describe_gate(const AnalysisStatus& gate);
 

@@ -35,6 +35,36 @@ bool plan_first_deployment(PlanBuilder& b, const std::vector<std::string>& servi
   }
   b.plan.actions.emplace_back(ApplySlot{slot, b.revision, replicas});
   pin_all(b, services, slot);
+  const auto gates = first_deploy_gates(b.rollout.spec);
+  if (b.rollout.spec.analyze_first_deploy && !gates.policies.empty() &&
+      b.slot_ready(slot, b.revision, replicas)) {
+    if (!st.abort && st.aborted_at) {
+      // `deploy retry` after a failed first-deploy gate: a new run.
+      st.aborted_at.reset();
+      st.abort_reason.clear();
+      ++st.release_attempt;
+    }
+    if (st.abort) {
+      // Nothing older to roll back to: keep the pods, say why it is not Healthy.
+      st.aborted_at = st.aborted_at.value_or(b.now);
+      st.phase = Phase::degraded;
+      st.message = "first deployment failed its SLO gates: " + st.abort_reason;
+      b.set_condition("Aborted", true, "AnalysisFailed", st.message);
+      return true;
+    }
+    const auto result = run_gate(b, gates, "first-deploy", st.current_step_analysis);
+    if (result != GateResult::passed) {
+      st.phase = result == GateResult::failed ? Phase::degraded : Phase::progressing;
+      st.message = result == GateResult::failed
+                       ? "first deployment failed its SLO gates: " + st.abort_reason
+                       : "first deployment: analysis " + describe_gate(*st.current_step_analysis);
+      if (result == GateResult::failed) {
+        st.aborted_at = b.now;
+        b.set_condition("Aborted", true, "AnalysisFailed", st.message);
+      }
+      return true;
+    }
+  }
   if (b.slot_ready(slot, b.revision, replicas)) {
     st.stable_revision = b.revision;
     st.phase = Phase::healthy;

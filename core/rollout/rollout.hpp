@@ -98,6 +98,10 @@ struct RolloutSpec {
   /// default: no audit record is lost); set, older runs beyond the limit are deleted.
   std::optional<int> successful_run_history_limit;
   std::optional<int> unsuccessful_run_history_limit;
+  /// Gate the first deployment too (Argo Rollouts #3984): once its pods are up, every policy
+  /// the strategy's gates name runs as one "first-deploy" gate; the Rollout is Healthy only
+  /// when it passes. A failure leaves it Degraded (there is no older version to go back to).
+  bool analyze_first_deploy = false;
   std::variant<CanaryStrategy, BlueGreenStrategy> strategy;
 
   [[nodiscard]] bool is_canary() const { return std::holds_alternative<CanaryStrategy>(strategy); }

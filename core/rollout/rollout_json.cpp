@@ -422,6 +422,9 @@ std::expected<Rollout, SpecError> parse_rollout(const Json& object) {
       }
     }
   }
+  if (auto ok = r.boolean(spec, "analyzeFirstDeploy", "spec", s.analyze_first_deploy); !ok) {
+    return std::unexpected(ok.error());
+  }
   if (auto ok = r.boolean(spec, "paused", "spec", s.paused); !ok) {
     return std::unexpected(ok.error());
   }

@@ -445,3 +445,47 @@ TEST(AnalysisGateTest, PostPromotionSuccessPromotes) {
 
 }  // namespace
 }  // namespace cutover::rollout
+
+namespace cutover::rollout {
+namespace {
+
+// analyzeFirstDeploy: the first deployment runs every policy of the strategy's gates once its
+// pods are up, and is Healthy only when they pass.
+RolloutWorld first_deploy_world() {
+  Json object = testing::canary_rollout_json(4, gated_steps(), "web:1");
+  object["spec"]["analyzeFirstDeploy"] = true;
+  return RolloutWorld(object);
+}
+
+TEST(AnalysisGateTest, AnalyzeFirstDeployHoldsTheFirstReleaseUntilTheGatePasses) {
+  auto world = first_deploy_world();
+  world.settle();
+  const std::string name = run_name(world, "first-deploy");
+  EXPECT_EQ(count_starts(world, name), 1);
+  EXPECT_EQ(world.status().phase, Phase::progressing);
+  EXPECT_TRUE(world.status().stable_revision.empty());
+  set_run(world, name, "Successful");
+  world.settle();
+  EXPECT_EQ(world.status().phase, Phase::healthy);
+  EXPECT_FALSE(world.status().stable_revision.empty());
+}
+
+TEST(AnalysisGateTest, AnalyzeFirstDeployFailureIsDegradedAndKeepsThePods) {
+  auto world = first_deploy_world();
+  world.settle();
+  set_run(world, run_name(world, "first-deploy"), "Failed", "Failed: error rate 0.2");
+  world.settle();
+  EXPECT_EQ(world.status().phase, Phase::degraded);
+  EXPECT_THAT(world.status().message, HasSubstr("first deployment failed its SLO gates"));
+  EXPECT_TRUE(world.status().stable_revision.empty());
+  EXPECT_EQ(world.observed.slot(Slot::a).spec_replicas, 4);
+}
+
+TEST(AnalysisGateTest, WithoutAnalyzeFirstDeployTheFirstReleaseIsNotGated) {
+  auto world = canary_world();
+  EXPECT_EQ(world.status().phase, Phase::healthy);
+  EXPECT_TRUE(world.started_runs.empty());
+}
+
+}  // namespace
+}  // namespace cutover::rollout
