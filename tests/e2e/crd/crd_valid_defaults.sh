@@ -23,7 +23,7 @@ expect_eq "canary pause 30s" "$(ro_field $c '.spec.strategy.canary.steps[4].paus
 expect_eq "canary pause 45" "$(ro_field $c '.spec.strategy.canary.steps[6].pause.duration')" 45
 expect_eq "canary pause 1m30s" "$(ro_field $c '.spec.strategy.canary.steps[7].pause.duration')" 1m30s
 expect_eq "canary analysis kept" \
-  "$(ro_field $c '.spec.strategy.canary.steps[8].analysis.templates[0].templateName')" success-rate
+  "$(ro_field $c '.spec.strategy.canary.steps[8].analysis.policies[0].name')" http-error-rate
 expect_eq "canary maxSurge" "$(ro_field $c .spec.strategy.canary.maxSurge)" "25%"
 # The pod template is preserved whole, annotations included.
 expect_eq "canary template image" "$(ro_field $c '.spec.template.spec.containers[0].image')" example.com/web:1
