@@ -122,7 +122,12 @@ can no default delete /configmaps
 can yes default watch /pods
 can no default delete /pods
 can no default create /pods
-can no default get /secrets
+# Get only: the Secrets an SLOPolicy names for Prometheus credentials; never list or watch.
+can yes default get /secrets
+can no default list /secrets
+can no default watch /secrets
+can yes default create apps/controllerrevisions
+can no default delete apps/controllerrevisions
 can yes default create cutover.dev/analysisruns
 can yes default update cutover.dev/featureflags/status
 can yes default list cutover.dev/clusterslopolicies
