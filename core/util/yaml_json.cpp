@@ -17,7 +17,8 @@ using Json = nlohmann::json;
 constexpr int kMaxDepth = 200;
 // Aliases are expanded, so a few hundred bytes of nested aliases ("billion laughs") would
 // otherwise become billions of values.
-constexpr long kMaxValues = 1'000'000;
+// 100,000 values is far beyond any Rollout or policy, and keeps the worst case fast.
+constexpr long kMaxValues = 100'000;
 
 Json plain_scalar(const std::string& text) {
   if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
