@@ -5,12 +5,15 @@
 
 #include <regex>
 
+#include "util/yaml_json.hpp"
+
 namespace cutover::cli {
 
 namespace {
 
 using Json = nlohmann::json;
 
+// The emitter quotes a string that would read back as another type.
 // Which JSON value a plain scalar means in the YAML 1.2 core schema.
 Json plain_scalar(const std::string& text) {
   static const std::regex null_re("~|null|Null|NULL|");
@@ -39,35 +42,6 @@ Json plain_scalar(const std::string& text) {
     }
   }
   return text;
-}
-
-Json to_json(const YAML::Node& node, int depth) {
-  if (depth > 100)
-    throw YAML::Exception(node.Mark(), "nested more than 100 levels deep");
-  switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      return nullptr;
-    case YAML::NodeType::Scalar: {
-      const std::string& tag = node.Tag();
-      if (tag == "!" || tag == "tag:yaml.org,2002:str")
-        return node.Scalar();
-      return plain_scalar(node.Scalar());
-    }
-    case YAML::NodeType::Sequence: {
-      Json out = Json::array();
-      for (const auto& item : node)
-        out.push_back(to_json(item, depth + 1));
-      return out;
-    }
-    case YAML::NodeType::Map: {
-      Json out = Json::object();
-      for (const auto& entry : node)
-        out[entry.first.as<std::string>()] = to_json(entry.second, depth + 1);
-      return out;
-    }
-  }
-  return nullptr;
 }
 
 void emit(YAML::Emitter& out, const Json& value) {
@@ -114,18 +88,14 @@ void emit(YAML::Emitter& out, const Json& value) {
 
 std::expected<std::vector<Json>, std::string> parse_yaml_documents(std::string_view text,
                                                                    std::string_view source) {
-  std::vector<Json> out;
-  try {
-    for (const auto& document : YAML::LoadAll(std::string(text))) {
-      Json value = to_json(document, 0);
-      if (!value.is_null())
-        out.push_back(std::move(value));
-    }
-  } catch (const YAML::Exception& e) {
-    return std::unexpected(
-        fmt::format("{}:{}:{}: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg));
+  // One YAML reader for the whole tree (it caps alias expansion and nesting); this only adds
+  // the file name to its position.
+  auto documents = cutover::parse_yaml_documents(text);
+  if (!documents) {
+    const auto& e = documents.error();
+    return std::unexpected(fmt::format("{}:{}:{}: {}", source, e.line, e.column, e.message));
   }
-  return out;
+  return std::move(*documents);
 }
 
 std::string to_yaml(const Json& value) {
