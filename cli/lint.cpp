@@ -13,6 +13,7 @@
 #include "rollout/rollout_json.hpp"
 #include "util/json_fields.hpp"
 #include "util/yaml_json.hpp"
+#include "util/yaml_stream.hpp"
 #include "yaml_marks.hpp"
 
 namespace cutover::cli {
@@ -68,13 +69,10 @@ class Linter {
 
   void add_file(std::size_t index, const std::string& text, bool report) {
     report_ = report;
-    std::vector<YAML::Node> documents;
-    try {
-      documents = YAML::LoadAll(text);
-    } catch (const YAML::Exception& e) {
-      add({index,
-           {e.mark.line >= 0 ? e.mark.line + 1 : 1, e.mark.column >= 0 ? e.mark.column + 1 : 1}},
-          Severity::error, "YAML: " + e.msg);
+    auto documents = load_yaml_stream(text);
+    if (!documents) {
+      add({index, {std::max(documents.error().line, 1), std::max(documents.error().column, 1)}},
+          Severity::error, "YAML: " + documents.error().message);
       return;
     }
     // The same documents, typed as everywhere else in cutover (core's YAML->JSON).
@@ -85,7 +83,7 @@ class Linter {
       return;
     }
     std::size_t value_index = 0;
-    for (const auto& document : documents) {
+    for (const auto& document : *documents) {
       if (!document.IsDefined() || document.IsNull())
         continue;
       if (value_index >= values->size())

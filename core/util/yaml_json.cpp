@@ -1,11 +1,11 @@
 #include "util/yaml_json.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <charconv>
 #include <cmath>
 #include <limits>
 #include <regex>
+
+#include "util/yaml_stream.hpp"
 
 namespace cutover {
 
@@ -55,7 +55,7 @@ std::expected<Json, YamlError> convert(const YAML::Node& node, int depth, long& 
   }
   if (--budget < 0) {
     return std::unexpected(YamlError{node.Mark().line + 1, node.Mark().column + 1,
-                                     "the document has more than a million values once its "
+                                     "the document has more than 100,000 values once its "
                                      "aliases are expanded"});
   }
   switch (node.Type()) {
@@ -98,15 +98,11 @@ std::expected<Json, YamlError> convert(const YAML::Node& node, int depth, long& 
 }  // namespace
 
 std::expected<std::vector<nlohmann::json>, YamlError> parse_yaml_documents(std::string_view text) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return std::unexpected(YamlError{e.mark.line >= 0 ? e.mark.line + 1 : 0,
-                                     e.mark.column >= 0 ? e.mark.column + 1 : 0, e.msg});
-  }
+  auto documents = load_yaml_stream(text);
+  if (!documents)
+    return std::unexpected(documents.error());
   std::vector<nlohmann::json> out;
-  for (const auto& document : documents) {
+  for (const auto& document : *documents) {
     if (!document.IsDefined() || document.IsNull())
       continue;
     long budget = kMaxValues;
