@@ -8,6 +8,7 @@ CUTOVER_PACKAGES=(
   cmake ninja-build pkg-config g++ ccache git
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgit2-dev prometheus-cpp-dev
+  libkainjow-mustache-dev
   libfmt-dev libgtest-dev libgmock-dev
   clang-format clang-19 libclang-rt-19-dev
   prometheus curl python3 tmux
