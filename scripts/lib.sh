@@ -37,6 +37,7 @@ install_packages() {
   for tool in go kubectl; do
     command -v "$tool" >/dev/null || { echo "error: $tool is required and not on PATH" >&2; exit 1; }
   done
+  "$repo/blueprints/nestjs-service/prefetch-npm-cache.sh"  # npm cache for the blueprint e2e test
 }
 
 # configure BUILD_DIR [cmake args...]: configures once, with ccache when available.
