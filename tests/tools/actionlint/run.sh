@@ -27,6 +27,7 @@ if [[ "$new_help" != *--no-git* ]]; then
   exit 0
 fi
 linted=()
+mkdir -p "$project/blueprints"
 for manifest in "$repo"/blueprints/*/blueprint.yaml; do
   blueprint="$(basename "$(dirname "$manifest")")"
   out="$project/blueprints/$blueprint"
