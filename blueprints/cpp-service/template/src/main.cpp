@@ -8,8 +8,6 @@
 //                           before the listener closes (default 0; deploy/rollout.yaml sets it)
 //
 // Exit codes: 0 after a graceful shutdown, 1 when the configuration or the bind fails.
-#include "service.hpp"
-
 #include <pthread.h>
 #include <signal.h>
 
@@ -21,6 +19,8 @@
 #include <string>
 #include <string_view>
 #include <thread>
+
+#include "service.hpp"
 
 #ifndef SERVICE_NAME
 #define SERVICE_NAME "service"

@@ -69,8 +69,10 @@ TEST_F(ServiceTest, MetricsCountRequestsByMethodPathAndCode) {
   EXPECT_NE(body.find(R"(http_requests_total{code="404",method="GET",path="unmatched"} 1)"),
             std::string::npos)
       << body;
-  EXPECT_NE(body.find(R"(http_request_duration_seconds_count{code="200",method="GET",path="/healthz"} 1)"),
-            std::string::npos)
+  EXPECT_NE(
+      body.find(
+          R"(http_request_duration_seconds_count{code="200",method="GET",path="/healthz"} 1)"),
+      std::string::npos)
       << body;
   EXPECT_NE(body.find("http_request_duration_seconds_bucket{"), std::string::npos) << body;
 }
