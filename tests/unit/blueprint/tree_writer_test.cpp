@@ -1,0 +1,76 @@
+#include "blueprint/tree_writer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace cutover::blueprint {
+namespace {
+
+namespace fs = std::filesystem;
+
+class BlueprintTreeWriter : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto made = TempDir::create(fs::temp_directory_path(), "cutover-tree-test-");
+    ASSERT_TRUE(made) << made.error();
+    temp_.emplace(std::move(*made));
+    root_ = temp_->path() / "root";
+    outside_ = temp_->path() / "outside";
+    fs::create_directories(root_);
+    fs::create_directories(outside_);
+  }
+  std::optional<TempDir> temp_;
+  fs::path root_;
+  fs::path outside_;
+};
+
+TEST_F(BlueprintTreeWriter, WritesInsideWithMode) {
+  ASSERT_TRUE(write_file_inside(root_, "a/b/c.sh", "#!/bin/sh\n", true));
+  const auto perms = fs::status(root_ / "a/b/c.sh").permissions();
+  EXPECT_NE(perms & fs::perms::owner_exec, fs::perms::none);
+  auto read = read_file_inside(root_, "a/b/c.sh");
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->value_or(""), "#!/bin/sh\n");
+  auto missing = read_file_inside(root_, "nope");
+  ASSERT_TRUE(missing);
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_F(BlueprintTreeWriter, RefusesSymlinkEscapes) {
+  fs::create_directory_symlink(outside_, root_ / "link");
+  auto written = write_file_inside(root_, "link/evil.txt", "x", false);
+  ASSERT_FALSE(written);
+  EXPECT_NE(written.error().find("outside"), std::string::npos) << written.error();
+  EXPECT_FALSE(fs::exists(outside_ / "evil.txt"));
+
+  std::ofstream(outside_ / "target.txt") << "secret";
+  fs::create_symlink(outside_ / "target.txt", root_ / "file-link");
+  EXPECT_FALSE(write_file_inside(root_, "file-link", "x", false));
+  EXPECT_FALSE(read_file_inside(root_, "file-link"));
+  std::ifstream in(outside_ / "target.txt");
+  std::string content;
+  std::getline(in, content);
+  EXPECT_EQ(content, "secret");
+
+  // A symlink that stays inside is fine to write through as a folder.
+  fs::create_directories(root_ / "real");
+  fs::create_directory_symlink(root_ / "real", root_ / "inner-link");
+  EXPECT_TRUE(write_file_inside(root_, "inner-link/ok.txt", "x", false));
+  EXPECT_TRUE(fs::exists(root_ / "real/ok.txt"));
+}
+
+TEST_F(BlueprintTreeWriter, TempDirIsRemovedUnlessReleased) {
+  fs::path kept;
+  {
+    auto dir = TempDir::create(root_, ".x-");
+    ASSERT_TRUE(dir);
+    EXPECT_TRUE(fs::is_directory(dir->path()));
+    kept = dir->path();
+  }
+  EXPECT_FALSE(fs::exists(kept));
+}
+
+}  // namespace
+}  // namespace cutover::blueprint
