@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "analyze_command.hpp"
+#include "blueprint_commands.hpp"
 #include "change_commands.hpp"
 #include "cluster_commands.hpp"
 #include "completion.hpp"
@@ -14,6 +15,7 @@
 #include "global_options.hpp"
 #include "install_commands.hpp"
 #include "lint_command.hpp"
+#include "new_command.hpp"
 #include "run_command.hpp"
 #include "version.hpp"
 #include "view_commands.hpp"
@@ -45,6 +47,8 @@ int deploy_main(int argc, char** argv) {
   add_cluster_commands(app, globals, exit_code);
   add_lint_command(app, globals, exit_code);
   add_install_commands(app, globals, exit_code);
+  add_new_command(app, globals, exit_code);
+  add_blueprint_commands(app, globals, exit_code);
   add_completion_commands(app, exit_code);
 
   // In GitHub Actions, release commands fold their logs into a group and end with outputs and

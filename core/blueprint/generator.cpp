@@ -75,7 +75,7 @@ std::expected<void, std::string> run_hooks(const Manifest& manifest, const fs::p
   return {};
 }
 
-// The target must not exist, or be an empty folder; its parent must exist.
+// The target must not exist, or be an empty folder.
 std::expected<void, GenerateError> check_target(const fs::path& output) {
   std::error_code ec;
   const auto status = fs::symlink_status(output, ec);
@@ -87,11 +87,21 @@ std::expected<void, GenerateError> check_target(const fs::path& output) {
           output.string()));
     }
   }
-  if (!fs::is_directory(output.parent_path(), ec)) {
-    return usage(fmt::format("the parent folder {} does not exist (fix: mkdir -p {})",
-                             output.parent_path().string(), output.parent_path().string()));
-  }
   return {};
+}
+
+// The topmost missing folder above `output` (removed again on failure), or "" when the parent
+// exists.
+fs::path first_missing_parent(const fs::path& output) {
+  std::error_code ec;
+  fs::path missing;
+  for (fs::path dir = output.parent_path(); !dir.empty() && !fs::exists(dir, ec);
+       dir = dir.parent_path()) {
+    missing = dir;
+    if (dir == dir.parent_path())
+      break;
+  }
+  return missing;
 }
 
 }  // namespace
@@ -150,6 +160,16 @@ std::expected<void, GenerateError> generate(const LoadedBlueprint& loaded, const
     author = *found;
   }
 
+  // Missing parents of --output are created, and removed again if generation fails.
+  const fs::path created_parent = first_missing_parent(output);
+  if (!created_parent.empty()) {
+    fs::create_directories(output.parent_path(), ec);
+    if (ec) {
+      return failed(fmt::format("creating {}: {}", output.parent_path().string(), ec.message()));
+    }
+  }
+  OutputGuard parent_guard(created_parent);
+
   AnswersRecord record{manifest.name, manifest.version, loaded.source, answers_json(answers)};
   const std::string record_yaml = answers_record_yaml(record, manifest);
   auto temp = TempDir::create(output.parent_path(),
@@ -195,6 +215,7 @@ std::expected<void, GenerateError> generate(const LoadedBlueprint& loaded, const
     commit = *sha;
   }
   guard.dismiss();
+  parent_guard.dismiss();
   out << fmt::format("created {}: {} files from blueprint {} {}{}\n", output.string(),
                      plan->files.size() + 1, manifest.name, manifest.version,
                      commit.empty() ? std::string(" (no git repository: --no-git)")

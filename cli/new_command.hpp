@@ -1,0 +1,34 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "blueprint/answers.hpp"
+#include "global_options.hpp"
+
+namespace cutover::cli {
+
+/// `deploy new BLUEPRINT NAME [--set k=v]... [--answers FILE] [--output DIR] [--dry-run]
+/// [--no-git] [--no-input] [--from PATH|GIT-URL[#REF]] [--allow-hooks]`: renders a blueprint
+/// into a new folder (./NAME by default) and makes it a git repository with a first commit.
+/// Exit 0 on success, 2 for bad input (unknown blueprint, invalid answer, existing folder, no
+/// git author), 1 when generation fails (a hook, the disk); nothing is left behind on error.
+void add_new_command(CLI::App& app, GlobalOptions& globals, int& exit_code);
+
+/// Asks on the terminal (stdin/stdout): shows the help, the type and constraints and the
+/// default; an empty line takes the default.
+class TerminalPrompter final : public blueprint::Prompter {
+ public:
+  std::optional<std::string> ask(const blueprint::Parameter& parameter,
+                                 const std::string& shown_default,
+                                 const std::string& previous_error) override;
+};
+
+/// A prompter when stdin and stdout are terminals and `no_input` is false, else nullptr.
+blueprint::Prompter* terminal_prompter(bool no_input);
+
+/// One line describing a parameter's type and constraints: "int, 1024..65535", "enum: a|b".
+std::string constraint_text(const blueprint::Parameter& parameter);
+
+}  // namespace cutover::cli
