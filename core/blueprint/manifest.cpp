@@ -42,7 +42,8 @@ std::expected<void, FieldError> only_keys(const SpecReader& reader, const Json& 
     std::string list;
     for (const auto name : known)
       list += (list.empty() ? "" : ", ") + std::string(name);
-    return reader.error(path.empty() ? key : path + "." + key, "is not a known field",
+    const std::string name = key.empty() ? std::string("\"\"") : key;  // never an empty field
+    return reader.error(path.empty() ? name : path + "." + name, "is not a known field",
                         "use one of: " + list);
   }
   return {};
