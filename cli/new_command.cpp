@@ -27,6 +27,7 @@ struct NewOptions {
   bool no_git = false;
   bool no_input = false;
   bool allow_hooks = false;
+  bool force = false;
 };
 
 int fail(int code, const std::string& message) {
@@ -68,6 +69,7 @@ int run_new(const NewOptions& options) {
   generate_options.dry_run = options.dry_run ? blueprint::DryRun::yes : blueprint::DryRun::no;
   generate_options.git = options.no_git ? blueprint::GitInit::no : blueprint::GitInit::yes;
   generate_options.hooks = options.allow_hooks ? blueprint::RunHooks::yes : blueprint::RunHooks::no;
+  generate_options.replace = options.force ? blueprint::Replace::yes : blueprint::Replace::no;
   auto generated = blueprint::generate(*loaded, *answers, generate_options,
                                        SystemProcessRunner::instance(), std::cout);
   if (!generated) {
@@ -148,6 +150,9 @@ void add_new_command(CLI::App& app, GlobalOptions& /*globals*/, int& exit_code) 
                     "Never prompt: missing required answers are an error");
   command->add_flag("--allow-hooks", options->allow_hooks,
                     "Run the blueprint's post-generate hooks");
+  command->add_flag("--force", options->force,
+                    "Replace an existing, non-empty output folder (only once the new one is "
+                    "complete; never the current folder, a parent of it, / or $HOME)");
   command->callback([options, &exit_code] { exit_code = run_new(*options); });
 }
 

@@ -10,10 +10,13 @@
 namespace cutover::cli {
 
 /// `deploy new BLUEPRINT NAME [--set k=v]... [--answers FILE] [--output DIR] [--dry-run]
-/// [--no-git] [--no-input] [--from PATH|GIT-URL[#REF]] [--allow-hooks]`: renders a blueprint
-/// into a new folder (./NAME by default) and makes it a git repository with a first commit.
+/// [--no-git] [--no-input] [--from PATH|GIT-URL[#REF]] [--allow-hooks] [--force]`: renders a
+/// blueprint into a new folder (./NAME by default) and makes it a git repository with a first
+/// commit. An existing non-empty folder is refused unless `--force`, which replaces it only
+/// once the new one is complete (refused for the current folder, its parents, / and $HOME).
 /// Exit 0 on success, 2 for bad input (unknown blueprint, invalid answer, existing folder, no
-/// git author), 1 when generation fails (a hook, the disk); nothing is left behind on error.
+/// git author), 1 when generation fails (a hook, the disk); nothing is left behind on error,
+/// and a folder `--force` would have replaced is put back as it was.
 void add_new_command(CLI::App& app, GlobalOptions& globals, int& exit_code);
 
 /// Asks on the terminal (stdin/stdout): shows the help, the type and constraints and the

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <optional>
 #include <ostream>
 
 #include "blueprint/tree_writer.hpp"
@@ -41,6 +43,14 @@ class OutputGuard {
     }
   }
   void dismiss() { path_.clear(); }
+  // Removes the folder at once (before a replaced one is put back in its place).
+  void remove_now() {
+    if (!path_.empty()) {
+      std::error_code ec;
+      fs::remove_all(path_, ec);
+      path_.clear();
+    }
+  }
 
  private:
   fs::path path_;
@@ -75,19 +85,40 @@ std::expected<void, std::string> run_hooks(const Manifest& manifest, const fs::p
   return {};
 }
 
-// The target must not exist, or be an empty folder.
-std::expected<void, GenerateError> check_target(const fs::path& output) {
+// Whether `output` may be written: it must not exist, or be an empty folder, or (with
+// --force) a folder check_replaceable allows. Returns whether an existing folder is replaced.
+std::expected<bool, GenerateError> check_target(const fs::path& output, Replace replace) {
   std::error_code ec;
-  const auto status = fs::symlink_status(output, ec);
-  if (fs::exists(status)) {
-    if (!fs::is_directory(status) || !fs::is_empty(output, ec)) {
-      return usage(fmt::format(
-          "{} already exists and is not an empty folder; deploy new never overwrites (fix: "
-          "choose another --output, or remove it)",
-          output.string()));
-    }
+  if (replace == Replace::yes) {
+    // Compare real paths: `--output ../x` or a symlinked parent may still name the current
+    // folder or $HOME.
+    const fs::path real = fs::weakly_canonical(output, ec);
+    const fs::path cwd = fs::current_path(ec);
+    const char* home = std::getenv("HOME");
+    fs::path real_home;
+    if (home != nullptr && *home != '\0')
+      real_home = fs::weakly_canonical(home, ec);
+    if (auto allowed = check_replaceable(real.empty() ? output : real, cwd, real_home); !allowed)
+      return usage(allowed.error());
   }
-  return {};
+  const auto status = fs::symlink_status(output, ec);
+  if (!fs::exists(status))
+    return false;
+  if (!fs::is_directory(status)) {
+    return usage(fmt::format(
+        "{} already exists and is not a folder; deploy new replaces folders only (fix: choose "
+        "another --output, or remove it)",
+        output.string()));
+  }
+  if (fs::is_empty(output, ec) && !ec)
+    return false;
+  if (replace == Replace::no) {
+    return usage(fmt::format(
+        "{} already exists and is not an empty folder; deploy new never overwrites without "
+        "--force (fix: choose another --output, remove it, or add --force to replace it)",
+        output.string()));
+  }
+  return true;
 }
 
 // The topmost missing folder above `output` (removed again on failure), or "" when the parent
@@ -143,14 +174,18 @@ std::expected<void, GenerateError> generate(const LoadedBlueprint& loaded, const
   if (!plan)
     return usage(fmt::format("blueprint {}: {}", manifest.name, plan.error().describe()));
   std::error_code ec;
-  const fs::path output = fs::absolute(options.output, ec).lexically_normal();
+  fs::path output = fs::absolute(options.output, ec).lexically_normal();
+  if (!output.has_filename() && output != output.root_path())
+    output = output.parent_path();  // "dir/" or ".": the folder itself, not "" inside it
   if (options.dry_run == DryRun::yes) {
     print_plan(loaded, *plan, output, out);
     out << "dry run: nothing written\n";
     return {};
   }
-  if (auto target = check_target(output); !target)
+  auto target = check_target(output, options.replace);
+  if (!target)
     return std::unexpected(target.error());
+  const bool replacing = *target;
   GitAuthor author;
   if (options.git == GitInit::yes) {
     // Before writing anything: a missing author must not leave a half-made service.
@@ -183,18 +218,42 @@ std::expected<void, GenerateError> generate(const LoadedBlueprint& loaded, const
   }
   if (auto written = write_file_inside(temp->path(), kAnswersPath, record_yaml, false); !written)
     return failed(written.error());
+  // --force: the old folder goes aside only now that the new one is fully written, and comes
+  // back (roll_back) if anything below fails.
+  std::optional<SetAside> old;
+  if (replacing) {
+    auto moved =
+        SetAside::move(output, fmt::format(".{}.cutover-old-", output.filename().string()));
+    if (!moved)
+      return failed(moved.error());
+    old.emplace(std::move(*moved));
+  }
   fs::rename(temp->path(), output, ec);
   if (ec) {
-    return failed(fmt::format("moving the render into {}: {} (nothing was left behind)",
-                              output.string(), ec.message()));
+    std::string message = fmt::format("moving the render into {}: {} (nothing was left behind)",
+                                      output.string(), ec.message());
+    if (old) {
+      if (auto restored = old->restore(); !restored)
+        message += "; " + restored.error();
+    }
+    return failed(std::move(message));
   }
   temp->release();
   OutputGuard guard(output);
+  // Removes the new folder and puts the old one back; the message says which happened.
+  auto roll_back = [&](std::string message) {
+    guard.remove_now();
+    if (!old)
+      return failed(message + fmt::format("\n{} was removed", output.string()));
+    if (auto restored = old->restore(); !restored)
+      return failed(message + "\n" + restored.error());
+    return failed(message + fmt::format("\n{} was put back as it was", output.string()));
+  };
 
   if (!manifest.hooks.empty()) {
     if (options.hooks == RunHooks::yes) {
       if (auto ran = run_hooks(manifest, output, runner, out); !ran)
-        return failed(ran.error() + fmt::format("\n{} was removed", output.string()));
+        return roll_back(ran.error());
     } else {
       out << fmt::format(
           "{} hook{} skipped (blueprints run programs only when you allow it): rerun with "
@@ -211,11 +270,18 @@ std::expected<void, GenerateError> generate(const LoadedBlueprint& loaded, const
                                            manifest.name, manifest.version),
                                file_tree(*plan));
     if (!sha)
-      return failed(sha.error() + fmt::format("\n{} was removed", output.string()));
+      return roll_back(sha.error());
     commit = *sha;
   }
   guard.dismiss();
   parent_guard.dismiss();
+  if (old) {
+    // The new folder is complete; a replaced folder that cannot be deleted is only clutter.
+    if (auto discarded = old->discard(); !discarded)
+      out << fmt::format("warning: {}\n", discarded.error());
+    else
+      out << fmt::format("replaced the existing {} (--force)\n", output.string());
+  }
   out << fmt::format("created {}: {} files from blueprint {} {}{}\n", output.string(),
                      plan->files.size() + 1, manifest.name, manifest.version,
                      commit.empty() ? std::string(" (no git repository: --no-git)")

@@ -1,7 +1,9 @@
 #pragma once
 // `deploy new`, once the blueprint is loaded and the answers resolved: render into a temporary
 // folder next to the target, rename it into place, run the hooks, `git init` and commit. A
-// failure at any step leaves nothing behind. I/O; the decisions are in render_plan.
+// failure at any step leaves nothing behind. With `--force` an existing folder is moved aside
+// first and deleted only once the new one is complete; a failure puts it back. I/O; the
+// decisions are in render_plan.
 
 #include <expected>
 #include <filesystem>
@@ -19,12 +21,15 @@ namespace cutover::blueprint {
 enum class DryRun { no, yes };
 enum class GitInit { yes, no };
 enum class RunHooks { no, yes };
+/// Whether an existing, non-empty output folder may be replaced (`--force`).
+enum class Replace { no, yes };
 
 struct GenerateOptions {
   std::filesystem::path output;  // the folder to create
   DryRun dry_run = DryRun::no;
   GitInit git = GitInit::yes;
   RunHooks hooks = RunHooks::no;
+  Replace replace = Replace::no;
 };
 
 /// Usage errors (bad blueprint, answers, target or git author: exit 2) against failures during

@@ -289,8 +289,11 @@ std::expected<std::string, std::string> clone_at(std::string_view url, std::stri
   ensure_init();
   const std::string source(url);
   git_repository* raw = nullptr;
-  if (git_clone(&raw, source.c_str(), into.c_str(), nullptr) != 0)
-    return std::unexpected(last_error(fmt::format("cloning {}", url)));
+  if (git_clone(&raw, source.c_str(), into.c_str(), nullptr) != 0) {
+    return std::unexpected(
+        last_error(fmt::format("cloning {}", url)) +
+        " (fix: check the URL, that the repository exists and that this machine can reach it)");
+  }
   git_repository_free(raw);
   if (!ref.empty()) {
     const auto sha = resolve_ref(into, ref);

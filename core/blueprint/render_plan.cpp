@@ -47,6 +47,25 @@ std::vector<std::string_view> split_template_path(std::string_view path) {
   return out;
 }
 
+// Whether `inner` is `outer` or below it, comparing whole segments ("/a/bc" is not below
+// "/a/b"). Both absolute and normalised.
+bool is_same_or_below(const std::filesystem::path& inner, const std::filesystem::path& outer) {
+  auto i = inner.begin();
+  for (auto o = outer.begin(); o != outer.end(); ++o) {
+    if (o->empty())
+      continue;  // a trailing separator
+    if (i == inner.end() || *i != *o)
+      return false;
+    ++i;
+  }
+  return true;
+}
+
+// `path` without a trailing separator ("/a/b/" -> "/a/b"), so that == compares folders.
+std::filesystem::path without_trailing_separator(const std::filesystem::path& path) {
+  return path.has_filename() || path == path.root_path() ? path : path.parent_path();
+}
+
 }  // namespace
 
 std::string RenderError::describe() const {
@@ -83,6 +102,30 @@ std::expected<void, std::string> check_relative_path(std::string_view path) {
   if (is_reserved_path(path))
     return std::unexpected(
         fmt::format("'{}' is inside .git or .cutover, which deploy writes", path));
+  return {};
+}
+
+std::expected<void, std::string> check_replaceable(const std::filesystem::path& output_in,
+                                                   const std::filesystem::path& cwd,
+                                                   const std::filesystem::path& home_in) {
+  const std::filesystem::path output = without_trailing_separator(output_in);
+  const std::filesystem::path home = without_trailing_separator(home_in);
+  const std::string shown = output.string();
+  if (output == output.root_path()) {
+    return std::unexpected(fmt::format(
+        "--force would replace {}, the root folder (fix: choose another --output)", shown));
+  }
+  if (!home.empty() && output == home) {
+    return std::unexpected(fmt::format(
+        "--force would replace {}, your home folder ($HOME) (fix: choose another --output)",
+        shown));
+  }
+  if (is_same_or_below(cwd, output)) {
+    return std::unexpected(fmt::format(
+        "--force would replace {}, which holds the current folder {} (fix: cd elsewhere first, "
+        "or choose another --output)",
+        shown, cwd.string()));
+  }
   return {};
 }
 

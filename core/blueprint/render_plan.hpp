@@ -13,6 +13,7 @@
 //    (a binary file).
 
 #include <expected>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,15 @@ bool is_reserved_path(std::string_view path);
 /// Refuses a rendered relative path that is empty, absolute, has a `.`, `..` or empty segment,
 /// a backslash or a NUL byte, or is reserved. The error says what is wrong.
 std::expected<void, std::string> check_relative_path(std::string_view path);
+
+/// Whether `deploy new --force` may replace the folder `output`. All three paths must be
+/// absolute and normalised (symlinks resolved, as the caller's weakly_canonical gives); `home`
+/// may be empty (no $HOME). Refuses `/`, `home`, and `cwd` or any folder above it: replacing
+/// one of those would delete the shell's working folder or far more than a service. Pure
+/// (compares paths, never reads the disk). The error says why and what to do instead.
+std::expected<void, std::string> check_replaceable(const std::filesystem::path& output,
+                                                   const std::filesystem::path& cwd,
+                                                   const std::filesystem::path& home);
 
 /// The plan for `blueprint` with `answers` (rules above). Errors: a template that does not
 /// render, an unsafe path, two templates rendering to the same path, or a file whose path is

@@ -107,4 +107,54 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
+std::expected<SetAside, std::string> SetAside::move(const fs::path& folder,
+                                                    std::string_view prefix) {
+  auto slot = TempDir::create(folder.parent_path(), prefix);
+  if (!slot)
+    return std::unexpected(slot.error());
+  // rename(2) replaces an empty folder atomically, so the fresh name cannot be taken by
+  // another process between mkdtemp and the rename. On failure the TempDir removes the slot.
+  std::error_code ec;
+  fs::rename(folder, slot->path(), ec);
+  if (ec) {
+    return std::unexpected(
+        fmt::format("moving {} aside: {} (nothing was changed)", folder.string(), ec.message()));
+  }
+  fs::path aside = slot->path();
+  slot->release();
+  return SetAside(folder, std::move(aside));
+}
+
+SetAside::~SetAside() {
+  (void)restore();
+}
+
+std::expected<void, std::string> SetAside::restore() {
+  if (aside_.empty())
+    return {};
+  const fs::path aside = std::exchange(aside_, {});
+  std::error_code ec;
+  fs::remove_all(original_, ec);
+  if (!ec)
+    fs::rename(aside, original_, ec);
+  if (ec) {
+    return std::unexpected(fmt::format("could not put {} back: {}; its old contents are in {}",
+                                       original_.string(), ec.message(), aside.string()));
+  }
+  return {};
+}
+
+std::expected<void, std::string> SetAside::discard() {
+  if (aside_.empty())
+    return {};
+  const fs::path aside = std::exchange(aside_, {});
+  std::error_code ec;
+  fs::remove_all(aside, ec);
+  if (ec) {
+    return std::unexpected(fmt::format("could not delete the replaced folder, now {}: {}",
+                                       aside.string(), ec.message()));
+  }
+  return {};
+}
+
 }  // namespace cutover::blueprint

@@ -46,4 +46,34 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+/// An existing folder moved out of the way, to a fresh `<prefix>XXXXXX` next to it, while its
+/// replacement is made (`deploy new --force`). Unless discarded, it is put back when this goes
+/// out of scope (whatever then sits at the original path is removed first), so a failure
+/// anywhere loses nothing. The old folder itself is never deleted except by discard().
+class SetAside {
+ public:
+  /// Renames `folder` (a folder, not a symlink) aside. On error nothing has moved.
+  static std::expected<SetAside, std::string> move(const std::filesystem::path& folder,
+                                                   std::string_view prefix);
+  SetAside(SetAside&& other) noexcept
+      : original_(std::move(other.original_)), aside_(std::exchange(other.aside_, {})) {}
+  SetAside& operator=(SetAside&&) = delete;
+  SetAside(const SetAside&) = delete;
+  ~SetAside();
+  /// Where the old folder is now ("" once restored or discarded).
+  [[nodiscard]] const std::filesystem::path& aside_path() const { return aside_; }
+  /// Removes what is at the original path and renames the old folder back. On error the old
+  /// folder stays at aside_path() (the message names it) and is never deleted.
+  std::expected<void, std::string> restore();
+  /// Deletes the old folder for good, once its replacement is complete. On error what could
+  /// not be deleted stays at the aside path, which the message names.
+  std::expected<void, std::string> discard();
+
+ private:
+  SetAside(std::filesystem::path original, std::filesystem::path aside)
+      : original_(std::move(original)), aside_(std::move(aside)) {}
+  std::filesystem::path original_;
+  std::filesystem::path aside_;
+};
+
 }  // namespace cutover::blueprint

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # deploy new: --set, --answers, --dry-run, --no-git, git init, hooks, the author check, bad
-# input, a path-escaping blueprint, and a git URL (file://, #tag) as --from.
+# input (unreachable git URLs included), --force, a path-escaping blueprint, and a git URL
+# (file://, #tag) as --from.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$work"
 
@@ -81,11 +82,58 @@ expect_exit 2 "missing blueprint" new no-such svc
 expect_in "no shipped blueprint called 'no-such'"
 expect_exit 2 "unreachable git URL" new demo svc --from "file://$work/nowhere.git"
 expect_in "cloning file://$work/nowhere.git"
+# The clone goes to a temporary folder under TMPDIR; it must be gone too.
+mkdir -p "$work/clone-tmp"
+TMPDIR="$work/clone-tmp" expect_exit 2 "missing file:// repository" new demo svc \
+  --from file:///nonexistent/repo.git --no-git
+expect_in "cloning file:///nonexistent/repo.git"
+expect_in "fix: check the URL"
+TMPDIR="$work/clone-tmp" expect_exit 2 "unreachable https repository" new demo svc \
+  --from https://127.0.0.1:1/x.git --no-git
+expect_in "cloning https://127.0.0.1:1/x.git"
+expect_in "fix: check the URL"
+nothing_left "$work/clone-tmp"
 nothing_left "$work/bad"
 cd "$work"
-mkdir -p taken && touch taken/file
+
+# An existing folder: refused without --force (naming it), replaced with it.
+mkdir -p taken && echo "mine" >taken/file
 expect_exit 2 "existing folder" new demo taken --from "$fixture" --no-git
 expect_in "already exists and is not an empty folder"
+expect_in "add --force to replace it"
+expect_file taken/file "mine"
+expect_exit 0 "existing folder --force" new demo taken --from "$fixture" --no-git --force
+real_work="$(pwd -P)"  # messages show real paths (a symlinked TMPDIR resolved)
+expect_in "replaced the existing $real_work/taken (--force)"
+expect_absent taken/file
+expect_file taken/README.md "# Taken"
+expect_file taken/.cutover/answers.yaml 'blueprint: "demo"'
+leftovers="$(find "$work" -maxdepth 1 -name '.taken.cutover-*')"
+[[ -z "$leftovers" ]] && log "ok: no temporary folders left" || fail "left behind: $leftovers"
+# A failing hook with --force: the old folder is put back untouched, nothing else is left.
+mkdir -p "$work/force-out/kept/src" && echo "precious" >"$work/force-out/kept/src/main.cpp"
+expect_exit 1 "failing hook with --force" new demo kept --from "$work/failing" --allow-hooks \
+  --no-git --force --output "$work/force-out/kept"
+expect_in "exited with 1"
+expect_in "$work/force-out/kept was put back as it was"
+expect_file "$work/force-out/kept/src/main.cpp" "precious"
+expect_absent "$work/force-out/kept/README.md"
+expect_absent "$work/force-out/kept/.cutover"
+[[ "$(ls -A "$work/force-out")" == kept ]] && log "ok: only kept/ in force-out" ||
+  fail "force-out holds: $(ls -A "$work/force-out")"
+# --force never replaces the current folder, a parent of it, or $HOME.
+cd "$work/force-out/kept/src"
+expect_exit 2 "--force on the current folder" new demo kept --from "$fixture" --no-git --force \
+  --output .
+expect_in "which holds the current folder"
+expect_exit 2 "--force on a parent folder" new demo kept --from "$fixture" --no-git --force \
+  --output ..
+expect_in "which holds the current folder $real_work/force-out/kept/src"
+cd "$work"
+HOME="$work/force-out" expect_exit 2 "--force on \$HOME" new demo kept --from "$fixture" \
+  --no-git --force --output "$work/force-out"
+expect_in "your home folder (\$HOME)"
+expect_file "$work/force-out/kept/src/main.cpp" "precious"
 
 # A blueprint whose rendered path escapes the target: refused, naming the template file.
 mkdir -p "$work/escape/template/{{dir}}" "$work/escape-out"

@@ -110,5 +110,35 @@ TEST(BlueprintRenderPlan, RefusesCollisionsAndBadTemplates) {
   EXPECT_NE(plan.error().fix.find("copyWithoutRender"), std::string::npos);
 }
 
+TEST(BlueprintReplaceable, AllowsAFolderBesideOrBelowTheCurrentOne) {
+  EXPECT_TRUE(check_replaceable("/work/svc", "/work", "/home/me"));
+  EXPECT_TRUE(check_replaceable("/work/a/b/svc", "/work", "/home/me"));
+  EXPECT_TRUE(check_replaceable("/home/me/svc", "/home/me", "/home/me"));
+  // Whole segments: /work/svc-old is not below /work/svc.
+  EXPECT_TRUE(check_replaceable("/work/svc", "/work/svc-old", "/home/me"));
+  EXPECT_TRUE(check_replaceable("/work/svc", "/work", ""));
+}
+
+TEST(BlueprintReplaceable, RefusesTheCurrentFolderItsParentsRootAndHome) {
+  auto current = check_replaceable("/work/svc", "/work/svc", "/home/me");
+  ASSERT_FALSE(current);
+  EXPECT_NE(current.error().find("holds the current folder /work/svc"), std::string::npos)
+      << current.error();
+  auto parent = check_replaceable("/work", "/work/svc/src", "/home/me");
+  ASSERT_FALSE(parent);
+  EXPECT_NE(parent.error().find("holds the current folder"), std::string::npos);
+  auto trailing = check_replaceable("/work/svc/", "/work/svc", "/home/me");
+  EXPECT_FALSE(trailing);
+
+  auto root = check_replaceable("/", "/work", "/home/me");
+  ASSERT_FALSE(root);
+  EXPECT_NE(root.error().find("the root folder"), std::string::npos) << root.error();
+
+  auto home = check_replaceable("/home/me", "/work", "/home/me/");
+  ASSERT_FALSE(home);
+  EXPECT_NE(home.error().find("your home folder ($HOME)"), std::string::npos) << home.error();
+  EXPECT_NE(home.error().find("fix: choose another --output"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cutover::blueprint

@@ -72,5 +72,61 @@ TEST_F(BlueprintTreeWriter, TempDirIsRemovedUnlessReleased) {
   EXPECT_FALSE(fs::exists(kept));
 }
 
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  std::string content;
+  std::getline(in, content);
+  return content;
+}
+
+TEST_F(BlueprintTreeWriter, SetAsidePutsTheOldFolderBackUnlessDiscarded) {
+  std::ofstream(root_ / "old.txt") << "old";
+  fs::path aside;
+  {
+    auto moved = SetAside::move(root_, ".root.old-");
+    ASSERT_TRUE(moved) << moved.error();
+    aside = moved->aside_path();
+    EXPECT_FALSE(fs::exists(root_));
+    EXPECT_EQ(read_text(aside / "old.txt"), "old");
+    EXPECT_EQ(aside.parent_path(), root_.parent_path());
+    // A half-made replacement sits at the original path when the failure happens.
+    fs::create_directories(root_);
+    std::ofstream(root_ / "new.txt") << "new";
+  }
+  EXPECT_EQ(read_text(root_ / "old.txt"), "old");
+  EXPECT_FALSE(fs::exists(root_ / "new.txt"));
+  EXPECT_FALSE(fs::exists(aside));
+}
+
+TEST_F(BlueprintTreeWriter, SetAsideRestoreAndDiscard) {
+  std::ofstream(root_ / "old.txt") << "old";
+  auto moved = SetAside::move(root_, ".root.old-");
+  ASSERT_TRUE(moved) << moved.error();
+  ASSERT_TRUE(moved->restore());
+  EXPECT_EQ(read_text(root_ / "old.txt"), "old");
+  EXPECT_TRUE(moved->aside_path().empty());
+  EXPECT_TRUE(moved->restore());  // once only: a second call does nothing
+
+  auto again = SetAside::move(root_, ".root.old-");
+  ASSERT_TRUE(again) << again.error();
+  const fs::path aside = again->aside_path();
+  fs::create_directories(root_);
+  std::ofstream(root_ / "new.txt") << "new";
+  ASSERT_TRUE(again->discard());
+  EXPECT_FALSE(fs::exists(aside));
+  EXPECT_EQ(read_text(root_ / "new.txt"), "new");  // the replacement stays
+}
+
+TEST_F(BlueprintTreeWriter, SetAsideOfAMissingFolderMovesNothing) {
+  auto moved = SetAside::move(temp_->path() / "missing", ".missing.old-");
+  ASSERT_FALSE(moved);
+  EXPECT_NE(moved.error().find("nothing was changed"), std::string::npos) << moved.error();
+  // No slot is left next to it.
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(temp_->path()))
+    ++entries;
+  EXPECT_EQ(entries, 2U);  // root and outside
+}
+
 }  // namespace
 }  // namespace cutover::blueprint
