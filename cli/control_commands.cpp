@@ -59,8 +59,9 @@ int run_control(const GlobalOptions& globals, Verb verb, const std::string& name
             "{}\n",
             ns, name, name);
       }
-      patch = rollout::promote_status_patch(verb == Verb::promote_full ? rollout::PromoteFull::yes
-                                                                       : rollout::PromoteFull::no);
+      patch = rollout::promote_status_patch(
+          verb == Verb::promote_full ? rollout::PromoteFull::yes : rollout::PromoteFull::no,
+          config.user_name);
       done = verb == Verb::promote_full ? "promoted: skipping the remaining steps"
                                         : "promoted: on to the next step";
       break;

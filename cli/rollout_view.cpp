@@ -359,11 +359,8 @@ std::string render_status_line(const RolloutSnapshot& snapshot) {
 
 std::string render_history(const Rollout& r, Output output, WallTime now) {
   std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> header = {"REVISION", "IMAGES",   "GIT-SHA", "CHANGE-CAUSE",
-                                     "STARTED",  "DURATION", "RESULT"};
-  if (output == Output::wide)
-    header.emplace_back("WHY");
-  rows.push_back(header);
+  rows.push_back(
+      {"REVISION", "IMAGES", "GIT-SHA", "CHANGE-CAUSE", "STARTED", "DURATION", "RESULT", "WHY"});
   if (r.status.history.empty())
     return {};
   for (const auto& entry : r.status.history) {
@@ -371,20 +368,20 @@ std::string render_history(const Rollout& r, Output output, WallTime now) {
     std::vector<std::string> row = {
         entry.revision,
         entry.images.empty() ? "-" : fmt::format("{}", fmt::join(entry.images, ",")),
-        entry.git_sha.empty() ? "-" : entry.git_sha.substr(0, 7),
+        entry.git_sha.empty()    ? "-"
+        : output == Output::wide ? entry.git_sha
+                                 : entry.git_sha.substr(0, 7),
         or_dash(entry.change_cause),
         human_age(std::chrono::duration_cast<std::chrono::seconds>(now - entry.started_at)) +
             " ago",
         human_age(std::chrono::duration_cast<std::chrono::seconds>(end - entry.started_at)),
         or_dash(entry.result)};
-    if (output == Output::wide) {
-      std::string why = "-";
-      if (entry.result == "Aborted" && entry.revision == r.status.current_revision &&
-          !r.status.abort_reason.empty()) {
-        why = r.status.abort_reason;
-      }
-      row.push_back(why);
-    }
+    // Entries written before the operator recorded reasons: the abort reason of the current
+    // revision is still in the status.
+    std::string why = entry.reason;
+    if (why.empty() && entry.result == "Aborted" && entry.revision == r.status.current_revision)
+      why = r.status.abort_reason;
+    row.push_back(or_dash(why));
     rows.push_back(std::move(row));
   }
   return table(rows);

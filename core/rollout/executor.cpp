@@ -105,6 +105,16 @@ kube::Result<void> Executor::apply_action(const Rollout& r, const Action& action
       return std::unexpected(scaled.error());
     return {};
   }
+  if (const auto* w = std::get_if<ScaleWorkload>(&action)) {
+    // The user's Deployment: only its replica count changes, through the scale subresource.
+    auto scaled = client_.patch(deployments(r), w->name, kube::PatchType::json_merge,
+                                {{"spec", {{"replicas", w->replicas}}}}, kube::kScale);
+    if (!scaled && scaled.error().reason == kube::ErrorReason::not_found)
+      return {};  // gone: nothing left to scale down
+    if (!scaled)
+      return std::unexpected(scaled.error());
+    return {};
+  }
   if (const auto* p = std::get_if<PinService>(&action)) {
     // Only our selector key changes; everything else of the user's Service is left alone.
     const Json value = p->slot ? Json(std::string(to_string(*p->slot))) : Json();

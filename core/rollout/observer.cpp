@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "rollout/executor.hpp"
+#include "rollout/workload_ref.hpp"
 #include "util/json_fields.hpp"
 
 namespace cutover::rollout {
@@ -71,6 +72,16 @@ kube::Result<Observed> observe(kube::KubeClient& client, const Rollout& rollout)
     if (!pod_list)
       return std::unexpected(pod_list.error());
     observed.slot(slot) = observe_slot(*deployment, *pod_list);
+  }
+  if (rollout.spec.workload_ref) {
+    auto adopted = client.get(deployments, rollout.spec.workload_ref->name);
+    if (adopted) {
+      observed.workload = observe_workload(*adopted);
+    } else if (adopted.error().reason == kube::ErrorReason::not_found) {
+      observed.workload = WorkloadObservation{};
+    } else {
+      return std::unexpected(adopted.error());
+    }
   }
   for (const auto& name : strategy_services(rollout.spec)) {
     auto service = client.get({"v1", "Service", rollout.namespace_name}, name);

@@ -32,6 +32,15 @@ struct SlotObservation {
   std::string pod_template_hash;
 };
 
+/// The Deployment that `spec.workloadRef` adopts.
+struct WorkloadObservation {
+  bool exists = false;
+  int spec_replicas = 0;
+  int available_replicas = 0;
+  Json pod_template;  // its spec.template: the Rollout's template
+  Json selector;
+};
+
 /// What the planner needs of one AnalysisRun of this Rollout.
 struct RunObservation {
   std::string phase;  // Pending, Running, Successful, Failed, Inconclusive, Error, Terminated
@@ -44,6 +53,8 @@ struct Observed {
   std::map<std::string, RunObservation> analysis_runs;
   /// For each Service the strategy names: the slot its selector pins, if any.
   std::map<std::string, std::optional<Slot>> service_slots;
+  /// Set when the Rollout has a `spec.workloadRef` (exists=false when it is missing).
+  std::optional<WorkloadObservation> workload;
 
   [[nodiscard]] const SlotObservation& slot(Slot s) const {
     return slots[static_cast<std::size_t>(s)];
@@ -65,6 +76,13 @@ struct ScaleSlot {
   Slot slot;
   int replicas = 0;
   bool operator==(const ScaleSlot&) const = default;
+};
+
+/// Scale the Deployment of `spec.workloadRef` (the user's) to `replicas`; only ever down.
+struct ScaleWorkload {
+  std::string name;
+  int replicas = 0;
+  bool operator==(const ScaleWorkload&) const = default;
 };
 
 /// Point a user-owned Service at one slot (adds `cutover.dev/slot` to its selector), or with
@@ -92,7 +110,8 @@ struct StartAnalysis {
   bool operator==(const StartAnalysis&) const = default;
 };
 
-using Action = std::variant<ApplySlot, ScaleSlot, PinService, RecordEvent, StartAnalysis>;
+using Action =
+    std::variant<ApplySlot, ScaleSlot, ScaleWorkload, PinService, RecordEvent, StartAnalysis>;
 
 struct Plan {
   std::vector<Action> actions;

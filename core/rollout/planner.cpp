@@ -123,11 +123,13 @@ HistoryEntry& PlanBuilder::history_for(const std::string& rev) {
   return history.back();
 }
 
-void PlanBuilder::finish_history(const std::string& rev, const std::string& result) {
+void PlanBuilder::finish_history(const std::string& rev, const std::string& result,
+                                 const std::string& reason) {
   for (auto& entry : plan.status.history) {
     if (entry.revision == rev && !entry.finished_at) {
       entry.finished_at = now;
       entry.result = result;
+      entry.reason = reason;
     }
   }
 }

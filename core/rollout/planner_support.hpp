@@ -25,7 +25,9 @@ struct PlanBuilder {
   [[nodiscard]] bool condition_true(const std::string& type) const;
   /// The history entry of `revision`, created if missing.
   HistoryEntry& history_for(const std::string& revision);
-  void finish_history(const std::string& revision, const std::string& result);
+  /// Ends the open entry of `revision`; `reason` says why (who promoted, what failed).
+  void finish_history(const std::string& revision, const std::string& result,
+                      const std::string& reason);
   /// Ready for traffic: runs `revision`, the controller saw the spec, and enough pods are up.
   [[nodiscard]] bool slot_ready(Slot slot, const std::string& revision, int replicas) const;
 };

@@ -8,6 +8,7 @@
 #include "rollout/observer.hpp"
 #include "rollout/plan.hpp"
 #include "rollout/rollout_json.hpp"
+#include "rollout/workload_ref.hpp"
 #include "util/encoding.hpp"
 #include "util/json_fields.hpp"
 
@@ -148,6 +149,23 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
   auto observed = observe(client_, *rollout);
   if (!observed)
     return std::unexpected(observed.error());
+  if (auto resolved = resolve_workload(*rollout, observed->workload);
+      !resolved && !rollout->deleting) {
+    // The adopted Deployment is missing: nothing to plan from. It may be created later, so look
+    // again, and say why in the status meanwhile.
+    outcome.phase = Phase::degraded;
+    outcome.message = resolved.error().describe();
+    outcome.requeue_after = std::chrono::seconds{15};
+    if (rollout->status.message != outcome.message) {
+      const Json patch = {{"status", {{"phase", "Degraded"}, {"message", outcome.message}}}};
+      auto written =
+          client_.patch(rollouts(ns), name, kube::PatchType::json_merge, patch, kube::kStatus);
+      if (!written)
+        return std::unexpected(written.error());
+      outcome.status_written = true;
+    }
+    return outcome;
+  }
   // Measurements due now are taken before planning, so a failing gate is acted on in this pass.
   AnalysisDriver analyses(client_, analysis_);
   auto next_measurement = analyses.measure(*rollout, *observed, now);
@@ -186,6 +204,13 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
   outcome.settled = plan.status.phase == Phase::healthy && !plan.status.scale_down_at &&
                     !plan.status.scale_down_slot && !outcome.status_written;
   outcome.requeue_after = plan.requeue_after;
+  if (rollout->spec.workload_ref) {
+    // The adopted Deployment is the user's: no label of ours, so its watch events do not reach
+    // this Rollout. A release (an edit of its template) is noticed by looking again.
+    constexpr auto kWorkloadPoll = std::chrono::milliseconds{10'000};
+    if (!outcome.requeue_after || *outcome.requeue_after > kWorkloadPoll)
+      outcome.requeue_after = kWorkloadPoll;
+  }
   outcome.measurements = analyses.measurements();
   outcome.finished_runs = analyses.finished_runs();
   if (plan.status.aborted_at && !rollout->status.aborted_at) {

@@ -2,6 +2,8 @@
 // detection and abort.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "rollout/planner_support.hpp"
 #include "util/duration.hpp"
 #include "util/encoding.hpp"
@@ -13,6 +15,44 @@ namespace {
 void pin_all(PlanBuilder& b, const std::vector<std::string>& services, Slot slot) {
   for (const auto& service : services)
     b.plan.actions.emplace_back(PinService{service, slot});
+}
+
+// The first deployment of a Rollout that adopts a Deployment (spec.workloadRef): the slot takes
+// over from it with no moment in which the Services select no ready pod. True once the
+// Services are pinned to the slot.
+bool adopt_workload(PlanBuilder& b, const std::vector<std::string>& services, Slot slot,
+                    int replicas) {
+  auto& st = b.plan.status;
+  const auto& ref = *b.rollout.spec.workload_ref;
+  const WorkloadObservation& adopted = *b.observed.workload;
+  const auto& own = b.observed.slot(slot);
+  const bool ready = b.slot_ready(slot, b.revision, replicas);
+  const int own_available = own.revision == b.revision ? own.available_replicas : 0;
+  if (ref.scale_down == "progressively") {
+    // Both sets of pods serve behind the still unpinned Services (they select both); the
+    // Deployment gives up one pod for each of the slot's that is available.
+    const int target = std::clamp(replicas - own_available, 0, adopted.spec_replicas);
+    if (target < adopted.spec_replicas)
+      b.plan.actions.emplace_back(ScaleWorkload{ref.name, target});
+    if (!ready || target > 0) {
+      st.message =
+          fmt::format("adopting Deployment {}: slot {} {}/{} available, {} scaled to {}", ref.name,
+                      to_string(slot), own_available, replicas, ref.name, target);
+      return false;
+    }
+    pin_all(b, services, slot);
+    return true;
+  }
+  if (!ready) {
+    st.message =
+        fmt::format("adopting Deployment {}: slot {} {}/{} available; traffic moves when all are",
+                    ref.name, to_string(slot), own_available, replicas);
+    return false;
+  }
+  pin_all(b, services, slot);  // the executor pins before it scales anything down
+  if (ref.scale_down == "onsuccess" && adopted.spec_replicas > 0)
+    b.plan.actions.emplace_back(ScaleWorkload{ref.name, 0});
+  return true;
 }
 
 }  // namespace
@@ -34,7 +74,17 @@ bool plan_first_deployment(PlanBuilder& b, const std::vector<std::string>& servi
                         b.revision, to_string(slot), replicas));
   }
   b.plan.actions.emplace_back(ApplySlot{slot, b.revision, replicas});
-  pin_all(b, services, slot);
+  if (b.rollout.spec.workload_ref && b.observed.workload) {
+    if (!adopt_workload(b, services, slot, replicas)) {
+      st.phase = Phase::progressing;
+      b.set_condition("Progressing", true, "AdoptingWorkload", st.message);
+      // The adopted Deployment is not ours and its changes wake no reconcile: look again.
+      b.requeue_at(b.now + std::chrono::seconds{5});
+      return true;
+    }
+  } else {
+    pin_all(b, services, slot);
+  }
   const auto gates = first_deploy_gates(b.rollout.spec);
   if (b.rollout.spec.analyze_first_deploy && !gates.policies.empty() &&
       b.slot_ready(slot, b.revision, replicas)) {
@@ -71,7 +121,12 @@ bool plan_first_deployment(PlanBuilder& b, const std::vector<std::string>& servi
     st.message = "";
     st.current_weight = 100;
     st.current_step_index = 0;
-    b.finish_history(b.revision, "Promoted");
+    b.finish_history(b.revision, "Promoted",
+                     b.rollout.spec.workload_ref
+                         ? fmt::format("first deployment, adopted Deployment {} (scaleDown {})",
+                                       b.rollout.spec.workload_ref->name,
+                                       b.rollout.spec.workload_ref->scale_down)
+                         : std::string("first deployment"));
     b.set_condition("Available", true, "AvailableReplicas", "");
     b.set_condition("Progressing", true, "RolloutHealthy", "");
     b.event("Normal", "RolloutHealthy", fmt::format("revision {} is stable", b.revision));
@@ -97,7 +152,8 @@ bool plan_steady_state(PlanBuilder& b, const std::vector<std::string>& services)
   const int replicas = b.rollout.spec.replicas;
   if (st.current_revision != b.revision) {
     // Back to the stable revision mid-release (a revert or `deploy undo`): fast-track, no steps.
-    b.finish_history(st.current_revision, st.abort ? "Aborted" : "Superseded");
+    b.finish_history(st.current_revision, st.abort ? "Aborted" : "Superseded",
+                     st.abort ? st.abort_reason : "reverted to the stable revision " + b.revision);
     b.event(
         "Normal", "RevertedToStable",
         fmt::format("spec.template is the stable revision {} again; skipping steps", b.revision));
@@ -109,6 +165,7 @@ bool plan_steady_state(PlanBuilder& b, const std::vector<std::string>& services)
   st.abort_reason.clear();
   st.aborted_at.reset();
   st.promote_full = false;
+  st.promoted_by.clear();
   b.clear_pauses();
   st.current_step_index =
       b.rollout.spec.is_canary() ? static_cast<int>(b.rollout.spec.canary().steps.size()) : 0;
@@ -156,7 +213,7 @@ void begin_revision(PlanBuilder& b) {
   if (st.current_revision == b.revision)
     return;
   if (!st.current_revision.empty() && st.current_revision != st.stable_revision) {
-    b.finish_history(st.current_revision, "Superseded");
+    b.finish_history(st.current_revision, "Superseded", "replaced by revision " + b.revision);
     b.event("Normal", "RevisionSuperseded",
             fmt::format("revision {} replaced by {} before it finished; restarting from step 0",
                         st.current_revision, b.revision));
@@ -171,6 +228,7 @@ void begin_revision(PlanBuilder& b) {
   st.abort_reason.clear();
   st.aborted_at.reset();
   st.promote_full = false;
+  st.promoted_by.clear();
   b.clear_pauses();
   st.step_started_at = b.now;
   st.progress_started_at = b.now;
@@ -193,6 +251,7 @@ bool begin_retry(PlanBuilder& b) {
   st.aborted_at.reset();
   st.abort_reason.clear();
   st.promote_full = false;
+  st.promoted_by.clear();
   ++st.release_attempt;
   st.current_step_analysis.reset();
   st.background_analysis.reset();
@@ -251,7 +310,8 @@ void plan_abort(PlanBuilder& b, const std::vector<std::string>& services, int ab
     // The first pass of this abort (the input status has no abortedAt yet): write the event
     // and the history exactly once.
     b.clear_pauses();
-    b.finish_history(st.current_revision, "Aborted");
+    b.finish_history(st.current_revision, "Aborted",
+                     st.abort_reason.empty() ? "aborted by request" : st.abort_reason);
     b.event("Warning", "RolloutAborted",
             fmt::format("aborted: {}; traffic back to stable revision {} on slot {}",
                         st.abort_reason.empty() ? "by request" : st.abort_reason,
@@ -333,7 +393,10 @@ bool promote_when_ready(PlanBuilder& b, const std::vector<std::string>& services
   st.phase = Phase::healthy;
   st.message = "";
   b.clear_pauses();
-  b.finish_history(b.revision, "Promoted");
+  b.finish_history(
+      b.revision, "Promoted",
+      st.promoted_by.empty() ? "all steps and gates passed" : "promoted by " + st.promoted_by);
+  st.promoted_by.clear();
   b.requeue_at(*st.scale_down_at);
   b.set_condition("Progressing", true, "RolloutHealthy", "");
   b.set_condition("Available", true, "AvailableReplicas", "");

@@ -137,6 +137,8 @@ struct HistoryEntry {
   WallTime started_at;
   std::optional<WallTime> finished_at;
   std::string result;  // Pending, Progressing, Promoted, Aborted, Superseded
+  /// Why it ended so: who promoted it, the gate that failed, or what replaced it.
+  std::string reason;
 };
 
 /// The AnalysisRun of a gate, as the Rollout's status shows it.
@@ -167,6 +169,9 @@ struct RolloutStatus {
   std::string abort_reason;
   std::optional<WallTime> aborted_at;
   bool promote_full = false;
+  /// Who last lifted a pause or skipped steps of this release ("alice via deploy promote"); set
+  /// by the promote patch, copied into the history entry's reason when the release finishes.
+  std::string promoted_by;
   std::optional<WallTime> step_started_at;
   std::optional<WallTime> progress_started_at;
   std::optional<Slot> scale_down_slot;

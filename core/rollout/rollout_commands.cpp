@@ -64,15 +64,23 @@ Json prune_to_shape(const Json& served, const Json& shape) {
 
 }  // namespace
 
-Json promote_status_patch(PromoteFull full) {
+namespace {
+std::string actor(std::string_view user) {
+  return user.empty() ? std::string("deploy") : std::string(user);
+}
+}  // namespace
+
+Json promote_status_patch(PromoteFull full, std::string_view user) {
   Json status = {{"pauseConditions", Json::array()}};
   if (full == PromoteFull::yes)
     status["promoteFull"] = true;
+  status["promotedBy"] = actor(user) + (full == PromoteFull::yes ? " via deploy promote --full"
+                                                                 : " via deploy promote");
   return {{"status", status}};
 }
 
 Json abort_status_patch(std::string_view user) {
-  const std::string who = user.empty() ? std::string("deploy") : std::string(user);
+  const std::string who = actor(user);
   return {
       {"status", {{"abort", true}, {"abortReason", "aborted by " + who + " via deploy abort"}}}};
 }

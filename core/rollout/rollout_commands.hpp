@@ -29,8 +29,9 @@ inline constexpr const char* kRestartedAtAnnotation = "cutover.dev/restarted-at"
 enum class PromoteFull { no, yes };
 enum class Paused { no, yes };
 
-/// Status merge patch that lifts the current pause (and with `full`, skips the remaining steps).
-Json promote_status_patch(PromoteFull full);
+/// Status merge patch that lifts the current pause (and with `full`, skips the remaining steps),
+/// recording `user` as the one who promoted.
+Json promote_status_patch(PromoteFull full, std::string_view user);
 /// Status merge patch asking the planner to abort; the reason names `user`.
 Json abort_status_patch(std::string_view user);
 /// Status merge patch that retries an aborted release. Refuses (naming the fix) when `rollout`

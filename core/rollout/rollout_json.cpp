@@ -315,6 +315,7 @@ RolloutStatus parse_status(const Json& status) {
   out.abort_reason = str("abortReason");
   out.aborted_at = time_field(status, "abortedAt");
   out.promote_full = bool_or(status, "promoteFull");
+  out.promoted_by = str("promotedBy");
   out.release_attempt = static_cast<int>(int_or(status, "releaseAttempt"));
   out.current_step_analysis = parse_analysis_status(status, "currentStepAnalysis");
   out.background_analysis = parse_analysis_status(status, "backgroundAnalysis");
@@ -358,6 +359,7 @@ RolloutStatus parse_status(const Json& status) {
       h.started_at = time_field(entry, "startedAt").value_or(WallTime{});
       h.finished_at = time_field(entry, "finishedAt");
       h.result = string_or(entry, "result");
+      h.reason = string_or(entry, "reason");
       out.history.push_back(std::move(h));
     }
   }
@@ -446,12 +448,21 @@ std::expected<Rollout, SpecError> parse_rollout(const Json& object) {
                    "give the pod template inline, or reference an existing Deployment");
   }
   if (s.workload_ref) {
-    // Said plainly rather than half-done: adopting a Deployment needs its own scale-down modes.
-    return r.error("spec.workloadRef",
-                   "adopting an existing Deployment is not supported by this version of cutover",
-                   "copy the Deployment's pod template into spec.template for now");
+    if (s.workload_ref->kind != "Deployment" || s.workload_ref->api_version != "apps/v1") {
+      return r.error(
+          "spec.workloadRef.kind",
+          fmt::format("{} {} cannot be adopted", s.workload_ref->api_version, s.workload_ref->kind),
+          "reference an apps/v1 Deployment");
+    }
+    const auto& mode = s.workload_ref->scale_down;
+    if (mode != "never" && mode != "onsuccess" && mode != "progressively") {
+      return r.error("spec.workloadRef.scaleDown",
+                     fmt::format("'{}' is not a scale-down mode", mode),
+                     "use never, onsuccess or progressively");
+    }
   }
-  if (!s.selector.is_object()) {
+  // With a workloadRef the selector may come from the Deployment (resolve_workload).
+  if (!s.selector.is_object() && !s.workload_ref) {
     return r.error("spec.selector", "is required", "match the labels of spec.template");
   }
   const Json strategy = spec.value("strategy", Json::object());
@@ -507,6 +518,8 @@ Json status_to_json(const RolloutStatus& s) {
     out["abortReason"] = s.abort_reason;
   if (s.aborted_at)
     out["abortedAt"] = time(s.aborted_at);
+  if (!s.promoted_by.empty())
+    out["promotedBy"] = s.promoted_by;
   if (s.step_started_at)
     out["stepStartedAt"] = time(s.step_started_at);
   if (s.progress_started_at)
@@ -546,6 +559,8 @@ Json status_to_json(const RolloutStatus& s) {
       entry["changeCause"] = h.change_cause;
     if (h.finished_at)
       entry["finishedAt"] = time(h.finished_at);
+    if (!h.reason.empty())
+      entry["reason"] = h.reason;
     out["history"].push_back(std::move(entry));
   }
   return out;

@@ -49,6 +49,8 @@ expect_exit 0 "history" history web
 expect_in "deploy set image web=web:2"
 expect_in "$(git -C "$repo" rev-parse --short=7 HEAD)"
 [[ "$(grep -c Promoted <<<"$out")" == 2 ]] || check_fail "two promoted revisions expected: $out"
+expect_in "first deployment" "history WHY of revision 1"
+expect_in "promoted by cutover-admin via deploy promote" "history WHY of revision 2 (who promoted)"
 expect_exit 0 "history -o yaml" history web -o yaml
 expect_in "result: Promoted"
 expect_exit 0 "promote when Healthy is a no-op" promote web

@@ -15,10 +15,14 @@ namespace {
 using testing::read_json;
 
 TEST(RolloutCommands, StatusAndSpecPatchesFollowTheContract) {
-  EXPECT_EQ(promote_status_patch(PromoteFull::no),
-            Json::parse(R"({"status":{"pauseConditions":[]}})"));
-  EXPECT_EQ(promote_status_patch(PromoteFull::yes),
-            Json::parse(R"({"status":{"promoteFull":true,"pauseConditions":[]}})"));
+  EXPECT_EQ(
+      promote_status_patch(PromoteFull::no, "alice"),
+      Json::parse(R"({"status":{"pauseConditions":[],"promotedBy":"alice via deploy promote"}})"));
+  EXPECT_EQ(promote_status_patch(PromoteFull::yes, "bob"),
+            Json::parse(R"({"status":{"promoteFull":true,"pauseConditions":[],
+                                      "promotedBy":"bob via deploy promote --full"}})"));
+  EXPECT_EQ(promote_status_patch(PromoteFull::no, "")["status"]["promotedBy"],
+            "deploy via deploy promote");
   EXPECT_EQ(abort_status_patch("alice"),
             Json::parse(
                 R"({"status":{"abort":true,"abortReason":"aborted by alice via deploy abort"}})"));

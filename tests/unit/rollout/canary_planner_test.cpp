@@ -25,8 +25,10 @@ RolloutWorld stable_world(int replicas = 4, Json steps = three_steps()) {
   return world;
 }
 
+// What `deploy promote` run by alice patches into the status.
 void promote(RolloutWorld& world) {
   world.status().pause_conditions.clear();
+  world.status().promoted_by = "alice via deploy promote";
 }
 
 TEST(CanaryPlanner, FirstDeploymentSkipsStepsAndBecomesStable) {
@@ -42,6 +44,7 @@ TEST(CanaryPlanner, FirstDeploymentSkipsStepsAndBecomesStable) {
   EXPECT_EQ(world.observed.service_slots.at("web-canary"), Slot::a);
   ASSERT_EQ(st.history.size(), 1U);
   EXPECT_EQ(st.history[0].result, "Promoted");
+  EXPECT_EQ(st.history[0].reason, "first deployment");
   EXPECT_EQ(st.history[0].images, std::vector<std::string>{"web:1"});
 }
 
@@ -78,6 +81,17 @@ TEST(CanaryPlanner, StepsShiftReplicaSharesThenPromote) {
   EXPECT_EQ(world.slot(Slot::a).spec_replicas, 0) << "old slot scaled down after the delay";
   EXPECT_EQ(world.observed.service_slots.at("web-stable"), Slot::b);
   EXPECT_EQ(st.history.back().result, "Promoted");
+  EXPECT_EQ(st.history.back().reason, "promoted by alice via deploy promote")
+      << "the history says who lifted the manual pause";
+  EXPECT_TRUE(st.promoted_by.empty()) << "cleared for the next release";
+}
+
+TEST(CanaryPlanner, ReleaseWithoutManualGatesRecordsThatEveryStepPassed) {
+  auto world = stable_world(2, Json::array({{{"setWeight", 50}}}));
+  world.set_image("web:2");
+  world.settle();
+  ASSERT_EQ(world.status().phase, Phase::healthy);
+  EXPECT_EQ(world.status().history.back().reason, "all steps and gates passed");
 }
 
 TEST(CanaryPlanner, OldSlotStaysWarmUntilScaleDownDelay) {
@@ -111,6 +125,8 @@ TEST(CanaryPlanner, NewRevisionMidRolloutRestartsFromStepZero) {
   EXPECT_EQ(world.slot(Slot::b).revision, st.current_revision) << "same candidate slot";
   ASSERT_GE(st.history.size(), 3U);
   EXPECT_EQ(st.history[st.history.size() - 2].result, "Superseded");
+  EXPECT_EQ(st.history[st.history.size() - 2].reason,
+            "replaced by revision " + st.current_revision);
   EXPECT_EQ(st.history.back().result, "Progressing");
 }
 
@@ -159,6 +175,7 @@ TEST(CanaryPlanner, AbortPutsTrafficOnStableFirstAndWritesItOnce) {
     aborted_events += e.reason == "RolloutAborted" ? 1 : 0;
   EXPECT_EQ(aborted_events, 1);
   EXPECT_EQ(world.status().history.back().result, "Aborted");
+  EXPECT_EQ(world.status().history.back().reason, "by deploy abort");
 }
 
 TEST(CanaryPlanner, RetryAfterAbortStartsAgainFromStepOne) {

@@ -119,12 +119,18 @@ INSTANTIATE_TEST_SUITE_P(
                   o["spec"]["workloadRef"] = {{"name", "legacy"}};
                 },
                 "spec.template", "exactly one of"},
-        BadCase{"workloadRef only",
+        BadCase{"workloadRef of a StatefulSet",
                 [](Json& o) {
                   o["spec"].erase("template");
-                  o["spec"]["workloadRef"] = {{"name", "legacy"}};
+                  o["spec"]["workloadRef"] = {{"name", "legacy"}, {"kind", "StatefulSet"}};
                 },
-                "spec.workloadRef", "not supported"},
+                "spec.workloadRef.kind", "cannot be adopted"},
+        BadCase{"workloadRef without name",
+                [](Json& o) {
+                  o["spec"].erase("template");
+                  o["spec"]["workloadRef"] = {{"kind", "Deployment"}};
+                },
+                "spec.workloadRef.name", "is required"},
         BadCase{"steps not a list",
                 [](Json& o) { o["spec"]["strategy"]["canary"]["steps"] = "fast"; },
                 "spec.strategy.canary.steps", "must be a list"},

@@ -68,6 +68,8 @@ class RolloutWorld {
   bool create_runs = true;
   /// Every run name a plan started, in order (repeats included).
   std::vector<std::string> started_runs;
+  /// Every replica count a ScaleWorkload asked of the adopted Deployment, in order.
+  std::vector<int> scaled_workload;
 
   rollout::Plan step() {
     last_ = rollout::plan(rollout_, observed, now);
@@ -138,6 +140,8 @@ class RolloutWorld {
     for (const auto& [name, slot] : observed.service_slots) {
       out.push_back({name, slot ? std::string(rollout::to_string(*slot)) : "-"});
     }
+    if (observed.workload)
+      out.push_back({observed.workload->spec_replicas, observed.workload->available_replicas});
     return out;
   }
 
@@ -157,6 +161,13 @@ class RolloutWorld {
       set_replicas(s, a->replicas);
     } else if (const auto* sc = std::get_if<rollout::ScaleSlot>(&action)) {
       set_replicas(observed.slot(sc->slot), sc->replicas);
+    } else if (const auto* w = std::get_if<rollout::ScaleWorkload>(&action)) {
+      if (observed.workload) {
+        observed.workload->spec_replicas = w->replicas;
+        observed.workload->available_replicas =
+            std::min(observed.workload->available_replicas, w->replicas);
+      }
+      scaled_workload.push_back(w->replicas);
     } else if (const auto* p = std::get_if<rollout::PinService>(&action)) {
       observed.service_slots[p->service] = p->slot;
     } else if (const auto* start = std::get_if<rollout::StartAnalysis>(&action)) {
