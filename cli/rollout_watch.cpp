@@ -74,11 +74,47 @@ int exit_code_for(Verdict v, SuccessOnPause success_on_pause) {
 
 namespace {
 
-std::size_t line_count(const std::string& text) {
-  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+// Columns a line takes: one per UTF-8 code point (the tree and bar glyphs are narrow), none
+// for the bytes of an SGR escape sequence.
+int display_width(std::string_view line) {
+  int width = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c == 0x1b) {
+      while (i < line.size() && line[i] != 'm')
+        ++i;
+      continue;
+    }
+    if ((c & 0xC0) != 0x80)  // not a continuation byte
+      ++width;
+  }
+  return width;
 }
 
 }  // namespace
+
+std::string redraw_prefix(std::string_view previous_frame, int columns, int rows) {
+  int used = 0;
+  std::size_t start = 0;
+  while (start < previous_frame.size()) {
+    const std::size_t end = previous_frame.find('\n', start);
+    const std::string_view line = previous_frame.substr(
+        start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    const int width = display_width(line);
+    used += columns > 0 && width > columns ? (width + columns - 1) / columns : 1;
+    if (end == std::string_view::npos)
+      break;
+    start = end + 1;
+  }
+  // A frame that ends without a newline leaves the cursor on its last row.
+  if (!previous_frame.empty() && previous_frame.back() != '\n')
+    --used;
+  if (rows > 0 && used >= rows)
+    return "\x1b[H\x1b[2J";
+  if (used <= 0)
+    return "\r\x1b[J";
+  return fmt::format("\x1b[{}A\r\x1b[J", used);
+}
 
 int watch_rollout(kube::KubeClient& client, const kube::RestConfig& config,
                   const std::string& namespace_name, const std::string& name, Clock& clock,
@@ -118,8 +154,10 @@ int watch_rollout(kube::KubeClient& client, const kube::RestConfig& config,
         if (terminal.tty) {
           const std::string frame = render_status(*snapshot, clock.wall_now(), terminal);
           if (frame != last_frame) {
-            if (!last_frame.empty())
-              out << fmt::format("\x1b[{}A\r\x1b[J", line_count(last_frame));
+            if (!last_frame.empty()) {
+              const auto size = terminal_size();  // asked each time: the window may be resized
+              out << redraw_prefix(last_frame, size.columns, size.rows);
+            }
             out << frame << std::flush;
             last_frame = frame;
           }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 
 #include "kube/kube_client.hpp"
 #include "kube/rest_config.hpp"
@@ -28,6 +29,13 @@ enum class SuccessOnPause { no, yes };
 
 /// 0 healthy, 1 degraded, 3 paused (0 with SuccessOnPause::yes), 3 still in progress.
 int exit_code_for(Verdict verdict, SuccessOnPause success_on_pause);
+
+/// The escape sequence that puts the cursor back where `previous_frame` started, so that the
+/// next frame overwrites it. It counts the rows the frame took on a terminal `columns` wide
+/// (long lines wrap; escape sequences take no room). When the frame filled the `rows` of the
+/// screen, part of it scrolled away and cannot be reached: the screen is cleared instead.
+/// `columns` or `rows` of 0 mean unknown.
+std::string redraw_prefix(std::string_view previous_frame, int columns, int rows);
 
 struct WatchOptions {
   std::chrono::milliseconds timeout{std::chrono::minutes{10}};

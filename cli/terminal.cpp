@@ -1,5 +1,6 @@
 #include "terminal.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -20,6 +21,13 @@ std::string Terminal::paint(std::string_view code, std::string_view text) const 
   if (!color || text.empty())
     return std::string(text);
   return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
+}
+
+TerminalSize terminal_size() {
+  winsize size{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0)
+    return {};
+  return {size.ws_col, size.ws_row};
 }
 
 Output parse_output(std::string_view text) {

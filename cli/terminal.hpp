@@ -28,6 +28,14 @@ struct Terminal {
   [[nodiscard]] std::string paint(std::string_view code, std::string_view text) const;
 };
 
+struct TerminalSize {
+  int columns = 0;  // 0: unknown (not a terminal)
+  int rows = 0;
+};
+
+/// The size of the terminal on stdout, now.
+TerminalSize terminal_size();
+
 /// "table", "wide", "json" or "yaml"; anything else is table.
 Output parse_output(std::string_view text);
 

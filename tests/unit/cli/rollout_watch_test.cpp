@@ -117,4 +117,27 @@ TEST(RolloutWatch, JsonOutputPrintsOnlyTheFinalObject) {
 }
 
 }  // namespace
+TEST(RolloutWatch, RedrawGoesBackOverEveryRowOfThePreviousFrame) {
+  EXPECT_EQ(redraw_prefix("a\nb\nc\n", 80, 24), "\x1b[3A\r\x1b[J");
+  // Unknown size (columns 0): one row per line.
+  EXPECT_EQ(redraw_prefix("a\nb\n", 0, 0), "\x1b[2A\r\x1b[J");
+}
+
+TEST(RolloutWatch, RedrawCountsWrappedLinesAndIgnoresColourCodes) {
+  const std::string long_line(25, 'x');  // 3 rows on a 10-column terminal
+  EXPECT_EQ(redraw_prefix(long_line + "\nshort\n", 10, 24), "\x1b[4A\r\x1b[J");
+  // Ten box-drawing glyphs (3 bytes each) and colour codes fit in 10 columns.
+  std::string glyphs;
+  for (int i = 0; i < 10; ++i)
+    glyphs += "\u2588";
+  EXPECT_EQ(redraw_prefix("\x1b[32m" + glyphs + "\x1b[0m\n", 10, 24), "\x1b[1A\r\x1b[J");
+}
+
+TEST(RolloutWatch, RedrawClearsTheScreenWhenTheFrameDidNotFit) {
+  std::string tall;
+  for (int i = 0; i < 30; ++i)
+    tall += "line\n";
+  EXPECT_EQ(redraw_prefix(tall, 80, 24), "\x1b[H\x1b[2J");
+}
+
 }  // namespace cutover::cli
