@@ -43,7 +43,7 @@ std::expected<rollout::Rollout, int> parse_or_report(const Json& object, std::os
 
 kube::Result<RolloutSnapshot> fetch_snapshot(kube::KubeClient& client,
                                              const std::string& namespace_name,
-                                             const std::string& name) {
+                                             const std::string& name, SlotReads slots) {
   auto object = client.get(rollouts_ref(namespace_name), name);
   if (!object)
     return std::unexpected(object.error());
@@ -53,6 +53,8 @@ kube::Result<RolloutSnapshot> fetch_snapshot(kube::KubeClient& client,
         kube::Error{kube::ErrorReason::invalid, 0, parsed.error().describe(), {}, std::nullopt});
   }
   RolloutSnapshot snapshot{std::move(*parsed), std::move(*object), {}};
+  if (slots == SlotReads::skip)
+    return snapshot;
   for (rollout::Slot slot : {rollout::Slot::a, rollout::Slot::b}) {
     auto deployment =
         client.get(deployments_ref(namespace_name), rollout::slot_deployment_name(name, slot));

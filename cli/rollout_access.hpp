@@ -30,11 +30,14 @@ std::expected<Json, int> get_rollout_object(kube::KubeClient& client,
 /// Parses `object`, or prints the spec error and returns kUsage.
 std::expected<rollout::Rollout, int> parse_or_report(const Json& object, std::ostream& err);
 
-/// The Rollout and both slot Deployments (a missing slot is fine; a missing Rollout is
-/// `not_found`).
+enum class SlotReads { read, skip };
+
+/// The Rollout and, unless `slots` is skip, both slot Deployments (a missing slot is fine; a
+/// missing Rollout is `not_found`).
 kube::Result<RolloutSnapshot> fetch_snapshot(kube::KubeClient& client,
                                              const std::string& namespace_name,
-                                             const std::string& name);
+                                             const std::string& name,
+                                             SlotReads slots = SlotReads::read);
 
 /// Prints "error: rollout NS/NAME not found ..." and returns kUsage.
 int report_missing_rollout(const std::string& namespace_name, const std::string& name,

@@ -73,7 +73,10 @@ int run_status(const GlobalOptions& globals, const StatusOptions& options) {
                          {*timeout, on_pause, std::chrono::milliseconds{500}, output}, std::cout,
                          std::cerr);
   }
-  auto snapshot = fetch_snapshot(*connection->client, config.namespace_name, options.rollout);
+  // -o json|yaml prints the Rollout object only: one request instead of three.
+  const bool structured = output == Output::json || output == Output::yaml;
+  auto snapshot = fetch_snapshot(*connection->client, config.namespace_name, options.rollout,
+                                 structured ? SlotReads::skip : SlotReads::read);
   if (!snapshot) {
     if (snapshot.error().reason == kube::ErrorReason::not_found)
       return report_missing_rollout(config.namespace_name, options.rollout, std::cerr);
@@ -81,7 +84,7 @@ int run_status(const GlobalOptions& globals, const StatusOptions& options) {
         snapshot.error(), config,
         fmt::format("reading rollout {}/{}", config.namespace_name, options.rollout), std::cerr);
   }
-  if (output == Output::json || output == Output::yaml) {
+  if (structured) {
     print_structured(snapshot->object, output);
   } else {
     std::cout << render_status(*snapshot, SystemClock::instance().wall_now(), globals.terminal());
