@@ -211,10 +211,13 @@ int run_uninstall(const GlobalOptions& globals, const UninstallOptions& options)
   auto& client = *connection->client;
   const auto& config = connection->config;
   kube::ListOptions list_options;
-  const bool one_namespace = options.workloads_only && !globals.all_namespaces;
+  // An operator installed --namespaced NS only ever managed the Rollouts of NS.
+  const bool namespaced = !options.namespaced.empty();
+  const bool one_namespace = namespaced || (options.workloads_only && !globals.all_namespaces);
   list_options.all_namespaces = one_namespace ? kube::AllNamespaces::no : kube::AllNamespaces::yes;
   auto rollouts = client.list_all(
-      {"cutover.dev/v1alpha1", "Rollout", one_namespace ? config.namespace_name : ""},
+      {"cutover.dev/v1alpha1", "Rollout",
+       namespaced ? options.namespaced : (one_namespace ? config.namespace_name : "")},
       list_options);
   Json items = Json::array();
   if (rollouts) {

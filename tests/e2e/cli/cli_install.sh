@@ -88,3 +88,21 @@ expect_eq "web-a still exists" "$(kubectl -n "$NS" get deploy web-a -o name 2>&1
 expect_eq "web-a still available" "$(kubectl -n "$NS" get deploy web-a -o jsonpath='{.status.availableReplicas}')" 2
 expect_eq "web-stable still selects slot a" \
   "$(kubectl -n "$NS" get svc web-stable -o jsonpath='{.spec.selector.cutover\.dev/slot}')" a
+
+log "a real install --namespaced, then uninstall (--keep-crds: the other tests use the CRDs)"
+expect_exit 0 "install --namespaced" install --namespaced "$NS" --version 9.9.9
+expect_eq "operator Deployment image" "$(kubectl -n cutover-system get deploy cutover-operator \
+  -o jsonpath='{.spec.template.spec.containers[0].image}')" cutover/deploy-operator:9.9.9
+[[ "$(kubectl -n cutover-system get deploy cutover-operator -o jsonpath='{.spec.template.spec.containers[0].args}')" == *"--namespace=$NS"* ]] ||
+  check_fail "the installed operator does not watch only $NS"
+expect_eq "Role in $NS" "$(kubectl -n "$NS" get role -l app.kubernetes.io/part-of=cutover -o name | wc -l | tr -d ' ')" 1
+expect_eq "no ClusterRole of ours" "$(kubectl get clusterrole cutover-operator -o name 2>/dev/null)" ""
+wait_for 60 "the installed operator Deployment to have an available replica" bash -c \
+  "(( \$(kubectl -n cutover-system get deploy cutover-operator -o jsonpath='{.status.availableReplicas}' || echo 0) >= 1 ))"
+expect_exit 0 "install again (idempotent)" install --namespaced "$NS" --version 9.9.9
+expect_exit 0 "uninstall --namespaced --keep-crds" uninstall --namespaced "$NS" --keep-crds
+expect_in "CustomResourceDefinitions kept (--keep-crds)"
+expect_eq "operator Deployment gone" "$(kubectl -n cutover-system get deploy cutover-operator -o name 2>/dev/null)" ""
+expect_eq "Role gone" "$(kubectl -n "$NS" get role -l app.kubernetes.io/part-of=cutover -o name | wc -l | tr -d ' ')" 0
+expect_eq "CRD kept" "$(kubectl get crd rollouts.cutover.dev -o name)" \
+  customresourcedefinition.apiextensions.k8s.io/rollouts.cutover.dev
