@@ -41,7 +41,9 @@ TEST(Completion, BashListsCommandsNestedCommandsAndFlags) {
                         "--success-on-pause --kubeconfig"),
             std::string::npos)
       << script;
-  EXPECT_NE(script.find(" lint install uninstall completion install-plugin "), std::string::npos);
+  EXPECT_NE(
+      script.find(" lint install uninstall new blueprints blueprint completion install-plugin "),
+      std::string::npos);
   // Flags that take a value make the next word a value, not a command.
   EXPECT_NE(script.find("--kubeconfig|--context|--namespace|-n|--output|-o|--request-timeout"),
             std::string::npos)
