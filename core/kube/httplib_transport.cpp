@@ -3,6 +3,8 @@
 #include <httplib.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <csignal>
@@ -46,6 +48,40 @@ std::expected<X509_STORE*, Error> make_store(const std::string& pem) {
   return store;
 }
 
+// The kubeconfig's CA as a file only this process can see (a memfd, named through /proc), or
+// empty if that is not possible. httplib loads its CA file on the first connection; given none,
+// it loads the system bundle as well, into the same store.
+class CaFile {
+ public:
+  explicit CaFile(const std::string& pem) {
+    if (pem.empty())
+      return;
+    fd_ = memfd_create("cutover-ca", MFD_CLOEXEC);
+    if (fd_ < 0)
+      return;
+    std::size_t written = 0;
+    while (written < pem.size()) {
+      const ssize_t n = ::write(fd_, pem.data() + written, pem.size() - written);
+      if (n <= 0)
+        break;
+      written += static_cast<std::size_t>(n);
+    }
+    if (written == pem.size())
+      path_ = fmt::format("/proc/self/fd/{}", fd_);
+  }
+  CaFile(const CaFile&) = delete;
+  CaFile& operator=(const CaFile&) = delete;
+  ~CaFile() {
+    if (fd_ >= 0)
+      ::close(fd_);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+};
+
 std::string header_value(const httplib::Headers& headers, const char* name) {
   const auto it = headers.find(name);
   return it == headers.end() ? std::string{} : it->second;
@@ -85,7 +121,8 @@ Error transport_error(httplib::Error error, const RestConfig& config) {
 
 class HttplibTransport final : public HttpTransport {
  public:
-  explicit HttplibTransport(RestConfig config) : config_(std::move(config)) {}
+  explicit HttplibTransport(RestConfig config)
+      : config_(std::move(config)), ca_file_(config_.tls.ca_pem) {}
 
   std::expected<void, Error> check() {
     auto client = make_client();
@@ -262,6 +299,10 @@ class HttplibTransport final : public HttpTransport {
         if (!store)
           return std::unexpected(store.error());
         ssl->set_ca_cert_store(*store);  // the SSL_CTX takes ownership
+        // Trust the cluster's CA only, as kubectl does: without a CA file httplib would add
+        // the system's public roots to this store (and spend ~35 ms parsing them).
+        if (!ca_file_.path().empty())
+          ssl->set_ca_cert_path(ca_file_.path());
       }
       client = std::move(ssl);
     } else {
@@ -276,6 +317,7 @@ class HttplibTransport final : public HttpTransport {
   }
 
   RestConfig config_;
+  CaFile ca_file_;
   std::mutex mutex_;
   std::vector<ClientPtr> idle_;
 };

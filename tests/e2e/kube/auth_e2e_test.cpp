@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include "kube/cluster.hpp"
@@ -49,6 +51,29 @@ TEST(AuthE2E, WrongCertificateAuthorityIsRefused) {
   EXPECT_EQ(version.error().reason, ErrorReason::transport);
   EXPECT_NE(version.error().message.find("certificate"), std::string::npos)
       << version.error().message;
+}
+
+TEST(AuthE2E, OnlyTheKubeconfigsCertificateAuthorityIsTrusted) {
+  // The system trust store (here: SSL_CERT_FILE, which OpenSSL's default paths honour) holds
+  // the cluster's real CA; the kubeconfig names another. As with kubectl, only the kubeconfig's
+  // CA counts: a server certificate from a CA the machine happens to trust is refused.
+  auto config = admin_config();
+  const auto bundle = std::filesystem::temp_directory_path() / "cutover-e2e-system-roots.pem";
+  {
+    std::ofstream out(bundle);
+    out << config.tls.ca_pem;
+  }
+  ASSERT_EQ(setenv("SSL_CERT_FILE", bundle.c_str(), 1), 0);
+  auto cert_user = kube::resolve_rest_config({(state_dir() / "cert-user.kubeconfig").string()},
+                                             kube::Environment::system());
+  ASSERT_TRUE(cert_user);
+  config.tls.ca_pem = cert_user->tls.client_certificate_pem;
+  auto client = client_for(config);
+  auto version = client->get_path("/version");
+  unsetenv("SSL_CERT_FILE");
+  std::filesystem::remove(bundle);
+  ASSERT_FALSE(version) << "the system trust store was consulted";
+  EXPECT_EQ(version.error().reason, ErrorReason::transport);
 }
 
 TEST(AuthE2E, ExecPluginCredentialIsCachedAndUsed) {
