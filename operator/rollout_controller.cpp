@@ -11,6 +11,7 @@
 #include "kube/work_queue.hpp"
 #include "rollout/executor.hpp"
 #include "rollout/reconciler.hpp"
+#include "service_index.hpp"
 #include "util/json_fields.hpp"
 #include "util/log.hpp"
 
@@ -54,6 +55,11 @@ void RolloutController::run(std::stop_token stop) {
                               random);
   kube::Reflector pods(client_, {"v1", "Pod", options_.watch_namespace},
                        {.label_selector = rollout::kRolloutLabel, .all_namespaces = scope}, random);
+  // The user's Services carry no label of ours: every Service is watched, and an event wakes
+  // the Rollouts that name it (so a Service re-applied without our selector key is re-pinned).
+  kube::Reflector services(client_, {"v1", "Service", options_.watch_namespace},
+                           {.all_namespaces = scope}, random);
+  ServiceIndex service_index;
   const auto enqueue_owner = [&queue](const kube::WatchEvent& event) {
     const kube::Json& metadata = member(event.object, "metadata");
     const std::string owner = string_or(member(metadata, "labels"), rollout::kRolloutLabel);
@@ -62,10 +68,23 @@ void RolloutController::run(std::stop_token stop) {
   };
   std::vector<std::jthread> threads;
   threads.emplace_back([&](std::stop_token s) {
-    rollouts.run([&](const kube::WatchEvent& e) { queue.add(kube::object_key(e.object)); }, s);
+    rollouts.run(
+        [&](const kube::WatchEvent& e) {
+          service_index.update(e);
+          queue.add(kube::object_key(e.object));
+        },
+        s);
   });
   threads.emplace_back([&](std::stop_token s) { deployments.run(enqueue_owner, s); });
   threads.emplace_back([&](std::stop_token s) { pods.run(enqueue_owner, s); });
+  threads.emplace_back([&](std::stop_token s) {
+    services.run(
+        [&](const kube::WatchEvent& e) {
+          for (const auto& key : service_index.rollouts_of(kube::object_key(e.object)))
+            queue.add(key);
+        },
+        s);
+  });
 
   std::atomic<std::uint64_t> reconcile_ids{0};
   for (int w = 0; w < options_.workers; ++w) {

@@ -5,7 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../crd/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 install_crd
 new_namespace
-trap 'status=$?; [[ $status -eq 0 ]] || dump_logs; cleanup' EXIT
+trap 'status=$?; [[ $status -eq 0 ]] || dump_logs; cleanup "$status"' EXIT
 
 start_operator one
 apply_app
@@ -47,3 +47,19 @@ grep -q "^cutover_rollout_phase{.*namespace=\"$NS\".*phase=\"Healthy\".*} 1" <<<
   check_fail "no Healthy phase gauge for $NS/web"
 grep -q '^cutover_api_requests_total{' <<<"$metrics" || check_fail "no cutover_api_requests_total"
 grep -q '^cutover_leader 1' <<<"$metrics" || check_fail "the only replica is not leader"
+
+# The user re-applies the Service's own YAML, dropping our selector key: the Service informer
+# wakes the Rollout, which pins the Service to the stable slot again.
+stable_slot="$(ro_field web .status.stableSlot)"
+# First let the Rollout settle (no reconcile for 3 s), so that only the Service event can wake it.
+reconciles() { curl -sf "http://127.0.0.1:$OP_METRICS_one/metrics" | awk '/^cutover_reconcile_total/ { s += $2 } END { print s }'; }
+for _ in $(seq 10); do
+  before="$(reconciles)"
+  sleep 3
+  [[ "$(reconciles)" == "$before" ]] && break
+done
+kubectl -n "$NS" patch svc web-stable --type=json \
+  -p '[{"op":"remove","path":"/spec/selector/cutover.dev~1slot"}]' >/dev/null
+wait_for 5 "web-stable re-pinned to slot $stable_slot" bash -c \
+  "[[ \"\$(kubectl -n $NS get svc web-stable -o jsonpath='{.spec.selector.cutover\.dev/slot}')\" == $stable_slot ]]"
+log "ok: web-stable re-pinned after its selector key was removed"
