@@ -6,7 +6,7 @@ deploy="${CUTOVER_DEPLOY_BIN:-$repo/build/cli/deploy}"
 NS="cli-${test_name//_/-}-$(date +%s)-$RANDOM"
 NS="${NS:0:63}"
 NS="${NS%-}"
-trap 'status=$?; [[ $status -eq 0 ]] || dump_logs; cleanup' EXIT
+trap 'status=$?; [[ $status -eq 0 ]] || dump_logs; cleanup "$status"' EXIT
 
 # d ARGS...: deploy in the test namespace, without colour. Never fails the script by itself.
 d() { NO_COLOR=1 "$deploy" -n "$NS" "$@"; }

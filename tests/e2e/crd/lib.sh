@@ -31,8 +31,10 @@ check_fail() { log "FAIL: $*"; failures=$((failures + 1)); }
 # on_exit COMMAND...: run COMMAND (best effort) when the test ends.
 on_exit() { cleanups+=("$(printf '%q ' "$@")"); }
 
+# cleanup [STATUS]: STATUS is the exit status to keep (default: the last command's). A trap that
+# runs other commands first must pass it, or a failed test would exit 0.
 cleanup() {
-  local status=$?
+  local status=${1:-$?}
   local i
   for ((i = ${#cleanups[@]} - 1; i >= 0; i--)); do eval "${cleanups[i]}" >/dev/null 2>&1 || true; done
   kubectl delete namespace "$NS" --wait=false >/dev/null 2>&1 || true

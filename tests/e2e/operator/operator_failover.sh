@@ -5,7 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../crd/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 install_crd
 new_namespace
-trap 'status=$?; [[ $status -eq 0 ]] || dump_logs; cleanup' EXIT
+trap 'status=$?; [[ $status -eq 0 ]] || dump_logs; cleanup "$status"' EXIT
 
 start_operator one
 wait_for 20 "replica one to lead" bash -c "curl -sf http://127.0.0.1:$OP_METRICS_one/metrics | grep -q '^cutover_leader 1'"

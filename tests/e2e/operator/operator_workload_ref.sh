@@ -5,7 +5,7 @@
 # never deleted); a release is an edit of the Deployment's template.
 source "$(dirname "${BASH_SOURCE[0]}")/../crd/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-trap 'status=$?; [[ $status -eq 0 ]] || dump_logs; cleanup' EXIT
+trap 'status=$?; [[ $status -eq 0 ]] || dump_logs; cleanup "$status"' EXIT
 install_crd
 new_namespace
 
