@@ -18,11 +18,8 @@ using rollout::Phase;
 using rollout::Rollout;
 using rollout::Slot;
 
-// Display width: UTF-8 continuation bytes take no cell (our symbols are all one cell wide).
 std::size_t cells(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  return static_cast<std::size_t>(display_width(text));
 }
 
 std::string table(const std::vector<std::vector<std::string>>& rows) {

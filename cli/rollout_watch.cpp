@@ -72,27 +72,6 @@ int exit_code_for(Verdict v, SuccessOnPause success_on_pause) {
   return kPaused;
 }
 
-namespace {
-
-// Columns a line takes: one per UTF-8 code point (the tree and bar glyphs are narrow), none
-// for the bytes of an SGR escape sequence.
-int display_width(std::string_view line) {
-  int width = 0;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const auto c = static_cast<unsigned char>(line[i]);
-    if (c == 0x1b) {
-      while (i < line.size() && line[i] != 'm')
-        ++i;
-      continue;
-    }
-    if ((c & 0xC0) != 0x80)  // not a continuation byte
-      ++width;
-  }
-  return width;
-}
-
-}  // namespace
-
 std::string redraw_prefix(std::string_view previous_frame, int columns, int rows) {
   int used = 0;
   std::size_t start = 0;

@@ -23,6 +23,21 @@ std::string Terminal::paint(std::string_view code, std::string_view text) const 
   return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
 }
 
+int display_width(std::string_view text) {
+  int width = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0x1b) {
+      while (i < text.size() && text[i] != 'm')
+        ++i;
+      continue;
+    }
+    if ((c & 0xC0) != 0x80)  // not a continuation byte
+      ++width;
+  }
+  return width;
+}
+
 TerminalSize terminal_size() {
   winsize size{};
   if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0)

@@ -33,6 +33,10 @@ struct TerminalSize {
   int rows = 0;
 };
 
+/// Cells `text` takes on a terminal: one per UTF-8 code point (our tree, bar and status glyphs
+/// are all one cell wide), none for the bytes of an SGR colour sequence.
+int display_width(std::string_view text);
+
 /// The size of the terminal on stdout, now.
 TerminalSize terminal_size();
 
