@@ -9,6 +9,7 @@
 #include "analysis/analysis_runner.hpp"
 #include "deploy_main.hpp"
 #include "rollout/analysis_driver.hpp"
+#include "rollout/prometheus_connection.hpp"
 #include "rollout/rollout_json.hpp"
 #include "util/encoding.hpp"
 #include "util/file_io.hpp"

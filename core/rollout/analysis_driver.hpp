@@ -69,10 +69,4 @@ class AnalysisDriver {
   std::vector<std::string> finished_;
 };
 
-/// The default source factory: Secrets read through `client`, TLS verification on unless the
-/// policy turns it off, `default_address` when the policy names none.
-std::expected<std::shared_ptr<analysis::MetricsSource>, std::string> connect_prometheus(
-    kube::KubeClient& client, const analysis::PrometheusProvider& provider,
-    const std::string& namespace_name, const std::string& default_address);
-
 }  // namespace cutover::rollout
