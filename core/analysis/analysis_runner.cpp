@@ -251,7 +251,9 @@ RunProgress advance_run(AnalysisRun& run, const SourceFactory& sources, WallTime
       Attempt attempt =
           source ? measure(metric, **source, now, *status.started_at + metric.spec.initial_delay)
                  : error_attempt(now, "Prometheus provider: " + source.error());
-      if (attempt.no_data && now < *status.started_at + run.spec.no_data_timeout) {
+      // The wait for data starts when the metric may first be measured (after initialDelay).
+      if (attempt.no_data &&
+          now < *status.started_at + metric.spec.initial_delay + run.spec.no_data_timeout) {
         // Not yet a measurement: fresh pods may not have been scraped yet.
         if (!result.waiting_for_data_since)
           result.waiting_for_data_since = now;

@@ -94,7 +94,8 @@ kube::Json AnalysisDriver::build_run(const Rollout& rollout, const Observed& obs
        std::string(to_string(start.gate == "first-deploy" ? stable : other(stable)))}};
   spec.revision = rollout_values.at("rollout.currentRevision");
   std::set<std::string> declared;
-  std::chrono::milliseconds no_data{0};
+  // The longest wait of the run's policies; an explicit noDataTimeout: 0s means "no wait".
+  std::optional<std::chrono::milliseconds> no_data;
   int retention = 1;
   for (std::size_t i = 0; i < start.ref.policies.size(); ++i) {
     const PolicyRef& ref = start.ref.policies[i];
@@ -116,7 +117,7 @@ kube::Json AnalysisDriver::build_run(const Rollout& rollout, const Observed& obs
       spec.error = policy.error().describe();
       continue;
     }
-    no_data = std::max(no_data, policy->no_data_timeout);
+    no_data = std::max(no_data.value_or(policy->no_data_timeout), policy->no_data_timeout);
     retention = std::max(retention, policy->measurement_retention);
     analysis::TemplateValues values = rollout_values;
     for (const auto& arg : policy->args) {
@@ -157,8 +158,8 @@ kube::Json AnalysisDriver::build_run(const Rollout& rollout, const Observed& obs
       }
     }
   }
-  if (no_data.count() > 0)
-    spec.no_data_timeout = no_data;
+  if (no_data)
+    spec.no_data_timeout = *no_data;
   spec.measurement_retention = retention;
   return {{"apiVersion", "cutover.dev/v1alpha1"},
           {"kind", "AnalysisRun"},

@@ -187,6 +187,35 @@ TEST(AnalysisRunnerTest, NoDataAfterTheTimeoutIsInconclusiveNeverSuccessful) {
   EXPECT_NE(h.run.status.phase, RunPhase::successful);
 }
 
+TEST(AnalysisRunnerTest, TheWaitForDataStartsAfterTheInitialDelay) {
+  // initialDelay 30s and noDataTimeout 10s: the metric may wait for data until 40s, not 10s
+  // (counting from the run's start left no grace at all once initialDelay >= noDataTimeout).
+  MetricSpec m = threshold("err", "q", "result < 0.01", 1);
+  m.initial_delay = 30s;
+  Harness h({m}, 10s);
+  h.source->answers["q"] = QueryResult{};
+  auto p = h.at(t0);
+  EXPECT_EQ(h.source->queries.size(), 0U) << "nothing is measured during the initial delay";
+  EXPECT_EQ(p.next_due, t0 + 30s);
+  h.at(t0 + 30s);
+  EXPECT_EQ(h.result().measurements.size(), 0U) << "no data at 30s is waited out";
+  EXPECT_THAT(h.result().message, HasSubstr("no data yet"));
+  h.at(t0 + 38s);
+  EXPECT_EQ(h.result().measurements.size(), 0U);
+  h.at(t0 + 40s);
+  ASSERT_EQ(h.result().measurements.size(), 1U);
+  EXPECT_EQ(h.run.status.phase, RunPhase::inconclusive);
+}
+
+TEST(AnalysisRunnerTest, ANoDataTimeoutOfZeroJudgesTheFirstEmptyAnswer) {
+  Harness h({threshold("err", "q", "result < 0.01", 1)}, 0s);
+  h.source->answers["q"] = QueryResult{};
+  h.at(t0);
+  ASSERT_EQ(h.result().measurements.size(), 1U);
+  EXPECT_EQ(h.result().measurements[0].phase, MeasurementPhase::inconclusive);
+  EXPECT_EQ(h.run.status.phase, RunPhase::inconclusive);
+}
+
 TEST(AnalysisRunnerTest, NoDataWithOnlyAFailureConditionIsNotAPass) {
   MetricSpec m = threshold("err", "q", "", 1);
   m.judge = ThresholdSpec{"q", "", "result > 0.5"};

@@ -103,6 +103,18 @@ TEST(AnalysisDriverBuildRunTest, RendersQueriesWithTheRolloutValues) {
             fmt::format(R"(sum(rate(t{{rev="{}"}}[{{{{window}}}}])))", r.status.current_revision));
 }
 
+TEST(AnalysisDriverBuildRunTest, AnExplicitZeroNoDataTimeoutIsKept) {
+  std::string zero = kErrorRate;
+  zero.replace(zero.find("noDataTimeout: 90s"), 18, "noDataTimeout: 0s");
+  const auto run = parse_run(AnalysisDriver::build_run(
+      rollout_mid_release(), start({{"errors", false}}, {{"path", "/"}}), {policy(zero)}));
+  ASSERT_TRUE(run.spec.error.empty()) << run.spec.error;
+  EXPECT_EQ(run.spec.no_data_timeout, std::chrono::seconds{0}) << "0s means: judge at once";
+  const auto defaulted = parse_run(
+      AnalysisDriver::build_run(rollout_mid_release(), start({{"burn", true}}), {policy(kBurn)}));
+  EXPECT_EQ(defaulted.spec.no_data_timeout, std::chrono::seconds{60}) << "the default";
+}
+
 TEST(AnalysisDriverBuildRunTest, MissingPolicyFailsTheRunWithTheFix) {
   const Json object =
       AnalysisDriver::build_run(rollout_mid_release(), start({{"nope", false}}), {Json()});
