@@ -160,7 +160,8 @@ Attempt measure_compare(const CompareSpec& spec, MetricsSource& source, WallTime
           : fmt::format("meanRatio={} n={}/{}", format_value(result.mean_ratio),
                         result.canary_count, result.baseline_count);
   return {Measurement{now, now, j.phase, value, j.message},
-          result.classification == Classification::nodata};
+          result.classification == Classification::nodata, false,
+          result.critical && j.phase == MeasurementPhase::failed};
 }
 
 MetricResult& result_for(RunStatus& status, const RunMetric& metric) {
@@ -271,6 +272,8 @@ RunProgress advance_run(AnalysisRun& run, const SourceFactory& sources, WallTime
         record(result, attempt.measurement, metric.spec.limits, run.spec.measurement_retention);
         if (attempt.fatal && !metric.spec.dry_run)
           result.phase = RunPhase::error;
+        if (attempt.critical && !metric.spec.dry_run)
+          result.phase = RunPhase::failed;
       }
     }
     if (!is_terminal(result.phase)) {

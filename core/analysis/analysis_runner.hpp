@@ -26,6 +26,10 @@ struct Attempt {
   /// Prometheus refused the query itself (bad_data: a PromQL syntax error). Retrying cannot
   /// help, so the metric errors at once.
   bool fatal = false;
+  /// A critical failure of a compare judge (criticalIncrease/criticalDecrease reached, or a
+  /// critical metric without data): the metric fails at once, whatever its failureLimit, as a
+  /// critical metric fails the whole canary in Kayenta.
+  bool critical = false;
 };
 
 /// One measurement of `metric` at `now` through `source`. A compare judge looks at no data

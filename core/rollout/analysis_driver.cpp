@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "analysis/query_template.hpp"
 #include "analysis/slo_policy.hpp"
@@ -209,19 +210,21 @@ kube::Result<std::optional<WallTime>> AnalysisDriver::measure(const Rollout& rol
       observed.analysis_runs[name] = {"Error", run.error().describe()};
       continue;
     }
-    std::size_t before = 0;
+    // Measurements taken by this pass, per metric: one metric's result may not be read as
+    // another's (each pass adds at most one measurement to each metric).
+    std::map<std::string, int> before;
     for (const auto& r : run->status.metric_results)
-      before += static_cast<std::size_t>(r.counts.measured + r.counts.error);
+      before[r.name] = r.counts.measured + r.counts.error;
     const bool was_finished = run->finished();
     const auto progress = analysis::advance_run(*run, sources, now);
     if (progress.changed)
       changed_.insert(run->name);
     for (const auto& r : run->status.metric_results) {
-      const auto taken = static_cast<std::size_t>(r.counts.measured + r.counts.error);
-      for (auto i = std::min(before, taken); i < taken && !r.measurements.empty(); ++i) {
-        measured_.emplace_back(analysis::to_string(r.measurements.back().phase));
-      }
-      before = before > taken ? before - taken : 0;
+      const int taken = r.counts.measured + r.counts.error - before[r.name];
+      const auto available = static_cast<int>(r.measurements.size());
+      for (int i = std::max(0, available - taken); i < available; ++i)
+        measured_.emplace_back(
+            analysis::to_string(r.measurements[static_cast<std::size_t>(i)].phase));
     }
     if (!was_finished && run->finished())
       finished_.push_back(phase_name(*run));
@@ -268,6 +271,7 @@ kube::Result<void> AnalysisDriver::persist(const Rollout& rollout, const Observe
                                   : "the rollout moved past this gate",
                               now);
       changed_.insert(run.name);
+      finished_.push_back(phase_name(run));
     }
   }
   if (auto pruned = prune(rollout); !pruned)

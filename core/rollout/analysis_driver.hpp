@@ -40,14 +40,16 @@ class AnalysisDriver {
   kube::Result<void> persist(const Rollout& rollout, const Observed& observed, const Plan& plan,
                              WallTime now);
 
+  /// The phases of the measurements taken by the last `measure` (for metrics).
+  [[nodiscard]] const std::vector<std::string>& measurements() const { return measured_; }
+  /// The phases of the runs that finished in the last `measure` or were terminated by the
+  /// last `persist` ("Terminated").
+  [[nodiscard]] const std::vector<std::string>& finished_runs() const { return finished_; }
+
   /// The AnalysisRun object for a gate (exposed for tests): the policies resolved from
   /// `policies` (as the API serves them, in the order of `start.ref.policies`; a null entry is a
   /// missing policy), arguments merged, queries rendered. Problems become `spec.error`, so the
   /// run fails instead of passing.
-  /// The phases of the measurements taken by the last `measure` (for metrics).
-  [[nodiscard]] const std::vector<std::string>& measurements() const { return measured_; }
-  /// The phases of the runs that finished in the last `measure`.
-  [[nodiscard]] const std::vector<std::string>& finished_runs() const { return finished_; }
 
   static kube::Json build_run(const Rollout& rollout, const Observed& observed,
                               const StartAnalysis& start, const std::vector<kube::Json>& policies);

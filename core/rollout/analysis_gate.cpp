@@ -87,6 +87,7 @@ GateResult run_gate(PlanBuilder& b, const AnalysisRef& ref, const std::string& g
     st.abort = true;
     st.abort_reason = fmt::format("{} analysis {} {}: {}", gate, name,
                                   run.phase == "Error" ? "errored" : "failed", run.message);
+    b.plan.abort_cause = "analysis";
     if (previous != run.phase) {
       b.event("Warning", "AnalysisFailed", fmt::format("{}: {}", gate, st.abort_reason));
     }

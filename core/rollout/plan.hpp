@@ -121,6 +121,10 @@ struct Plan {
   /// The AnalysisRuns this pass still wants; any other unfinished run of the Rollout is
   /// terminated (the release moved on).
   std::vector<std::string> active_analyses;
+  /// Why this pass aborted the release, as a bounded label (cutover_rollbacks_total{reason}):
+  /// "analysis", "crash-loop" or "progress-deadline". Unset when the abort was asked for
+  /// (deploy abort) rather than decided here.
+  std::optional<std::string> abort_cause;
 };
 
 /// The name of a gate's AnalysisRun: `<rollout>-<revision>-<attempt>-<gate>`, shortened with a

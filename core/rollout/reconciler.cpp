@@ -215,11 +215,7 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
   outcome.finished_runs = analyses.finished_runs();
   if (plan.status.aborted_at && !rollout->status.aborted_at) {
     // A coarse, bounded label: what kind of failure, not its text.
-    const auto& reason = plan.status.abort_reason;
-    outcome.rollback_reason = reason.find("analysis") != std::string::npos   ? "analysis"
-                              : reason.find("crash") != std::string::npos    ? "crash-loop"
-                              : reason.find("deadline") != std::string::npos ? "progress-deadline"
-                                                                             : "manual";
+    outcome.rollback_reason = plan.abort_cause.value_or("manual");
   }
   if (*next_measurement) {
     const auto due =

@@ -274,6 +274,7 @@ void detect_failure(PlanBuilder& b, bool waiting_for_pods) {
   if (obs.crash_looping && obs.revision == b.revision) {
     st.abort = true;
     st.abort_reason = "candidate pods are crash-looping: " + obs.crash_message;
+    b.plan.abort_cause = "crash-loop";
     st.aborted_at = b.now;
     b.event("Warning", "CandidateCrashLooping", st.abort_reason);
     return;
@@ -296,6 +297,7 @@ void detect_failure(PlanBuilder& b, bool waiting_for_pods) {
     st.abort = true;
     st.abort_reason = message;
     st.aborted_at = b.now;
+    b.plan.abort_cause = "progress-deadline";
     b.event("Warning", "ProgressDeadlineExceeded", message + "; aborting");
   }
 }

@@ -418,6 +418,40 @@ TEST(AnalysisRunnerTest, CompareCanaryMuchSlowerFails) {
   EXPECT_EQ(h.run.status.phase, RunPhase::failed);
 }
 
+TEST(AnalysisRunnerTest, ACriticalCompareFailureFailsAtOnceWhateverTheFailureLimit) {
+  // failureLimit 3 tolerates ordinary failures; a critical one (mean ratio 5 >= criticalIncrease
+  // 2) fails the metric on the spot, as a critical metric fails the whole canary in Kayenta.
+  MetricSpec m = compare_metric();
+  m.limits.count = 5;
+  m.limits.failure_limit = 3;
+  auto& c = std::get<CompareSpec>(m.judge);
+  c.options.critical_increase = 2.0;
+  Harness h({m});
+  h.source->answers["canary"] = matrix_of({5, 5.5, 4.5, 5, 5.2, 4.8, 5, 5.1, 4.9, 5});
+  h.source->answers["baseline"] = matrix_of({1, 1.1, 0.9, 1, 1.05, 0.95, 1, 1.02, 0.98, 1});
+  h.at(t0);
+  EXPECT_EQ(h.result().counts.failed, 1);
+  EXPECT_EQ(h.run.status.phase, RunPhase::failed);
+  EXPECT_THAT(h.result().measurements.at(0).message, HasSubstr("critical: "));
+
+  // The same shift below the critical ratio is an ordinary failure, within the limit.
+  c.options.critical_increase = 10.0;
+  Harness tolerant({m});
+  tolerant.source->answers = h.source->answers;
+  tolerant.at(t0);
+  EXPECT_EQ(tolerant.result().counts.failed, 1);
+  EXPECT_EQ(tolerant.run.status.phase, RunPhase::running);
+
+  // A dry-run metric records the critical failure and decides nothing.
+  m.dry_run = true;
+  c.options.critical_increase = 2.0;
+  Harness dry({m});
+  dry.source->answers = h.source->answers;
+  dry.at(t0);
+  EXPECT_EQ(dry.result().counts.failed, 1);
+  EXPECT_NE(dry.result().phase, RunPhase::failed);
+}
+
 TEST(AnalysisRunnerTest, CompareWithoutDataWaits) {
   Harness h({compare_metric()});
   h.source->answers["canary"] = QueryResult{};

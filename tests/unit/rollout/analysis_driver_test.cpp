@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "analysis/analysis_run.hpp"
 #include "fakes/fake_kube_client.hpp"
 #include "rollout/rollout_json.hpp"
@@ -235,6 +237,8 @@ TEST(AnalysisDriverPersistTest, RunsOfAnAbortedReleaseAreTerminated) {
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ((*stored)["status"]["phase"], "Terminated");
   EXPECT_THAT((*stored)["status"]["message"].get<std::string>(), HasSubstr("aborted"));
+  EXPECT_EQ(driver.finished_runs(), (std::vector<std::string>{"Terminated"}))
+      << "a terminated run is counted in cutover_analysis_runs_total";
 }
 
 TEST(AnalysisDriverPersistTest, RunsOfAPromotedReleaseAreTerminated) {
@@ -263,6 +267,120 @@ TEST(AnalysisDriverPersistTest, RunsOfAPromotedReleaseAreTerminated) {
   const auto stored = client.get(runs, gate.name);
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ((*stored)["status"]["phase"], "Terminated");
+}
+
+// Answers by query text, for the driver's measure pass.
+class CannedSource final : public analysis::MetricsSource {
+ public:
+  std::map<std::string, double, std::less<>> values;
+  std::expected<analysis::QueryResult, analysis::PrometheusError> query(
+      std::string_view promql, std::optional<double>) override {
+    analysis::QueryResult r;
+    r.series.push_back(analysis::Series{{}, {analysis::Sample{1, values.at(std::string(promql))}}});
+    return r;
+  }
+  std::expected<analysis::QueryResult, analysis::PrometheusError> query_range(
+      std::string_view promql, double, double, double) override {
+    return query(promql, std::nullopt);
+  }
+};
+
+TEST(AnalysisDriverMeasureTest, EachMetricsMeasurementIsCountedWithItsOwnPhase) {
+  // Two metrics measured in one pass, the first failing and the second passing: the metrics
+  // must count one Failed and one Successful (they were once both read as the last one's).
+  testing::FakeKubeClient client;
+  Rollout r = rollout_mid_release();
+  const char* kTwo = R"(
+kind: SLOPolicy
+metadata: {name: two, namespace: shop}
+spec:
+  metrics:
+  - name: bad
+    count: 3
+    failureLimit: 5
+    threshold: {query: bad_query, successCondition: result < 0.01}
+  - name: good
+    count: 3
+    threshold: {query: good_query, successCondition: result < 0.01}
+)";
+  const StartAnalysis gate = start({{"two", false}});
+  Json object = AnalysisDriver::build_run(r, gate, {policy(kTwo)});
+  object["status"] = {{"phase", "Running"}, {"startedAt", "2026-11-22T10:00:00Z"}};
+  const kube::ResourceRef runs{"cutover.dev/v1alpha1", "AnalysisRun", "shop"};
+  client.seed(runs, object);
+  auto source = std::make_shared<CannedSource>();
+  source->values = {{"bad_query", 0.5}, {"good_query", 0.001}};
+  AnalysisOptions options;
+  options.sources = [&](const analysis::PrometheusProvider&, const std::string&)
+      -> std::expected<std::shared_ptr<analysis::MetricsSource>, std::string> { return source; };
+  // Three passes, each a new driver over the stored run (as three reconciles are).
+  for (const auto* at : {"2026-11-22T10:00:05Z", "2026-11-22T10:01:05Z", "2026-11-22T10:02:05Z"}) {
+    AnalysisDriver driver(client, options);
+    Observed observed;
+    const WallTime now = *parse_rfc3339(at);
+    ASSERT_TRUE(driver.measure(r, observed, now).has_value());
+    EXPECT_EQ(driver.measurements(), (std::vector<std::string>{"Failed", "Successful"})) << at;
+    Plan plan;
+    plan.status = r.status;
+    plan.active_analyses = {gate.name};
+    ASSERT_TRUE(driver.persist(r, observed, plan, now).has_value());
+  }
+}
+
+TEST(AnalysisDriverPersistTest, HistoryLimitsDeleteOnlyTheOldestFinishedRunsOfTheirKind) {
+  testing::FakeKubeClient client;
+  Rollout r = rollout_mid_release();
+  r.spec.successful_run_history_limit = 1;
+  const kube::ResourceRef runs{"cutover.dev/v1alpha1", "AnalysisRun", "shop"};
+  const auto seed = [&](const std::string& name, const std::string& phase,
+                        const std::string& finished) {
+    Json object = AnalysisDriver::build_run(r, start({{"errors", false}}, {{"path", "/"}}),
+                                            {policy(kErrorRate)});
+    object["metadata"]["name"] = name;
+    object["status"] = {
+        {"phase", phase}, {"startedAt", "2026-11-22T09:00:00Z"}, {"finishedAt", finished}};
+    client.seed(runs, object);
+  };
+  seed("web-old", "Successful", "2026-11-22T09:01:00Z");
+  seed("web-newest", "Successful", "2026-11-22T09:03:00Z");
+  seed("web-middle", "Successful", "2026-11-22T09:02:00Z");
+  seed("web-failed-1", "Failed", "2026-11-22T09:00:30Z");
+  seed("web-failed-2", "Failed", "2026-11-22T09:00:40Z");
+  AnalysisOptions options;
+  options.sources = [](const analysis::PrometheusProvider&, const std::string&)
+      -> std::expected<std::shared_ptr<analysis::MetricsSource>, std::string> {
+    return std::unexpected("no Prometheus in this test");
+  };
+  AnalysisDriver driver(client, options);
+  Observed observed;
+  const WallTime now = *parse_rfc3339("2026-11-22T10:00:05Z");
+  ASSERT_TRUE(driver.measure(r, observed, now).has_value());
+  Plan plan;
+  plan.status = r.status;
+  ASSERT_TRUE(driver.persist(r, Observed{}, plan, now).has_value());
+  EXPECT_FALSE(client.get(runs, "web-old").has_value());
+  EXPECT_FALSE(client.get(runs, "web-middle").has_value());
+  EXPECT_TRUE(client.get(runs, "web-newest").has_value()) << "the newest successful run is kept";
+  EXPECT_TRUE(client.get(runs, "web-failed-1").has_value())
+      << "no unsuccessfulRunHistoryLimit: every failed run is kept";
+  EXPECT_TRUE(client.get(runs, "web-failed-2").has_value());
+
+  // Without limits nothing is ever deleted.
+  testing::FakeKubeClient keep;
+  Rollout unlimited = rollout_mid_release();
+  for (const auto* name : {"a", "b", "c"}) {
+    Json object = AnalysisDriver::build_run(unlimited, start({{"errors", false}}, {{"path", "/"}}),
+                                            {policy(kErrorRate)});
+    object["metadata"]["name"] = name;
+    object["status"] = {{"phase", "Successful"},
+                        {"startedAt", "2026-11-22T09:00:00Z"},
+                        {"finishedAt", "2026-11-22T09:01:00Z"}};
+    keep.seed(runs, object);
+  }
+  AnalysisDriver keeper(keep, options);
+  ASSERT_TRUE(keeper.measure(unlimited, observed, now).has_value());
+  ASSERT_TRUE(keeper.persist(unlimited, Observed{}, plan, now).has_value());
+  EXPECT_EQ(keep.calls["remove"], 0);
 }
 
 }  // namespace
