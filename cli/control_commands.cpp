@@ -80,8 +80,10 @@ int run_control(const GlobalOptions& globals, Verb verb, const std::string& name
         std::cerr << "error: " << retry.error().describe() << "\n";
         return kUsage;
       }
+      done = retry->at("status").contains("retryAnalysis")
+                 ? "retry requested: the inconclusive analysis runs again"
+                 : "retry requested: the release starts again from step 1";
       patch = std::move(*retry);
-      done = "retry requested: the release starts again from step 1";
       break;
     }
     case Verb::pause:

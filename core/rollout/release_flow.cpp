@@ -55,6 +55,28 @@ bool adopt_workload(PlanBuilder& b, const std::vector<std::string>& services, Sl
   return true;
 }
 
+void begin_analysis_retry(PlanBuilder& b) {
+  auto& st = b.plan.status;
+  if (!st.retry_analysis)
+    return;
+  st.retry_analysis = false;
+  if (st.abort || !b.has_pause(kAnalysisInconclusive))
+    return;  // asked for too late (promoted, aborted or already retried): nothing to re-run
+  // A new attempt number gives every gate of this release a new AnalysisRun name: the
+  // inconclusive gate (and the background analysis) start again, and the inconclusive runs stay
+  // as records. The step index is kept, so passed steps are not repeated.
+  ++st.release_attempt;
+  std::erase_if(st.pause_conditions,
+                [](const PauseCondition& p) { return p.reason == kAnalysisInconclusive; });
+  const std::string gate = st.current_step_analysis ? st.current_step_analysis->gate
+                           : st.background_analysis ? st.background_analysis->gate
+                                                    : std::string("analysis");
+  st.current_step_analysis.reset();
+  st.background_analysis.reset();
+  b.event("Normal", "AnalysisRetried",
+          fmt::format("{}: running the inconclusive analysis again (deploy retry)", gate));
+}
+
 }  // namespace
 
 bool plan_first_deployment(PlanBuilder& b, const std::vector<std::string>& services) {
@@ -355,6 +377,7 @@ ReleaseStart start_release(PlanBuilder& b, const std::vector<std::string>& servi
   const bool fresh = b.plan.status.current_revision != b.revision;
   begin_revision(b);
   const bool retried = begin_retry(b);
+  begin_analysis_retry(b);
   return fresh || retried ? ReleaseStart::restarted : ReleaseStart::continuing;
 }
 

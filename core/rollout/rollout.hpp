@@ -172,6 +172,10 @@ struct RolloutStatus {
   /// Who last lifted a pause or skipped steps of this release ("alice via deploy promote"); set
   /// by the promote patch, copied into the history entry's reason when the release finishes.
   std::string promoted_by;
+  /// Set by `deploy retry` while a gate's inconclusive verdict pauses the release: the planner
+  /// runs the paused release's analyses again (new AnalysisRuns; the old ones are kept) and
+  /// clears it.
+  bool retry_analysis = false;
   std::optional<WallTime> step_started_at;
   std::optional<WallTime> progress_started_at;
   std::optional<Slot> scale_down_slot;

@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "rollout/plan.hpp"
+#include "rollout/planner_support.hpp"
 #include "util/encoding.hpp"
 #include "util/json_fields.hpp"
 
@@ -86,15 +87,21 @@ Json abort_status_patch(std::string_view user) {
 }
 
 std::expected<Json, FieldError> retry_status_patch(const Rollout& rollout) {
-  if (!rollout.status.abort) {
-    return std::unexpected(FieldError{
-        "Rollout", rollout.namespace_name + "/" + rollout.name, "status.abort",
-        fmt::format("is not set: the rollout is {}, not aborted, so there is nothing to retry",
-                    to_string(rollout.status.phase)),
-        "retry only an aborted release; to start a new one change the image (deploy set image) "
-        "or use deploy restart"});
+  if (rollout.status.abort)
+    return Json{{"status", {{"abort", false}}}};
+  const auto& pauses = rollout.status.pause_conditions;
+  if (std::any_of(pauses.begin(), pauses.end(), [](const PauseCondition& p) {
+        return p.reason == detail::kAnalysisInconclusive;
+      })) {
+    return Json{{"status", {{"retryAnalysis", true}}}};
   }
-  return Json{{"status", {{"abort", false}}}};
+  return std::unexpected(FieldError{
+      "Rollout", rollout.namespace_name + "/" + rollout.name, "status.abort",
+      fmt::format("is not set and no analysis is paused as inconclusive: the rollout is {}, so "
+                  "there is nothing to retry",
+                  to_string(rollout.status.phase)),
+      "retry an aborted release, or a release paused by an inconclusive analysis; to start a new "
+      "one change the image (deploy set image) or use deploy restart"});
 }
 
 Json pause_spec_patch(Paused paused) {

@@ -316,6 +316,7 @@ RolloutStatus parse_status(const Json& status) {
   out.aborted_at = time_field(status, "abortedAt");
   out.promote_full = bool_or(status, "promoteFull");
   out.promoted_by = str("promotedBy");
+  out.retry_analysis = bool_or(status, "retryAnalysis");
   out.release_attempt = static_cast<int>(int_or(status, "releaseAttempt"));
   out.current_step_analysis = parse_analysis_status(status, "currentStepAnalysis");
   out.background_analysis = parse_analysis_status(status, "backgroundAnalysis");
@@ -520,6 +521,8 @@ Json status_to_json(const RolloutStatus& s) {
     out["abortedAt"] = time(s.aborted_at);
   if (!s.promoted_by.empty())
     out["promotedBy"] = s.promoted_by;
+  if (s.retry_analysis)
+    out["retryAnalysis"] = true;
   if (s.step_started_at)
     out["stepStartedAt"] = time(s.step_started_at);
   if (s.progress_started_at)

@@ -34,7 +34,7 @@ TEST(RolloutCommands, StatusAndSpecPatchesFollowTheContract) {
               "cutover.dev/restarted-at":"2026-11-22T12:00:00Z"}}}}})"));
 }
 
-TEST(RolloutCommands, RetryOnlyAnAbortedRollout) {
+TEST(RolloutCommands, RetryAnAbortedRolloutOrAnInconclusiveAnalysis) {
   auto aborted = parse_rollout(read_json("rollout_aborted.json"));
   ASSERT_TRUE(aborted);
   EXPECT_EQ(retry_status_patch(*aborted), Json::parse(R"({"status":{"abort":false}})"));
@@ -44,8 +44,13 @@ TEST(RolloutCommands, RetryOnlyAnAbortedRollout) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().object, "shop/web");
   EXPECT_EQ(refused.error().field, "status.abort");
-  EXPECT_NE(refused.error().message.find("Paused, not aborted"), std::string::npos);
-  EXPECT_FALSE(refused.error().fix.empty());
+  EXPECT_NE(refused.error().message.find("no analysis is paused as inconclusive: the rollout is "
+                                         "Paused"),
+            std::string::npos);
+  EXPECT_NE(refused.error().fix.find("inconclusive analysis"), std::string::npos);
+  auto inconclusive = *paused;
+  inconclusive.status.pause_conditions.push_back({"AnalysisInconclusive", WallTime{}});
+  EXPECT_EQ(retry_status_patch(inconclusive), Json::parse(R"({"status":{"retryAnalysis":true}})"));
 }
 
 TEST(RolloutCommands, ParsesImageAssignments) {

@@ -213,6 +213,50 @@ TEST(AnalysisGateTest, RetryRunsTheGateAgainUnderANewName) {
   EXPECT_EQ(st.current_step_analysis->phase, "Running");
 }
 
+TEST(AnalysisGateTest, RetryOfAnInconclusiveGateRunsItAgainAtTheSameStep) {
+  auto world = canary_world();
+  world.set_image("web:2");
+  world.settle();
+  const std::string first = run_name(world, "step-1");
+  const int attempt = world.status().release_attempt;
+  set_run(world, first, "Inconclusive", "Inconclusive: no data");
+  world.settle();
+  ASSERT_EQ(world.status().phase, Phase::paused);
+  world.status().retry_analysis = true;  // deploy retry
+  world.settle();
+  auto& st = world.status();
+  EXPECT_FALSE(st.retry_analysis) << "the request is consumed";
+  EXPECT_EQ(st.release_attempt, attempt + 1);
+  const std::string second = run_name(world, "step-1");
+  EXPECT_NE(second, first);
+  EXPECT_EQ(count_starts(world, second), 1);
+  EXPECT_EQ(st.current_step_index, 1) << "the steps already passed are not repeated";
+  EXPECT_EQ(st.current_weight, 25);
+  EXPECT_TRUE(st.pause_conditions.empty());
+  EXPECT_NE(st.phase, Phase::paused);
+  EXPECT_EQ(count_events(world, "AnalysisRetried"), 1);
+  EXPECT_FALSE(active(world.plans.back(), first)) << "the inconclusive run stays as a record";
+  // The second run passes: the release goes on.
+  set_run(world, second, "Successful", "Successful");
+  world.settle();
+  EXPECT_EQ(st.current_step_index, 3);
+  EXPECT_EQ(st.current_weight, 50);
+}
+
+TEST(AnalysisGateTest, ARetryRequestWithoutAnInconclusivePauseChangesNothing) {
+  auto world = canary_world();
+  world.set_image("web:2");
+  world.settle();
+  const std::string first = run_name(world, "step-1");
+  const int attempt = world.status().release_attempt;
+  world.status().retry_analysis = true;  // stale: the gate is still running
+  world.settle();
+  EXPECT_FALSE(world.status().retry_analysis);
+  EXPECT_EQ(world.status().release_attempt, attempt);
+  EXPECT_EQ(run_name(world, "step-1"), first);
+  EXPECT_EQ(count_events(world, "AnalysisRetried"), 0);
+}
+
 TEST(AnalysisGateTest, NewRevisionGetsANewRun) {
   auto world = canary_world();
   world.set_image("web:2");
