@@ -3,7 +3,8 @@
 # error rate of ~0.1 between the success (< 0.01) and failure (> 0.5) conditions, the step's
 # AnalysisRun ends Inconclusive and the Rollout pauses with the AnalysisInconclusive reason.
 # While `deploy run` keeps reconciling it is neither promoted nor aborted and the traffic stays at
-# the step's weight; `deploy promote` then passes the gate and the release completes to Healthy.
+# the step's weight; `deploy retry` runs the gate again (a new AnalysisRun, the first kept),
+# which pauses again; `deploy promote` then passes the gate and the release completes to Healthy.
 source "$(dirname "${BASH_SOURCE[0]}")/../crd/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 install_crd
@@ -80,6 +81,26 @@ for _ in $(seq 12); do
   sleep 0.5
 done
 expect_eq "pause still raised" "$(pause_reasons)" AnalysisInconclusive
+
+# `deploy retry` runs the inconclusive gate again: a second AnalysisRun at the same step (the
+# first is kept), the pause is lifted while it measures, and the same 0.1 pauses it again.
+first_run="$(run_field step-1 .metadata.name)"
+retry_out="$("$deploy" retry web -n "$NS" 2>&1)" || check_fail "deploy retry failed: $retry_out"
+[[ "$retry_out" == *"inconclusive analysis runs again"* ]] || check_fail "deploy retry says: $retry_out"
+wait_for 20 "a second step-1 AnalysisRun" bash -c \
+  "[[ \"\$(kubectl -n $NS get analysisruns -l cutover.dev/gate=step-1 -o name | wc -l)\" -eq 2 ]]"
+second_run="$(run_field step-1 .metadata.name)"
+[[ "$second_run" != "$first_run" ]] || check_fail "retry did not start a new AnalysisRun"
+expect_eq "the first run is kept as it was" \
+  "$(kubectl -n "$NS" get analysisrun "$first_run" -o jsonpath='{.status.phase}')" Inconclusive
+expect_eq "retryAnalysis consumed" "$(ro_field web .status.retryAnalysis)" ""
+expect_eq "step after retry" "$(ro_field web .status.currentStepIndex)" 1
+kubectl -n "$NS" get events --field-selector reason=AnalysisRetried -o name | grep -q . ||
+  check_fail "no AnalysisRetried event"
+wait_for 60 "the retried gate to pause again" bash -c \
+  "[[ \"\$(kubectl -n $NS get analysisrun $second_run -o jsonpath='{.status.phase}')\" == Inconclusive && \"\$(kubectl -n $NS get rollout web -o jsonpath='{.status.pauseConditions[*].reason}')\" == *AnalysisInconclusive* ]]"
+expect_eq "weight while retried" "$(ro_field web .status.currentWeight)" 50
+expect_eq "aborted while retried" "$(ro_field web .status.abort)" false
 
 # A person promotes: the gate passes and the release completes.
 "$deploy" promote web -n "$NS" >&2 || check_fail "deploy promote failed"
