@@ -122,6 +122,12 @@ std::string hint(const Rollout& r) {
   for (const auto& pause : r.status.pause_conditions) {
     if (pause.reason == "PausedBySpec")
       return fmt::format("deploy resume {} to continue", r.name);
+    if (pause.reason == "AnalysisInconclusive") {
+      return fmt::format(
+          "deploy promote {0} to pass the inconclusive analysis, deploy retry {0} to run it "
+          "again, or deploy abort {0}",
+          r.name);
+    }
   }
   if (r.status.phase == Phase::paused)
     return fmt::format("deploy promote {} to continue", r.name);

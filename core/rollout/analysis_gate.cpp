@@ -96,9 +96,11 @@ GateResult run_gate(PlanBuilder& b, const AnalysisRef& ref, const std::string& g
   if (run.phase == "Inconclusive") {
     if (previous != "Inconclusive") {
       b.add_pause(kAnalysisInconclusive);
-      b.event("Warning", "AnalysisInconclusive",
-              fmt::format("{}: {} is inconclusive ({}); promote to continue or abort", gate, name,
-                          run.message));
+      b.event(
+          "Warning", "AnalysisInconclusive",
+          fmt::format(
+              "{}: {} is inconclusive ({}); promote to continue, retry to run it again, or abort",
+              gate, name, run.message));
       return GateResult::waiting;
     }
     if (b.has_pause(kAnalysisInconclusive))

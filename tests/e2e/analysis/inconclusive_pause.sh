@@ -61,12 +61,12 @@ value="$(run_field step-1 '.status.metricResults[0].measurements[-1:].value')"
 python3 -c "import sys; v=float(sys.argv[1]); sys.exit(0 if 0.01 < v < 0.5 else 1)" "$value" ||
   check_fail "the inconclusive value lies between the conditions: $value"
 kubectl -n "$NS" get events --field-selector reason=AnalysisInconclusive -o jsonpath='{.items[*].message}' |
-  grep -q "promote to continue or abort" || check_fail "no AnalysisInconclusive event saying what to do"
+  grep -q "promote to continue, retry to run it again, or abort" || check_fail "no AnalysisInconclusive event saying what to do"
 # `deploy status` exits 3 for "paused, waiting for a person".
 status_code=0
 status_out="$("$deploy" status web -n "$NS" 2>&1)" || status_code=$?
 expect_eq "deploy status exit code (3: paused)" "$status_code" 3
-for want in "Paused" "Inconclusive" "deploy promote web to continue" "50% canary"; do
+for want in "Paused" "Inconclusive" "deploy retry web to run it again" "50% canary"; do
   [[ "$status_out" == *"$want"* ]] || check_fail "deploy status does not say '$want':"$'\n'"$status_out"
 done
 

@@ -57,6 +57,16 @@ TEST(RolloutView, StatusPausedCanaryGolden) {
   expect_golden("status_paused.txt", render_status(snapshot, fixed_now(), Terminal{}));
 }
 
+TEST(RolloutView, AnInconclusiveAnalysisSaysHowToGoOn) {
+  auto snapshot = snapshot_of("rollout_paused.json");
+  snapshot.rollout.status.pause_conditions = {{"AnalysisInconclusive", fixed_now()}};
+  const std::string text = render_status(snapshot, fixed_now(), Terminal{});
+  EXPECT_NE(text.find("deploy promote web to pass the inconclusive analysis, deploy retry web to "
+                      "run it again, or deploy abort web"),
+            std::string::npos)
+      << text;
+}
+
 TEST(RolloutView, StatusAbortedGolden) {
   expect_golden("status_aborted.txt",
                 render_status(snapshot_of("rollout_aborted.json"), fixed_now(), Terminal{}));
