@@ -24,6 +24,9 @@ std::expected<std::unique_ptr<PrometheusClient>, PrometheusError> PrometheusClie
         PrometheusError{PrometheusError::Kind::transport, 0, "",
                         fmt::format("address \"{}\": {}", config.address, parsed.error())});
   }
+  rest.server = config.address;
+  rest.source = "Prometheus";  // not a kubeconfig: the transport's hints must not name one
+  rest.base_path.clear();      // the client adds the prefix itself
   rest.tls.ca_pem = config.ca_pem;
   rest.tls.insecure_skip_verify = config.insecure_skip_verify;
   auto transport = kube::make_http_transport(rest);
@@ -36,7 +39,11 @@ std::expected<std::unique_ptr<PrometheusClient>, PrometheusError> PrometheusClie
 
 PrometheusClient::PrometheusClient(PrometheusConfig config,
                                    std::unique_ptr<kube::HttpTransport> transport)
-    : config_(std::move(config)), transport_(std::move(transport)) {}
+    : config_(std::move(config)), transport_(std::move(transport)) {
+  kube::RestConfig rest;
+  if (kube::parse_server_url(config_.address, rest))
+    path_prefix_ = rest.base_path;
+}
 
 std::expected<QueryResult, PrometheusError> PrometheusClient::query(std::string_view promql,
                                                                     std::optional<double> time) {
@@ -62,10 +69,12 @@ std::expected<QueryResult, PrometheusError> PrometheusClient::post(const std::st
   // Prometheus "timeout" error rather than a dropped connection.
   const auto seconds = std::max<long long>(
       1, std::chrono::duration_cast<std::chrono::seconds>(config_.timeout).count());
-  request.target = path;
+  request.target = path_prefix_ + path;
   request.body = form + fmt::format("&timeout={}s", seconds);
   request.content_type = "application/x-www-form-urlencoded";
   request.timeout = std::chrono::seconds{seconds + 1};
+  // An unreachable address must not hold a measurement longer than the policy allows.
+  request.connect_timeout = config_.timeout;
   request.headers = config_.headers;
   request.headers.emplace_back("Accept", "application/json");
   if (!config_.bearer_token.empty()) {
@@ -80,10 +89,23 @@ std::expected<QueryResult, PrometheusError> PrometheusClient::post(const std::st
     const auto kind = response.error().reason == kube::ErrorReason::timeout
                           ? PrometheusError::Kind::timeout
                           : PrometheusError::Kind::transport;
-    return std::unexpected(PrometheusError{
-        kind, 0, "", fmt::format("{}: {}", config_.address, response.error().message)});
+    std::string message = response.error().message;
+    if (!message.starts_with(config_.address))
+      message = fmt::format("{}: {}", config_.address, message);
+    return std::unexpected(PrometheusError{kind, 0, "", std::move(message)});
   }
-  return parse_query_response(response->status, response->body);
+  auto result = parse_query_response(response->status, response->body);
+  if (!result && (response->status == 401 || response->status == 403)) {
+    auto& message = result.error().message;  // a snippet of the body, e.g. "Unauthorized "
+    while (!message.empty() && message.back() == ' ')
+      message.pop_back();
+    message += response->status == 401
+                   ? " (fix: Prometheus wants credentials: check bearerTokenSecretRef or "
+                     "basicAuthSecretRef and the keys of that Secret)"
+                   : " (fix: the credentials are not allowed to query; check the Secret of "
+                     "bearerTokenSecretRef or basicAuthSecretRef)";
+  }
+  return result;
 }
 
 }  // namespace cutover::analysis

@@ -19,9 +19,10 @@ namespace cutover::analysis {
 
 struct PrometheusConfig {
   std::string address;  // http(s)://host:port[/prefix]
+  /// The whole query: connecting, Prometheus' own evaluation (`timeout=`) and the answer.
   std::chrono::milliseconds timeout{10'000};
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string bearer_token;  // never logged
+  std::vector<std::pair<std::string, std::string>> headers;  // values resolved; never logged
+  std::string bearer_token;                                  // never logged
   std::string basic_username;
   std::string basic_password;  // never logged
   std::string ca_pem;          // empty: the system trust store
@@ -47,6 +48,8 @@ class PrometheusClient final : public MetricsSource {
   /// Checks the address and builds the TLS context (a bad CA fails here, not per query).
   static std::expected<std::unique_ptr<PrometheusClient>, PrometheusError> connect(
       PrometheusConfig config);
+  /// Over any transport (a fake in tests). The address's path prefix is put in front of every
+  /// request target here, so `transport` must not add it again.
   PrometheusClient(PrometheusConfig config, std::unique_ptr<kube::HttpTransport> transport);
 
   std::expected<QueryResult, PrometheusError> query(std::string_view promql,
@@ -59,6 +62,7 @@ class PrometheusClient final : public MetricsSource {
                                                    const std::string& form);
 
   PrometheusConfig config_;
+  std::string path_prefix_;  // "/prefix" of https://host/prefix, or empty
   std::unique_ptr<kube::HttpTransport> transport_;
 };
 

@@ -23,7 +23,8 @@ struct HttpRequest {
   std::string body;
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::chrono::milliseconds timeout{30'000};
+  std::chrono::milliseconds timeout{30'000};          // for each read and write
+  std::chrono::milliseconds connect_timeout{10'000};  // for a new connection (TCP and TLS)
 };
 
 struct HttpResponse {

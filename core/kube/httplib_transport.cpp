@@ -90,14 +90,20 @@ std::string header_value(const httplib::Headers& headers, const char* name) {
 Error transport_error(httplib::Error error, const RestConfig& config) {
   std::string fix;
   ErrorReason reason = ErrorReason::transport;
+  // The same transport reaches Prometheus (PrometheusClient): name the kubeconfig only for the
+  // API server.
+  const bool api_server = config.source.starts_with("kubeconfig") || config.source == "in-cluster";
   switch (error) {
     case httplib::Error::Connection:
-      fix = "is the API server running and reachable at " + config.server + "?";
+      fix = fmt::format("is the {} running and reachable at {}?",
+                        api_server ? "API server" : "server", config.server);
       break;
     case httplib::Error::SSLServerVerification:
-      fix =
-          "the server's certificate is not signed by the kubeconfig's certificate-authority, "
-          "or its name does not match; fix certificate-authority(-data) or tls-server-name";
+      fix = api_server ? "the server's certificate is not signed by the kubeconfig's "
+                         "certificate-authority, or its name does not match; fix "
+                         "certificate-authority(-data) or tls-server-name"
+                       : "TLS verification failed: the server's certificate is not signed by "
+                         "the trusted CA, or its name does not match the address";
       break;
     case httplib::Error::SSLConnection:
       fix = "TLS handshake failed; check the client certificate and the server URL scheme";
@@ -140,6 +146,7 @@ class HttplibTransport final : public HttpTransport {
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(request.timeout);
     c.set_read_timeout(seconds.count(), 0);
     c.set_write_timeout(seconds.count(), 0);
+    c.set_connection_timeout(request.connect_timeout);
     httplib::Request req;
     req.method = request.method;
     req.path = config_.base_path + request.target;
@@ -171,6 +178,7 @@ class HttplibTransport final : public HttpTransport {
     auto& c = **client;
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(request.timeout);
     c.set_read_timeout(seconds.count(), 0);
+    c.set_connection_timeout(request.connect_timeout);
     httplib::Headers headers;
     for (const auto& [name, value] : request.headers) {
       headers.emplace(name, value);
@@ -312,7 +320,7 @@ class HttplibTransport final : public HttpTransport {
       client->set_hostname_addr_map({{config_.tls.server_name, config_.host}});
     }
     client->set_keep_alive(true);
-    client->set_connection_timeout(10, 0);
+    client->set_connection_timeout(HttpRequest{}.connect_timeout);
     return client;
   }
 
