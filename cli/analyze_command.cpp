@@ -141,6 +141,25 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
     std::cerr << "error: " << parsed_policy.error().describe() << "\n";
     return kUsage;
   }
+  const analysis::PrometheusProvider& provider = parsed_policy->provider;
+  if (!client && provider.reads_cluster()) {
+    // A policy file may name Secrets (credentials, CA, header values): read them from the
+    // namespace of -n or of the kubeconfig's context, as the operator reads the Rollout's.
+    auto connection = connect(globals);
+    if (!connection) {
+      std::cerr << fmt::format(
+          "error: policy {} reads Secrets (spec.provider.prometheus), and they are read from "
+          "the cluster (fix: set KUBECONFIG or --kubeconfig, and -n NAMESPACE of the "
+          "Secrets)\n",
+          parsed_policy->name);
+      return connection.error();
+    }
+    config = connection->config;
+    client = std::move(connection->client);
+  }
+  // Where Secrets are read: the namespace of -n or the kubeconfig's context (also the
+  // Rollout's with --rollout), whatever --arg rollout.namespace says.
+  const std::string secret_namespace = config ? config->namespace_name : target.namespace_name;
   start.ref.policies.push_back({parsed_policy->name, parsed_policy->cluster_scope});
   // A rollout-less run reads revisions from nothing; keep the template hash stable.
   if (target.spec.pod_template.is_null())
@@ -162,23 +181,25 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
     }
     run->spec.no_data_timeout = std::chrono::milliseconds{0};
   }
-  const auto sources = [&](const analysis::PrometheusProvider& provider)
+  // Every metric of the run is this policy's: resolve its provider once, as parsed (the run's
+  // copy has its literal header values redacted). A missing Secret or address is a
+  // configuration error that no retry fixes: exit 2 now rather than after every error allowed.
+  if (provider.address.empty() && options.prometheus.empty()) {
+    std::cerr << fmt::format(
+        "error: policy {}: no Prometheus address (fix: set spec.provider.prometheus.address in "
+        "the policy, or pass --prometheus URL)\n",
+        parsed_policy->name);
+    return kUsage;
+  }
+  auto prometheus =
+      rollout::prometheus_config(client.get(), provider, secret_namespace, options.prometheus);
+  if (!prometheus) {
+    std::cerr << "error: " << prometheus.error() << "\n";
+    return kUsage;
+  }
+  const auto sources = [&](const analysis::PrometheusProvider&)
       -> std::expected<std::shared_ptr<analysis::MetricsSource>, std::string> {
-    if (client)
-      return rollout::connect_prometheus(*client, provider, target.namespace_name,
-                                         options.prometheus);
-    if (provider.bearer_token || !provider.basic_auth_secret.empty() || provider.ca) {
-      return std::unexpected(
-          "the policy reads Secrets; run with a kubeconfig (or --rollout) so they can be read");
-    }
-    analysis::PrometheusConfig pc;
-    pc.address = provider.address.empty() ? options.prometheus : provider.address;
-    if (pc.address.empty())
-      return std::unexpected("no Prometheus address: pass --prometheus URL");
-    pc.timeout = provider.timeout;
-    pc.headers = provider.headers;
-    pc.insecure_skip_verify = provider.insecure_skip_verify;
-    auto made = analysis::PrometheusClient::connect(std::move(pc));
+    auto made = analysis::PrometheusClient::connect(*prometheus);
     if (!made)
       return std::unexpected(made.error().describe());
     return std::shared_ptr<analysis::MetricsSource>(std::move(*made));

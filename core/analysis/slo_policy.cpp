@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <regex>
 #include <set>
 
@@ -246,6 +248,91 @@ std::expected<MetricSpec, FieldError> parse_metric(const SpecReader& r, const Js
   return out;
 }
 
+namespace {
+
+bool same_header_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// `{name, key}` naming a Secret of the Rollout's namespace, at `path`.
+Result parse_secret_ref(const SpecReader& r, const Json& j, const std::string& path, bool need_key,
+                        SecretKeyRef& out) {
+  if (!j.is_object())
+    return r.error(path, need_key ? "must be {name, key}" : "must be {name}");
+  if (auto ok = r.string(j, "name", path, out.name); !ok)
+    return ok;
+  if (auto ok = r.string(j, "key", path, out.key); !ok)
+    return ok;
+  if (out.name.empty() || (need_key && out.key.empty()))
+    return r.error(path, need_key ? "needs name and key" : "needs name");
+  return {};
+}
+
+// One entry of `headers`. In an AnalysisRun (`from_run`) a literal value reads "<redacted>".
+Result parse_header(const SpecReader& r, const Json& h, const std::string& hpath, bool from_run,
+                    PrometheusHeader& out) {
+  constexpr const char* kExample =
+      "e.g. {name: X-Scope-OrgID, value: team-a}, or for a credential {name: X-Api-Key, "
+      "valueFrom: {secretKeyRef: {name: prometheus-auth, key: api-key}}}";
+  if (!h.is_object())
+    return r.error(hpath, "must be {name, value} or {name, valueFrom}", kExample);
+  if (auto ok = r.string(h, "name", hpath, out.name); !ok)
+    return ok;
+  static const std::regex token(R"([!#$%&'*+.^_`|~0-9A-Za-z-]+)");
+  if (!std::regex_match(out.name, token))
+    return r.error(hpath + ".name", "is not an HTTP header name");
+  const bool has_value = h.contains("value") && !h["value"].is_null();
+  const bool has_value_from = h.contains("valueFrom") && !h["valueFrom"].is_null();
+  if (has_value && has_value_from)
+    return r.error(hpath, "sets both value and valueFrom", "keep one of them");
+  if (!has_value && !has_value_from)
+    return r.error(hpath, "needs value or valueFrom", kExample);
+  if (has_value_from) {
+    const Json& from = h["valueFrom"];
+    const std::string fpath = hpath + ".valueFrom";
+    if (!from.is_object() || !from.contains("secretKeyRef") || from["secretKeyRef"].is_null()) {
+      return r.error(fpath, "must be {secretKeyRef: {name, key}}",
+                     "e.g. valueFrom: {secretKeyRef: {name: prometheus-auth, key: api-key}}");
+    }
+    SecretKeyRef ref;
+    if (auto ok = parse_secret_ref(r, from["secretKeyRef"], fpath + ".secretKeyRef", true, ref);
+        !ok) {
+      return ok;
+    }
+    out.secret = std::move(ref);
+    return {};
+  }
+  if (auto ok = r.string(h, "value", hpath, out.value); !ok)
+    return ok;
+  if (out.value.find_first_of("\r\n") != std::string::npos)
+    return r.error(hpath + ".value", "must be one line");
+  if (same_header_name(out.name, "Authorization")) {
+    // A policy is readable by everyone who writes Rollouts, and its headers used to be copied
+    // into every AnalysisRun: a credential does not belong in it.
+    return r.error(hpath + ".value",
+                   "is a literal Authorization header: the credential would be stored in the "
+                   "policy in plain text",
+                   "put it in a Secret: bearerTokenSecretRef or basicAuthSecretRef, or "
+                   "valueFrom.secretKeyRef for another scheme");
+  }
+  if (from_run && out.value == kRedacted) {
+    out.value.clear();
+    out.redacted = true;
+  }
+  return {};
+}
+
+}  // namespace
+
+bool PrometheusProvider::reads_cluster() const {
+  return bearer_token || !basic_auth_secret.empty() || ca ||
+         std::any_of(headers.begin(), headers.end(),
+                     [](const PrometheusHeader& h) { return h.secret || h.redacted; });
+}
+
 std::expected<PrometheusProvider, FieldError> parse_provider(const SpecReader& r, const Json& j,
                                                              const std::string& path) {
   PrometheusProvider out;
@@ -266,42 +353,48 @@ std::expected<PrometheusProvider, FieldError> parse_provider(const SpecReader& r
     return r.error(path + ".timeout", "must be between 1s and 5m");
   if (auto ok = r.boolean(j, "insecureSkipVerify", path, out.insecure_skip_verify); !ok)
     return std::unexpected(ok.error());
+  // Only an AnalysisRun has policyRef (see provider_to_json); parse_slo_policy refuses it.
+  if (const auto ref = j.find("policyRef"); ref != j.end() && !ref->is_null()) {
+    const std::string rpath = path + ".policyRef";
+    PolicyLocator policy;
+    std::string kind;
+    if (!ref->is_object())
+      return r.error(rpath, "must be {kind, name}");
+    if (auto ok = r.string(*ref, "kind", rpath, kind); !ok)
+      return std::unexpected(ok.error());
+    if (auto ok = r.string(*ref, "name", rpath, policy.name); !ok)
+      return std::unexpected(ok.error());
+    if ((kind != "SLOPolicy" && kind != "ClusterSLOPolicy") || policy.name.empty())
+      return r.error(rpath, "needs kind (SLOPolicy or ClusterSLOPolicy) and name");
+    policy.cluster_scope = kind == "ClusterSLOPolicy";
+    out.policy = std::move(policy);
+  }
   if (const auto headers = j.find("headers"); headers != j.end() && !headers->is_null()) {
     if (!headers->is_array())
-      return r.error(path + ".headers", "must be a list of {name, value}");
+      return r.error(path + ".headers", "must be a list of {name, value} or {name, valueFrom}");
     for (std::size_t i = 0; i < headers->size(); ++i) {
       const std::string hpath = fmt::format("{}.headers[{}]", path, i);
-      std::string name;
-      std::string value;
-      const Json& h = (*headers)[i];
-      if (!h.is_object())
-        return r.error(hpath, "must be {name, value}");
-      if (auto ok = r.string(h, "name", hpath, name); !ok)
+      PrometheusHeader header;
+      if (auto ok = parse_header(r, (*headers)[i], hpath, out.policy.has_value(), header); !ok)
         return std::unexpected(ok.error());
-      if (auto ok = r.string(h, "value", hpath, value); !ok)
-        return std::unexpected(ok.error());
-      static const std::regex token(R"([!#$%&'*+.^_`|~0-9A-Za-z-]+)");
-      if (!std::regex_match(name, token))
-        return r.error(hpath + ".name", "is not an HTTP header name");
-      if (value.find_first_of("\r\n") != std::string::npos)
-        return r.error(hpath + ".value", "must be one line");
-      out.headers.emplace_back(name, value);
+      if (std::any_of(out.headers.begin(), out.headers.end(), [&](const PrometheusHeader& h) {
+            return same_header_name(h.name, header.name);
+          })) {
+        return r.error(hpath + ".name", fmt::format("\"{}\" is set twice", header.name),
+                       "keep one of them");
+      }
+      out.headers.push_back(std::move(header));
     }
   }
-  const auto secret_ref = [&](const char* key, bool need_key) -> Result {
+  for (auto [key, need_key] :
+       {std::pair{"bearerTokenSecretRef", true}, std::pair{"basicAuthSecretRef", false},
+        std::pair{"caSecretRef", true}}) {
     const auto it = j.find(key);
     if (it == j.end() || it->is_null())
-      return {};
-    const std::string spath = path + "." + key;
-    if (!it->is_object())
-      return r.error(spath, "must be {name, key}");
+      continue;
     SecretKeyRef ref;
-    if (auto ok = r.string(*it, "name", spath, ref.name); !ok)
-      return ok;
-    if (auto ok = r.string(*it, "key", spath, ref.key); !ok)
-      return ok;
-    if (ref.name.empty() || (need_key && ref.key.empty()))
-      return r.error(spath, need_key ? "needs name and key" : "needs name");
+    if (auto ok = parse_secret_ref(r, *it, path + "." + key, need_key, ref); !ok)
+      return std::unexpected(ok.error());
     if (std::string_view(key) == "bearerTokenSecretRef") {
       out.bearer_token = ref;
     } else if (std::string_view(key) == "caSecretRef") {
@@ -309,17 +402,28 @@ std::expected<PrometheusProvider, FieldError> parse_provider(const SpecReader& r
     } else {
       out.basic_auth_secret = ref.name;
     }
-    return {};
-  };
-  for (auto [key, need_key] :
-       {std::pair{"bearerTokenSecretRef", true}, std::pair{"basicAuthSecretRef", false},
-        std::pair{"caSecretRef", true}}) {
-    if (auto ok = secret_ref(key, need_key); !ok)
-      return std::unexpected(ok.error());
   }
   if (out.bearer_token && !out.basic_auth_secret.empty()) {
     return r.error(path, "sets both bearerTokenSecretRef and basicAuthSecretRef",
                    "keep one of them");
+  }
+  if (out.bearer_token || !out.basic_auth_secret.empty()) {
+    for (std::size_t i = 0; i < out.headers.size(); ++i) {
+      if (same_header_name(out.headers[i].name, "Authorization")) {
+        return r.error(
+            fmt::format("{}.headers[{}]", path, i),
+            fmt::format("sets Authorization, and so does {}",
+                        out.bearer_token ? "bearerTokenSecretRef" : "basicAuthSecretRef"),
+            "keep one of them");
+      }
+    }
+  }
+  if (out.ca && out.insecure_skip_verify) {
+    // The same combination is refused in a kubeconfig (rest_config.cpp), as kubectl does.
+    return r.error(path + ".insecureSkipVerify",
+                   "is true although caSecretRef is set: the CA would never be checked",
+                   "remove insecureSkipVerify to verify Prometheus against the CA (or remove "
+                   "caSecretRef)");
   }
   return out;
 }
@@ -379,12 +483,17 @@ std::expected<SloPolicy, FieldError> parse_slo_policy(const Json& object) {
   if (const auto provider = spec.find("provider"); provider != spec.end()) {
     if (!provider->is_object())
       return r.error("spec.provider", "must be an object");
-    auto parsed =
-        parse_provider(r, provider->value("prometheus", Json()), "spec.provider.prometheus");
+    const Json prometheus = provider->value("prometheus", Json());
+    if (prometheus.is_object() && prometheus.contains("policyRef")) {
+      return r.error("spec.provider.prometheus.policyRef",
+                     "is written by Cutover into AnalysisRuns, not set in a policy", "remove it");
+    }
+    auto parsed = parse_provider(r, prometheus, "spec.provider.prometheus");
     if (!parsed)
       return std::unexpected(parsed.error());
     out.provider = std::move(*parsed);
   }
+  out.provider.policy = PolicyLocator{out.cluster_scope, out.name};
   if (auto ok = r.duration(spec, "noDataTimeout", "spec", out.no_data_timeout); !ok)
     return std::unexpected(ok.error());
   if (auto ok = r.integer(spec, "measurementRetention", "spec", out.measurement_retention, 1, 1000);
@@ -438,10 +547,26 @@ Json provider_to_json(const PrometheusProvider& p) {
     out["address"] = p.address;
   out["timeout"] = format_duration(p.timeout);
   if (!p.headers.empty()) {
+    // An AnalysisRun is an audit record many can read: a header's value is never copied into
+    // it, only its Secret reference, or where the literal is (policyRef).
     Json headers = Json::array();
-    for (const auto& [name, value] : p.headers)
-      headers.push_back({{"name", name}, {"value", value}});
+    bool literal = false;
+    for (const auto& h : p.headers) {
+      if (h.secret) {
+        headers.push_back(
+            {{"name", h.name},
+             {"valueFrom",
+              {{"secretKeyRef", {{"name", h.secret->name}, {"key", h.secret->key}}}}}});
+      } else {
+        literal = true;
+        headers.push_back({{"name", h.name}, {"value", kRedacted}});
+      }
+    }
     out["headers"] = headers;
+    if (literal && p.policy) {
+      out["policyRef"] = {{"kind", p.policy->cluster_scope ? "ClusterSLOPolicy" : "SLOPolicy"},
+                          {"name", p.policy->name}};
+    }
   }
   if (p.bearer_token)
     out["bearerTokenSecretRef"] = {{"name", p.bearer_token->name}, {"key", p.bearer_token->key}};

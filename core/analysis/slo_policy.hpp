@@ -32,15 +32,43 @@ struct SecretKeyRef {
   bool operator==(const SecretKeyRef&) const = default;
 };
 
+/// A custom header sent with every query: `{name, value}` or
+/// `{name, valueFrom: {secretKeyRef: {name, key}}}`. A literal value is never written into an
+/// AnalysisRun (see `provider_to_json`), so a run read back holds it as `redacted`.
+struct PrometheusHeader {
+  std::string name;
+  std::string value;                   // the literal; empty when `secret` is set or `redacted`
+  std::optional<SecretKeyRef> secret;  // valueFrom.secretKeyRef
+  /// Read back from an AnalysisRun: the literal is in the policy `PrometheusProvider::policy`.
+  bool redacted = false;
+  bool operator==(const PrometheusHeader&) const = default;
+};
+
+/// The policy a provider belongs to (a ClusterSLOPolicy, or an SLOPolicy of the Rollout's
+/// namespace): where a redacted header value is read back from.
+struct PolicyLocator {
+  bool cluster_scope = false;
+  std::string name;
+  bool operator==(const PolicyLocator&) const = default;
+};
+
 struct PrometheusProvider {
   std::string address;  // empty: the operator's --prometheus-url
   std::chrono::milliseconds timeout{10'000};
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<PrometheusHeader> headers;
   std::optional<SecretKeyRef> bearer_token;  // bearerTokenSecretRef
   std::string basic_auth_secret;             // basicAuthSecretRef.name: keys username, password
   std::optional<SecretKeyRef> ca;            // caSecretRef: a PEM bundle
   bool insecure_skip_verify = false;
+  /// Set by `parse_slo_policy`; `policyRef` in an AnalysisRun that has redacted headers.
+  std::optional<PolicyLocator> policy;
+
+  /// True when connecting needs the Kubernetes API: a Secret, or a redacted header's policy.
+  [[nodiscard]] bool reads_cluster() const;
 };
+
+/// What a literal header value becomes in an AnalysisRun.
+inline constexpr const char* kRedacted = "<redacted>";
 
 /// `threshold`: conditions over the instant query's `result`.
 struct ThresholdSpec {
@@ -102,6 +130,8 @@ std::expected<PrometheusProvider, FieldError> parse_provider(const SpecReader& r
                                                              const Json& provider,
                                                              const std::string& path);
 Json metric_to_json(const MetricSpec& metric);
+/// The provider as an AnalysisRun records it: Secret references as they are, every literal
+/// header value as "<redacted>" (with `policyRef`, the policy that holds it).
 Json provider_to_json(const PrometheusProvider& provider);
 
 }  // namespace cutover::analysis

@@ -3,16 +3,32 @@ import yaml
 here = os.path.dirname(os.path.abspath(__file__))
 dur = {"type": "string", "pattern": r"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$", "maxLength": 32}
 def s(t, **kw): d={"type":t}; d.update(kw); return d
-provider = s("object", description="Where Prometheus is and how to reach it.", properties={
-  "prometheus": s("object", properties={
+secret_key_ref = s("object", required=["name","key"], properties={"name": s("string"), "key": s("string")})
+header = s("object", required=["name"], properties={
+  "name": s("string", maxLength=256),
+  "value": s("string", maxLength=4096, description="A literal value, not for credentials (use valueFrom); an AnalysisRun records it as <redacted>."),
+  "valueFrom": s("object", required=["secretKeyRef"], properties={"secretKeyRef": dict(secret_key_ref, description="A key of a Secret in the Rollout's namespace.")}),
+})
+prometheus = s("object", properties={
     "address": s("string", description="http(s)://host:port[/prefix]; empty: the operator's --prometheus-url.", pattern=r"^https?://", maxLength=2048),
-    "timeout": dict(dur, description="Per-query timeout, 1s to 5m (default 10s)."),
-    "headers": s("array", maxItems=32, **{"x-kubernetes-list-type":"atomic"}, items=s("object", required=["name","value"], properties={"name": s("string", maxLength=256), "value": s("string", maxLength=4096)})),
-    "bearerTokenSecretRef": s("object", required=["name","key"], properties={"name": s("string"), "key": s("string")}),
+    "timeout": dict(dur, description="Per-query timeout, 1s to 5m (default 10s), connecting included."),
+    "headers": s("array", maxItems=32, **{"x-kubernetes-list-type":"atomic"}, items=header),
+    "bearerTokenSecretRef": copy.deepcopy(secret_key_ref),
     "basicAuthSecretRef": s("object", required=["name"], description="A Secret with keys username and password.", properties={"name": s("string")}),
     "caSecretRef": s("object", required=["name","key"], description="A PEM CA bundle to verify Prometheus' certificate.", properties={"name": s("string"), "key": s("string")}),
     "insecureSkipVerify": s("boolean", description="Turns TLS verification off. Never in production."),
-  })})
+  })
+# A policy's rules only: AnalysisRuns written before them must stay writable.
+policy_prometheus = copy.deepcopy(prometheus)
+policy_prometheus["description"] = "Secrets (credentials, CA, header values) are read from the Rollout's namespace, also for a ClusterSLOPolicy."
+policy_prometheus["properties"]["headers"]["items"]["x-kubernetes-validations"] = [
+  {"rule": "has(self.value) != has(self.valueFrom)", "message": "each header has exactly one of value and valueFrom"},
+  {"rule": "!has(self.value) || !self.name.matches('^[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Aa][Tt][Ii][Oo][Nn]$')",
+   "message": "a literal Authorization header would store the credential in the policy: use bearerTokenSecretRef, basicAuthSecretRef or valueFrom.secretKeyRef"}]
+policy_prometheus["x-kubernetes-validations"] = [
+  {"rule": "!has(self.caSecretRef) || !has(self.insecureSkipVerify) || !self.insecureSkipVerify",
+   "message": "insecureSkipVerify and caSecretRef together: remove insecureSkipVerify to verify Prometheus against the CA"}]
+provider = s("object", description="Where Prometheus is and how to reach it.", properties={"prometheus": policy_prometheus})
 query = s("string", minLength=1, maxLength=16384)
 metric = s("object", required=["name"], properties={
   "name": s("string", pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", maxLength=63),
@@ -69,7 +85,9 @@ for plural, kind, short, scope in [("slopolicies","SLOPolicy","slo","Namespaced"
     open(os.path.join(here, f"{plural}.cutover.dev.yaml"),"w").write(header+yaml.safe_dump(c, sort_keys=False, width=100))
 run_metric = copy.deepcopy(metric)
 run_metric["properties"]["policy"] = s("string")
-run_metric["properties"]["provider"] = provider["properties"]["prometheus"]
+run_metric["properties"]["provider"] = run_provider = copy.deepcopy(prometheus)
+run_provider["properties"]["policyRef"] = s("object", description="The policy whose literal header values this run records as <redacted>.",
+  properties={"kind": s("string", enum=["SLOPolicy","ClusterSLOPolicy"]), "name": s("string")})
 run_spec = s("object", properties={
   "rollout": s("string"), "revision": s("string"), "gate": s("string"),
   "policies": s("array", **{"x-kubernetes-list-type":"atomic"}, items=s("string")),

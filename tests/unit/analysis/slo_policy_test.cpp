@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "analysis/analysis_run.hpp"
 #include "analysis/query_template.hpp"
 #include "util/yaml_json.hpp"
 
@@ -17,6 +18,7 @@ namespace cutover::analysis {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -145,7 +147,11 @@ TEST(SloPolicyTest, EveryFieldIsRead) {
   EXPECT_EQ(p.address, "https://prom.monitoring:9090/prefix");
   EXPECT_EQ(p.timeout, std::chrono::seconds{20});
   ASSERT_EQ(p.headers.size(), 1U);
-  EXPECT_EQ(p.headers[0].first, "X-Scope-OrgID");
+  EXPECT_EQ(p.headers[0].name, "X-Scope-OrgID");
+  EXPECT_EQ(p.headers[0].value, "team-a");
+  EXPECT_FALSE(p.headers[0].secret.has_value());
+  EXPECT_FALSE(p.headers[0].redacted);
+  EXPECT_EQ(p.policy, (PolicyLocator{false, "errors"}));
   EXPECT_EQ(p.bearer_token, (SecretKeyRef{"prom", "token"}));
   EXPECT_EQ(p.ca, (SecretKeyRef{"prom-ca", "ca.crt"}));
   ASSERT_EQ(policy->metrics.size(), 3U);
@@ -324,6 +330,49 @@ INSTANTIATE_TEST_SUITE_P(
             "HeaderBadName",
             R"({"spec":{"provider":{"prometheus":{"headers":[{"name":"X A","value":"a"}]}}}})",
             "spec.provider.prometheus.headers[0].name", "not an HTTP header name", ""},
+        BadPolicy{
+            "LiteralAuthorizationHeader",
+            R"({"spec":{"provider":{"prometheus":{"bearerTokenSecretRef":null,"headers":[{"name":"Authorization","value":"Bearer abc"}]}}}})",
+            "spec.provider.prometheus.headers[0].value", "literal Authorization header",
+            "bearerTokenSecretRef or basicAuthSecretRef"},
+        BadPolicy{
+            "LiteralAuthorizationHeaderInLowerCase",
+            R"({"spec":{"provider":{"prometheus":{"bearerTokenSecretRef":null,"headers":[{"name":"X-A","value":"a"},{"name":"authorization","value":"Basic YTpi"}]}}}})",
+            "spec.provider.prometheus.headers[1].value", "literal Authorization header",
+            "valueFrom.secretKeyRef"},
+        BadPolicy{
+            "AuthorizationHeaderAndBearerToken",
+            R"({"spec":{"provider":{"prometheus":{"headers":[{"name":"Authorization","valueFrom":{"secretKeyRef":{"name":"a","key":"b"}}}]}}}})",
+            "spec.provider.prometheus.headers[0]", "so does bearerTokenSecretRef", "keep one"},
+        BadPolicy{
+            "HeaderValueAndValueFrom",
+            R"({"spec":{"provider":{"prometheus":{"headers":[{"name":"X-A","value":"a","valueFrom":{"secretKeyRef":{"name":"a","key":"b"}}}]}}}})",
+            "spec.provider.prometheus.headers[0]", "both value and valueFrom", "keep one"},
+        BadPolicy{"HeaderWithoutValue",
+                  R"({"spec":{"provider":{"prometheus":{"headers":[{"name":"X-A"}]}}}})",
+                  "spec.provider.prometheus.headers[0]", "needs value or valueFrom",
+                  "secretKeyRef"},
+        BadPolicy{
+            "HeaderValueFromWithoutSecretKeyRef",
+            R"({"spec":{"provider":{"prometheus":{"headers":[{"name":"X-A","valueFrom":{"configMapKeyRef":{"name":"a","key":"b"}}}]}}}})",
+            "spec.provider.prometheus.headers[0].valueFrom", "{secretKeyRef: {name, key}}",
+            "valueFrom: {secretKeyRef:"},
+        BadPolicy{
+            "HeaderSecretKeyRefWithoutKey",
+            R"({"spec":{"provider":{"prometheus":{"headers":[{"name":"X-A","valueFrom":{"secretKeyRef":{"name":"a"}}}]}}}})",
+            "spec.provider.prometheus.headers[0].valueFrom.secretKeyRef", "needs name and key", ""},
+        BadPolicy{
+            "HeaderTwice",
+            R"({"spec":{"provider":{"prometheus":{"headers":[{"name":"X-A","value":"a"},{"name":"x-a","value":"b"}]}}}})",
+            "spec.provider.prometheus.headers[1].name", "set twice", "keep one"},
+        BadPolicy{"CaAndInsecureSkipVerify",
+                  R"({"spec":{"provider":{"prometheus":{"insecureSkipVerify":true}}}})",
+                  "spec.provider.prometheus.insecureSkipVerify", "caSecretRef",
+                  "remove insecureSkipVerify"},
+        BadPolicy{
+            "PolicyRefInAPolicy",
+            R"({"spec":{"provider":{"prometheus":{"policyRef":{"kind":"SLOPolicy","name":"x"}}}}})",
+            "spec.provider.prometheus.policyRef", "AnalysisRuns", "remove it"},
         BadPolicy{"BearerAndBasic",
                   R"({"spec":{"provider":{"prometheus":{"basicAuthSecretRef":{"name":"basic"}}}}})",
                   "spec.provider.prometheus", "both bearerTokenSecretRef and basicAuthSecretRef",
@@ -403,9 +452,104 @@ TEST(SloPolicyTest, MetricAndProviderRoundTripThroughJson) {
   const auto again = parse_provider(reader, provider, "spec.provider");
   ASSERT_TRUE(again.has_value()) << again.error().describe();
   EXPECT_EQ(provider_to_json(*again), provider);
-  EXPECT_EQ(again->headers, policy->provider.headers);
+  // The literal header value stays in the policy; the run knows where.
+  ASSERT_EQ(again->headers.size(), 1U);
+  EXPECT_EQ(again->headers[0], (PrometheusHeader{"X-Scope-OrgID", "", std::nullopt, true}));
+  EXPECT_EQ(again->policy, (PolicyLocator{false, "errors"}));
+  EXPECT_TRUE(again->reads_cluster());
   EXPECT_EQ(again->bearer_token, policy->provider.bearer_token);
   EXPECT_EQ(again->ca, policy->provider.ca);
+}
+
+TEST(SloPolicyTest, AuthorizationErrorNamesThePolicyTheFieldAndTheFix) {
+  Json object = yaml(kValid);
+  object["spec"]["provider"]["prometheus"]["headers"] =
+      Json::parse(R"([{"name":"Authorization","value":"Bearer abc"}])");
+  object["spec"]["provider"]["prometheus"].erase("bearerTokenSecretRef");
+  const auto policy = parse_slo_policy(object);
+  ASSERT_FALSE(policy.has_value());
+  EXPECT_THAT(policy.error().describe(),
+              HasSubstr("SLOPolicy shop/errors: spec.provider.prometheus.headers[0].value: is a "
+                        "literal Authorization header"));
+  EXPECT_THAT(policy.error().describe(), HasSubstr("bearerTokenSecretRef or basicAuthSecretRef"));
+  EXPECT_THAT(policy.error().describe(), Not(HasSubstr("Bearer abc")));
+}
+
+constexpr const char* kHeaders = R"(
+apiVersion: cutover.dev/v1alpha1
+kind: SLOPolicy
+metadata: {name: tenant, namespace: shop}
+spec:
+  provider:
+    prometheus:
+      address: https://mimir.example/prometheus
+      headers:
+      - {name: X-Scope-OrgID, value: team-secret-123}
+      - name: X-Api-Key
+        valueFrom: {secretKeyRef: {name: prometheus-auth, key: api-key}}
+  metrics:
+  - name: up
+    threshold: {query: up, successCondition: result == 1}
+)";
+
+TEST(SloPolicyTest, HeaderValueFromASecret) {
+  const auto policy = parse_slo_policy(yaml(kHeaders));
+  ASSERT_TRUE(policy.has_value()) << policy.error().describe();
+  const auto& headers = policy->provider.headers;
+  ASSERT_EQ(headers.size(), 2U);
+  EXPECT_EQ(headers[0],
+            (PrometheusHeader{"X-Scope-OrgID", "team-secret-123", std::nullopt, false}));
+  EXPECT_EQ(headers[1].name, "X-Api-Key");
+  EXPECT_TRUE(headers[1].value.empty());
+  EXPECT_EQ(headers[1].secret, (SecretKeyRef{"prometheus-auth", "api-key"}));
+  EXPECT_TRUE(policy->provider.reads_cluster());
+}
+
+TEST(SloPolicyTest, AnalysisRunJsonNeverHoldsAHeaderValue) {
+  const auto policy = parse_slo_policy(yaml(kHeaders));
+  ASSERT_TRUE(policy.has_value()) << policy.error().describe();
+  RunSpec spec;
+  spec.rollout = "web";
+  spec.metrics.push_back(RunMetric{policy->name, policy->metrics[0], policy->provider});
+  const Json run = run_spec_to_json(spec);
+  const std::string text = run.dump();
+  EXPECT_THAT(text, Not(HasSubstr("team-secret-123")));
+  const Json& provider = run["metrics"][0]["provider"];
+  EXPECT_EQ(provider["headers"], Json::parse(R"([
+      {"name": "X-Scope-OrgID", "value": "<redacted>"},
+      {"name": "X-Api-Key",
+       "valueFrom": {"secretKeyRef": {"name": "prometheus-auth", "key": "api-key"}}}])"));
+  EXPECT_EQ(provider["policyRef"], Json::parse(R"({"kind": "SLOPolicy", "name": "tenant"})"));
+
+  // Read back (as the driver does before measuring): the redacted header still knows its policy.
+  const auto again = parse_provider(SpecReader("AnalysisRun", "shop/run"), provider, "p");
+  ASSERT_TRUE(again.has_value()) << again.error().describe();
+  EXPECT_TRUE(again->headers[0].redacted);
+  EXPECT_TRUE(again->headers[0].value.empty());
+  EXPECT_EQ(again->headers[1].secret, policy->provider.headers[1].secret);
+  EXPECT_EQ(again->policy, (PolicyLocator{false, "tenant"}));
+  EXPECT_EQ(provider_to_json(*again), provider);
+}
+
+TEST(SloPolicyTest, ClusterPolicyRunNamesTheClusterPolicy) {
+  Json object = yaml(kHeaders);
+  object["kind"] = "ClusterSLOPolicy";
+  object["metadata"].erase("namespace");
+  const auto policy = parse_slo_policy(object);
+  ASSERT_TRUE(policy.has_value()) << policy.error().describe();
+  EXPECT_EQ(provider_to_json(policy->provider)["policyRef"],
+            Json::parse(R"({"kind": "ClusterSLOPolicy", "name": "tenant"})"));
+}
+
+TEST(SloPolicyTest, RedactedWithoutPolicyRefIsALiteral) {
+  // A policy may say "<redacted>" itself; only a run's policyRef makes it a placeholder.
+  const auto provider =
+      parse_provider(SpecReader("SLOPolicy", "x"),
+                     Json::parse(R"({"headers":[{"name":"X-A","value":"<redacted>"}]})"), "p");
+  ASSERT_TRUE(provider.has_value());
+  EXPECT_FALSE(provider->headers[0].redacted);
+  EXPECT_EQ(provider->headers[0].value, "<redacted>");
+  EXPECT_FALSE(provider->reads_cluster());
 }
 
 TEST(SloPolicyTest, BasicAuthAndInsecureRoundTrip) {
