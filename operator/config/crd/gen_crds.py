@@ -112,4 +112,12 @@ c = crd("analysisruns","AnalysisRun","ar","Namespaced", run_spec, run_status,
         columns=[{"name":"Rollout","type":"string","jsonPath":".spec.rollout"},{"name":"Gate","type":"string","jsonPath":".spec.gate"},
                  {"name":"Phase","type":"string","jsonPath":".status.phase"},{"name":"Message","type":"string","jsonPath":".status.message","priority":1}, age],
         desc="AnalysisRun: one execution of the SLO gates of one release gate; immutable once finished.")
+# The rules on spec and status run only while the field exists: removing it (a JSON patch
+# "remove /spec", or "/status" on the status subresource) would skip them and wipe the record.
+# These root rules see the removal.
+c["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["x-kubernetes-validations"] = [
+  {"rule": "!has(oldSelf.spec) || (has(self.spec) && self.spec == oldSelf.spec)",
+   "message": "an AnalysisRun's spec is immutable: it records what was measured"},
+  {"rule": "!has(oldSelf.status) || !has(oldSelf.status.phase) || !(oldSelf.status.phase in ['Successful','Failed','Inconclusive','Error','Terminated']) || (has(self.status) && self.status == oldSelf.status)",
+   "message": "a finished AnalysisRun is an audit record and cannot change"}]
 open(os.path.join(here, "analysisruns.cutover.dev.yaml"),"w").write(header+yaml.safe_dump(c, sort_keys=False, width=100))
