@@ -188,6 +188,21 @@ Result parse_compare(const SpecReader& r, const Json& j, const std::string& path
 
 }  // namespace
 
+namespace {
+
+double default_window_scale(const BurnRateSpec& spec, const MetricSpec& metric) {
+  if (metric.limits.count <= 0)
+    return 1.0;  // a background gate runs as long as the release: no duration to fit
+  const auto gate = metric.initial_delay + metric.interval * metric.limits.count;
+  const auto first_long = spec.windows.empty() ? default_burn_windows().front().long_window
+                                               : spec.windows.front().long_window;
+  const double scale = std::chrono::duration<double>(gate).count() /
+                       std::chrono::duration<double>(first_long).count();
+  return std::clamp(scale, 1e-6, 1.0);
+}
+
+}  // namespace
+
 std::expected<MetricSpec, FieldError> parse_metric(const SpecReader& r, const Json& j,
                                                    const std::string& path) {
   MetricSpec out;
@@ -232,6 +247,10 @@ std::expected<MetricSpec, FieldError> parse_metric(const SpecReader& r, const Js
     BurnRateSpec spec;
     if (auto ok = parse_burn_rate(r, j["burnRate"], path + ".burnRate", spec); !ok)
       return std::unexpected(ok.error());
+    if (!j["burnRate"].is_object() || !j["burnRate"].contains("windowScale") ||
+        j["burnRate"]["windowScale"].is_null()) {
+      spec.window_scale = default_window_scale(spec, out);
+    }
     out.judge = std::move(spec);
   }
   if (j.contains("compare")) {

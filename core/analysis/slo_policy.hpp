@@ -84,6 +84,10 @@ struct BurnRateSpec {
   std::string error_query;
   std::string total_query;
   std::vector<BurnWindow> windows;  // empty: the SRE workbook's four pairs
+  /// Multiplies every window. When the policy sets none, the gate's duration (initialDelay +
+  /// interval × count) over the first pair's long window, so the fastest pair spans the gate
+  /// (1h → 40s for 10s + 3 × 10s); 1 for a gate without a count. Resolved at parse time, so
+  /// an AnalysisRun records the scale it used.
   double window_scale = 1.0;
 };
 

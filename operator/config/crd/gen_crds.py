@@ -45,7 +45,7 @@ metric = s("object", required=["name"], properties={
     "objective": s("number", description="SLO in percent, e.g. 99.9.", exclusiveMinimum=True, minimum=0, exclusiveMaximum=True, maximum=100),
     "errorQuery": query, "totalQuery": query,
     "windows": s("array", maxItems=16, **{"x-kubernetes-list-type":"atomic"}, items=s("object", required=["long","short","burnRate"], properties={"long": dur, "short": dur, "burnRate": s("number", exclusiveMinimum=True, minimum=0)})),
-    "windowScale": s("number", exclusiveMinimum=True, minimum=0, maximum=1, description="Multiplies every window, to fit a gate that lasts minutes.")}),
+    "windowScale": s("number", exclusiveMinimum=True, minimum=0, maximum=1, description="Multiplies every window, to fit a gate that lasts minutes. Default: the gate's duration (initialDelay + interval x count) over the first pair's long window (1 when count is 0).")}),
   "compare": s("object", required=["canaryQuery","baselineQuery"], properties={
     "canaryQuery": query, "baselineQuery": query,
     "lookback": dur, "step": dur,

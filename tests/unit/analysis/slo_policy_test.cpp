@@ -584,6 +584,45 @@ spec:
   EXPECT_TRUE(std::get<BurnRateSpec>(again->judge).windows.empty());
 }
 
+TEST(SloPolicyTest, WindowScaleDefaultsToTheGatesDuration) {
+  const auto policy = parse_slo_policy(yaml(R"(
+kind: SLOPolicy
+metadata: {name: m}
+spec:
+  metrics:
+  - name: gated
+    initialDelay: 10s
+    interval: 10s
+    count: 3
+    burnRate: {objective: 99.9, errorQuery: "e[{{window}}]", totalQuery: "t[{{window}}]"}
+  - name: own-pairs
+    interval: 30s
+    count: 4
+    burnRate:
+      objective: 99.9
+      errorQuery: "e[{{window}}]"
+      totalQuery: "t[{{window}}]"
+      windows: [{long: 10m, short: 1m, burnRate: 10}]
+  - name: background
+    count: 0
+    burnRate: {objective: 99.9, errorQuery: "e[{{window}}]", totalQuery: "t[{{window}}]"}
+  - name: explicit
+    count: 3
+    burnRate: {objective: 99.9, windowScale: 0.5, errorQuery: "e[{{window}}]", totalQuery: "t[{{window}}]"}
+)"));
+  ASSERT_TRUE(policy.has_value()) << policy.error().describe();
+  const auto scale = [&](std::size_t i) {
+    return std::get<BurnRateSpec>(policy->metrics[i].judge).window_scale;
+  };
+  EXPECT_DOUBLE_EQ(scale(0), 40.0 / 3600) << "10s + 3 x 10s over the workbook's 1h";
+  EXPECT_DOUBLE_EQ(scale(1), 120.0 / 600) << "4 x 30s over the policy's own first pair (10m)";
+  EXPECT_DOUBLE_EQ(scale(2), 1.0) << "a gate without a count has no duration to fit";
+  EXPECT_DOUBLE_EQ(scale(3), 0.5) << "an explicit windowScale is kept";
+  // The AnalysisRun records the scale it used, so a later default cannot change a past run.
+  const Json json = metric_to_json(policy->metrics[0]);
+  EXPECT_DOUBLE_EQ(json["burnRate"]["windowScale"].get<double>(), 40.0 / 3600);
+}
+
 }  // namespace
 }  // namespace cutover::analysis
 
