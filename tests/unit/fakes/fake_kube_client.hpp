@@ -1,11 +1,13 @@
 #pragma once
 // An in-memory KubeClient for unit tests of logic that reads and writes a few objects (leases,
-// the executor). It keeps resourceVersions and answers stale updates with `conflict`, like the
-// API server. End-to-end tests use the real server instead.
+// the executor, the reconciler). It keeps resourceVersions and answers stale updates with
+// `conflict`, like the API server, and logs every call in order (`log`), so a test can assert
+// the order of a reconcile's writes. End-to-end tests use the real server instead.
 
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "kube/kube_client.hpp"
 
@@ -18,9 +20,10 @@ class FakeKubeClient final : public kube::KubeClient {
   using Result = kube::Result<T>;
 
   Result<Json> get(const kube::ResourceRef& ref, const std::string& name,
-                   const std::string& = "") override {
+                   const std::string& subresource = "") override {
     std::lock_guard lock(mutex_);
     ++calls["get"];
+    record("get", ref, name, subresource);
     const auto it = objects_.find(key(ref, name));
     if (it == objects_.end())
       return std::unexpected(error(kube::ErrorReason::not_found, 404));
@@ -28,6 +31,7 @@ class FakeKubeClient final : public kube::KubeClient {
   }
   Result<Json> list(const kube::ResourceRef& ref, const kube::ListOptions&) override {
     std::lock_guard lock(mutex_);
+    log.push_back("list " + ref.kind);
     Json items = Json::array();
     const std::string prefix = ref.kind + "/" + ref.namespace_name + "/";
     for (const auto& [k, v] : objects_) {
@@ -42,15 +46,17 @@ class FakeKubeClient final : public kube::KubeClient {
   Result<Json> create(const kube::ResourceRef& ref, const Json& object) override {
     std::lock_guard lock(mutex_);
     ++calls["create"];
+    record("create", ref, object["metadata"]["name"], "");
     const std::string k = key(ref, object["metadata"]["name"]);
     if (objects_.contains(k))
       return std::unexpected(error(kube::ErrorReason::already_exists, 409));
     return store(k, object);
   }
   Result<Json> update(const kube::ResourceRef& ref, const Json& object,
-                      const std::string& = "") override {
+                      const std::string& subresource = "") override {
     std::lock_guard lock(mutex_);
     ++calls["update"];
+    record("update", ref, object["metadata"]["name"], subresource);
     const std::string k = key(ref, object["metadata"]["name"]);
     const auto it = objects_.find(k);
     if (it == objects_.end())
@@ -59,29 +65,32 @@ class FakeKubeClient final : public kube::KubeClient {
     if (!sent_rv.empty() && sent_rv != it->second["metadata"]["resourceVersion"]) {
       return std::unexpected(error(kube::ErrorReason::conflict, 409));
     }
-    return store(k, object);
+    return store(k, only_status(subresource, it->second, object));
   }
   Result<Json> patch(const kube::ResourceRef& ref, const std::string& name, kube::PatchType,
-                     const Json& patch, const std::string& = "") override {
+                     const Json& patch, const std::string& subresource = "") override {
     std::lock_guard lock(mutex_);
     ++calls["patch"];
+    record("patch", ref, name, subresource);
     const auto it = objects_.find(key(ref, name));
     if (it == objects_.end())
       return std::unexpected(error(kube::ErrorReason::not_found, 404));
     Json merged = it->second;
     merged.merge_patch(patch);
-    return store(key(ref, name), merged);
+    return store(key(ref, name), only_status(subresource, it->second, merged));
   }
   Result<Json> apply(const kube::ResourceRef& ref, const Json& object, const kube::ApplyOptions&,
-                     const std::string& = "") override {
+                     const std::string& subresource = "") override {
     std::lock_guard lock(mutex_);
     ++calls["apply"];
+    record("apply", ref, object["metadata"]["name"], subresource);
     return store(key(ref, object["metadata"]["name"]), object);
   }
   Result<Json> remove(const kube::ResourceRef& ref, const std::string& name,
                       const kube::DeleteOptions& = {}) override {
     std::lock_guard lock(mutex_);
     ++calls["remove"];
+    record("remove", ref, name, "");
     if (objects_.erase(key(ref, name)) == 0) {
       return std::unexpected(error(kube::ErrorReason::not_found, 404));
     }
@@ -94,8 +103,24 @@ class FakeKubeClient final : public kube::KubeClient {
     store(key(ref, object["metadata"]["name"]), object);
   }
   std::map<std::string, int> calls;
+  /// Every call in order: "verb Kind/name[/subresource]" (a list is "list Kind"), e.g.
+  /// "patch Service/web-canary", "patch Deployment/web-b/scale", "update Rollout/web/status".
+  std::vector<std::string> log;
 
  private:
+  // A write to the status subresource changes only the status, as on the API server.
+  static Json only_status(const std::string& subresource, const Json& stored, const Json& sent) {
+    if (subresource != kube::kStatus)
+      return sent;
+    Json out = stored;
+    out["status"] = sent.value("status", Json::object());
+    return out;
+  }
+  void record(const char* verb, const kube::ResourceRef& ref, const std::string& name,
+              const std::string& subresource) {
+    log.push_back(std::string(verb) + " " + ref.kind + "/" + name +
+                  (subresource.empty() ? "" : "/" + subresource));
+  }
   static std::string key(const kube::ResourceRef& ref, const std::string& name) {
     return ref.kind + "/" + ref.namespace_name + "/" + name;
   }
