@@ -158,7 +158,7 @@ kube::Result<void> Executor::apply(const Rollout& r, const Plan& plan) {
     const auto* e = std::get_if<RecordEvent>(&action);
     if (e == nullptr)
       continue;
-    const std::string now = format_rfc3339(std::chrono::system_clock::now());
+    const std::string now = format_rfc3339(e->at);
     const Json event = {
         {"apiVersion", "v1"},
         {"kind", "Event"},

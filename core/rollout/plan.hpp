@@ -98,6 +98,9 @@ struct RecordEvent {
   std::string type;  // Normal or Warning
   std::string reason;
   std::string message;
+  /// The planner's `now`: the executor stamps the Event with it, never with the wall clock, so
+  /// time stays injected.
+  WallTime at{};
   bool operator==(const RecordEvent&) const = default;
 };
 

@@ -18,7 +18,8 @@ std::string template_revision(const Json& pod_template) {
 namespace detail {
 
 void PlanBuilder::event(std::string type, std::string reason, std::string message) {
-  plan.actions.emplace_back(RecordEvent{std::move(type), std::move(reason), std::move(message)});
+  plan.actions.emplace_back(
+      RecordEvent{std::move(type), std::move(reason), std::move(message), now});
 }
 
 void PlanBuilder::requeue_at(WallTime when) {

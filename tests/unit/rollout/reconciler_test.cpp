@@ -255,6 +255,10 @@ TEST(ReconcilerTest, FailedCanaryGateMovesTrafficToStableBeforeItWritesAnyRecord
       << "the AnalysisRun before the Rollout's status" << describe(log);
   EXPECT_EQ(rollout_write[0], log.size() - 1) << "the Rollout's status last" << describe(log);
 
+  // Events carry the injected clock's time, not the wall clock's.
+  for (const auto& event : (*client.list(kEvents, {}))["items"])
+    EXPECT_EQ(event.value("firstTimestamp", ""), format_rfc3339(at.world.now)) << event.dump();
+
   // The world afterwards.
   EXPECT_EQ(selected_slot(client, "web-stable"), stable);
   EXPECT_EQ(selected_slot(client, "web-canary"), stable) << "the canary Service back on stable";
