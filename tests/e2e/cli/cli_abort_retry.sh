@@ -33,6 +33,6 @@ expect_exit 0 "status --watch to Healthy" status web --watch --timeout 40s
 expect_eq "stable runs web:2" "$(ro_field web '.status.history[-1:].images[0]')" web:2
 
 expect_exit 2 "retry of a Healthy rollout" retry web
-expect_in "not aborted, so there is nothing to retry"
+expect_in "the rollout is Healthy, so there is nothing to retry"
 expect_exit 0 "abort with no release under way" abort web
 expect_in "nothing to abort"
