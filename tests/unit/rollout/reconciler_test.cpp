@@ -256,7 +256,9 @@ TEST(ReconcilerTest, FailedCanaryGateMovesTrafficToStableBeforeItWritesAnyRecord
   EXPECT_EQ(rollout_write[0], log.size() - 1) << "the Rollout's status last" << describe(log);
 
   // Events carry the injected clock's time, not the wall clock's.
-  for (const auto& event : (*client.list(kEvents, {}))["items"])
+  const auto stored_events = client.list(kEvents, {});
+  ASSERT_TRUE(stored_events.has_value());
+  for (const auto& event : (*stored_events)["items"])
     EXPECT_EQ(event.value("firstTimestamp", ""), format_rfc3339(at.world.now)) << event.dump();
 
   // The world afterwards.
