@@ -68,9 +68,12 @@ void begin_analysis_retry(PlanBuilder& b) {
   ++st.release_attempt;
   std::erase_if(st.pause_conditions,
                 [](const PauseCondition& p) { return p.reason == kAnalysisInconclusive; });
-  const std::string gate = st.current_step_analysis ? st.current_step_analysis->gate
-                           : st.background_analysis ? st.background_analysis->gate
-                                                    : std::string("analysis");
+  const auto inconclusive = [](const std::optional<AnalysisStatus>& a) {
+    return a && a->phase == "Inconclusive";
+  };
+  const std::string gate = inconclusive(st.current_step_analysis) ? st.current_step_analysis->gate
+                           : inconclusive(st.background_analysis) ? st.background_analysis->gate
+                                                                  : std::string("analysis");
   st.current_step_analysis.reset();
   st.background_analysis.reset();
   b.event("Normal", "AnalysisRetried",
@@ -126,7 +129,10 @@ bool plan_first_deployment(PlanBuilder& b, const std::vector<std::string>& servi
     }
     const auto result = run_gate(b, gates, "first-deploy", st.current_step_analysis);
     if (result != GateResult::passed) {
-      st.phase = result == GateResult::failed ? Phase::degraded : Phase::progressing;
+      // An inconclusive gate waits for a person (promote, retry or abort): Paused, as at a step.
+      st.phase = result == GateResult::failed         ? Phase::degraded
+                 : b.has_pause(kAnalysisInconclusive) ? Phase::paused
+                                                      : Phase::progressing;
       st.message = result == GateResult::failed
                        ? "first deployment failed its SLO gates: " + st.abort_reason
                        : "first deployment: analysis " + describe_gate(*st.current_step_analysis);
@@ -371,13 +377,14 @@ void plan_abort(PlanBuilder& b, const std::vector<std::string>& services, int ab
 }
 
 ReleaseStart start_release(PlanBuilder& b, const std::vector<std::string>& services) {
+  // First, so that a first deployment's gate (analyzeFirstDeploy) can be retried too.
+  begin_analysis_retry(b);
   if (plan_first_deployment(b, services) || plan_steady_state(b, services)) {
     return ReleaseStart::decided;
   }
   const bool fresh = b.plan.status.current_revision != b.revision;
   begin_revision(b);
   const bool retried = begin_retry(b);
-  begin_analysis_retry(b);
   return fresh || retried ? ReleaseStart::restarted : ReleaseStart::continuing;
 }
 

@@ -525,6 +525,25 @@ TEST(AnalysisGateTest, AnalyzeFirstDeployFailureIsDegradedAndKeepsThePods) {
   EXPECT_EQ(world.observed.slot(Slot::a).spec_replicas, 4);
 }
 
+TEST(AnalysisGateTest, AnInconclusiveFirstDeployGateCanBeRetried) {
+  auto world = first_deploy_world();
+  world.settle();
+  const std::string first = run_name(world, "first-deploy");
+  set_run(world, first, "Inconclusive", "Inconclusive: no data");
+  world.settle();
+  ASSERT_EQ(world.status().phase, Phase::paused);
+  world.status().retry_analysis = true;  // deploy retry
+  world.settle();
+  EXPECT_FALSE(world.status().retry_analysis);
+  const std::string second = run_name(world, "first-deploy");
+  EXPECT_NE(second, first);
+  EXPECT_EQ(count_starts(world, second), 1);
+  EXPECT_EQ(count_events(world, "AnalysisRetried"), 1);
+  set_run(world, second, "Successful");
+  world.settle();
+  EXPECT_EQ(world.status().phase, Phase::healthy);
+}
+
 TEST(AnalysisGateTest, WithoutAnalyzeFirstDeployTheFirstReleaseIsNotGated) {
   auto world = canary_world();
   EXPECT_EQ(world.status().phase, Phase::healthy);
