@@ -27,8 +27,8 @@ struct Attempt {
   /// help, so the metric errors at once.
   bool fatal = false;
   /// A critical failure of a compare judge (criticalIncrease/criticalDecrease reached, or a
-  /// critical metric without data): the metric fails at once, whatever its failureLimit, as a
-  /// critical metric fails the whole canary in Kayenta.
+  /// critical metric without data under mustHaveData): the metric fails at once, whatever its
+  /// failureLimit, as a critical metric fails the whole canary in Kayenta.
   bool critical = false;
 };
 

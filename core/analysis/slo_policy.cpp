@@ -188,6 +188,13 @@ Result parse_compare(const SpecReader& r, const Json& j, const std::string& path
 
 }  // namespace
 
+bool same_header_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 namespace {
 
 double default_window_scale(const BurnRateSpec& spec, const MetricSpec& metric) {
@@ -247,8 +254,7 @@ std::expected<MetricSpec, FieldError> parse_metric(const SpecReader& r, const Js
     BurnRateSpec spec;
     if (auto ok = parse_burn_rate(r, j["burnRate"], path + ".burnRate", spec); !ok)
       return std::unexpected(ok.error());
-    if (!j["burnRate"].is_object() || !j["burnRate"].contains("windowScale") ||
-        j["burnRate"]["windowScale"].is_null()) {
+    if (j["burnRate"].value("windowScale", Json()).is_null()) {
       spec.window_scale = default_window_scale(spec, out);
     }
     out.judge = std::move(spec);
@@ -268,13 +274,6 @@ std::expected<MetricSpec, FieldError> parse_metric(const SpecReader& r, const Js
 }
 
 namespace {
-
-bool same_header_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // `{name, key}` naming a Secret of the Rollout's namespace, at `path`.
 Result parse_secret_ref(const SpecReader& r, const Json& j, const std::string& path, bool need_key,

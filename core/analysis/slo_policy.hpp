@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -35,6 +36,9 @@ struct SecretKeyRef {
 /// A custom header sent with every query: `{name, value}` or
 /// `{name, valueFrom: {secretKeyRef: {name, key}}}`. A literal value is never written into an
 /// AnalysisRun (see `provider_to_json`), so a run read back holds it as `redacted`.
+/// HTTP header names compare without regard to case (RFC 9110, section 5.1).
+bool same_header_name(std::string_view a, std::string_view b);
+
 struct PrometheusHeader {
   std::string name;
   std::string value;                   // the literal; empty when `secret` is set or `redacted`

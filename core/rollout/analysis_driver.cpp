@@ -210,8 +210,8 @@ kube::Result<std::optional<WallTime>> AnalysisDriver::measure(const Rollout& rol
       observed.analysis_runs[name] = {"Error", run.error().describe()};
       continue;
     }
-    // Measurements taken by this pass, per metric: one metric's result may not be read as
-    // another's (each pass adds at most one measurement to each metric).
+    // Measurements taken by this pass, per metric: each pass adds at most one to each metric,
+    // counted with that metric's own phase.
     std::map<std::string, int> before;
     for (const auto& r : run->status.metric_results)
       before[r.name] = r.counts.measured + r.counts.error;
@@ -220,11 +220,8 @@ kube::Result<std::optional<WallTime>> AnalysisDriver::measure(const Rollout& rol
     if (progress.changed)
       changed_.insert(run->name);
     for (const auto& r : run->status.metric_results) {
-      const int taken = r.counts.measured + r.counts.error - before[r.name];
-      const auto available = static_cast<int>(r.measurements.size());
-      for (int i = std::max(0, available - taken); i < available; ++i)
-        measured_.emplace_back(
-            analysis::to_string(r.measurements[static_cast<std::size_t>(i)].phase));
+      if (r.counts.measured + r.counts.error > before[r.name] && !r.measurements.empty())
+        measured_.emplace_back(analysis::to_string(r.measurements.back().phase));
     }
     if (!was_finished && run->finished())
       finished_.push_back(phase_name(*run));

@@ -17,13 +17,6 @@ using Value = std::expected<std::string, std::string>;
 
 constexpr const char* kField = "spec.provider.prometheus";
 
-bool same_header_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // Reads Secrets of one namespace for one provider; every error names the policy and the field.
 class SecretReader {
  public:
@@ -171,7 +164,7 @@ std::expected<analysis::PrometheusConfig, std::string> prometheus_config(
       const auto& headers = from_policy->headers;
       const auto found =
           std::find_if(headers.begin(), headers.end(), [&](const analysis::PrometheusHeader& h) {
-            return same_header_name(h.name, header.name);
+            return analysis::same_header_name(h.name, header.name);
           });
       if (found == headers.end()) {
         return std::unexpected(fmt::format(
