@@ -92,6 +92,11 @@ std::expected<QueryResult, PrometheusError> PrometheusClient::post(const std::st
     std::string message = response.error().message;
     if (!message.starts_with(config_.address))
       message = fmt::format("{}: {}", config_.address, message);
+    if (message.find("TLS verification failed") != std::string::npos) {
+      message +=
+          " (fix: set spec.provider.prometheus.caSecretRef to the CA that signed "
+          "Prometheus' certificate, or correct the address's host name)";
+    }
     return std::unexpected(PrometheusError{kind, 0, "", std::move(message)});
   }
   auto result = parse_query_response(response->status, response->body);
@@ -100,10 +105,10 @@ std::expected<QueryResult, PrometheusError> PrometheusClient::post(const std::st
     while (!message.empty() && message.back() == ' ')
       message.pop_back();
     message += response->status == 401
-                   ? " (fix: Prometheus wants credentials: check bearerTokenSecretRef or "
-                     "basicAuthSecretRef and the keys of that Secret)"
+                   ? " (fix: Prometheus wants credentials: check bearerTokenSecretRef, "
+                     "basicAuthSecretRef or a header's valueFrom, and the keys of that Secret)"
                    : " (fix: the credentials are not allowed to query; check the Secret of "
-                     "bearerTokenSecretRef or basicAuthSecretRef)";
+                     "bearerTokenSecretRef, basicAuthSecretRef or a header's valueFrom)";
   }
   return result;
 }

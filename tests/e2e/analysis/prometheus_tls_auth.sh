@@ -124,6 +124,8 @@ code="$(analyze "$tmp/no-ca.yaml")"
 [[ "$code" != 0 ]] || check_fail "analyze without the CA exited 0"
 grep -q "TLS verification failed" "$tmp/analyze.out" ||
   check_fail "analyze without the CA does not say that TLS verification failed"
+grep -q "fix: set spec.provider.prometheus.caSecretRef" "$tmp/analyze.out" ||
+  check_fail "analyze without the CA does not say how to fix it"
 
 # (c) Wrong password: Prometheus answers 401.
 code="$(analyze "$tmp/wrong-password.yaml")"

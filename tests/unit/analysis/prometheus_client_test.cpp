@@ -181,6 +181,17 @@ TEST(PrometheusClientTest, RefusedConnectionIsTheTransportKindNamingTheAddressOn
   EXPECT_EQ(result.error().message, "http://prom:9090 Connection (is it up?)");
 }
 
+TEST(PrometheusClientTest, TlsVerificationFailureSaysWhichFieldFixesIt) {
+  const auto result = query_failing(
+      kube::ErrorReason::transport,
+      "http://prom:9090 TLS verification failed: the server's certificate is not signed by the "
+      "trusted CA, or its name does not match the address");
+  ASSERT_FALSE(result.has_value());
+  EXPECT_THAT(result.error().message,
+              HasSubstr("(fix: set spec.provider.prometheus.caSecretRef to the CA that signed "
+                        "Prometheus' certificate"));
+}
+
 TEST(PrometheusClientTest, Unauthorized401NamesTheStatusAndTheCredentialFields) {
   auto config = config_for("https://prom:9090");
   config.basic_username = "cutover";
@@ -192,6 +203,7 @@ TEST(PrometheusClientTest, Unauthorized401NamesTheStatusAndTheCredentialFields) 
   EXPECT_EQ(result.error().http_status, 401);
   EXPECT_THAT(result.error().describe(), HasSubstr("(401): Unauthorized (fix: "));
   EXPECT_THAT(result.error().describe(), HasSubstr("basicAuthSecretRef"));
+  EXPECT_THAT(result.error().describe(), HasSubstr("a header's valueFrom"));
   EXPECT_THAT(result.error().describe(), Not(HasSubstr("wrong-password")));
 }
 
