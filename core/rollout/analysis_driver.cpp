@@ -196,11 +196,19 @@ kube::Result<std::optional<WallTime>> AnalysisDriver::measure(const Rollout& rol
   if (!list)
     return std::unexpected(list.error());
   std::optional<WallTime> next_due;
-  const auto sources = [&](const analysis::PrometheusProvider& provider) {
-    if (options_.sources)
-      return options_.sources(provider, rollout.namespace_name);
-    return connect_prometheus(client_, provider, rollout.namespace_name,
-                              options_.default_prometheus);
+  // One connection per provider and pass: its Secrets (and a redacted header's policy) are
+  // read once, however many metrics are due.
+  using Source = std::expected<std::shared_ptr<analysis::MetricsSource>, std::string>;
+  std::map<std::string, Source> connected;
+  const auto sources = [&](const analysis::PrometheusProvider& provider) -> Source {
+    const std::string key = analysis::provider_to_json(provider).dump();
+    if (const auto it = connected.find(key); it != connected.end())
+      return it->second;
+    Source source = options_.sources ? options_.sources(provider, rollout.namespace_name)
+                                     : connect_prometheus(client_, provider, rollout.namespace_name,
+                                                          options_.default_prometheus);
+    connected.emplace(key, source);
+    return source;
   };
   for (const auto& item : member(*list, "items")) {
     auto run = analysis::parse_analysis_run(item);

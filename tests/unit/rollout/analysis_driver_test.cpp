@@ -311,8 +311,12 @@ spec:
   auto source = std::make_shared<CannedSource>();
   source->values = {{"bad_query", 0.5}, {"good_query", 0.001}};
   AnalysisOptions options;
+  int connections = 0;
   options.sources = [&](const analysis::PrometheusProvider&, const std::string&)
-      -> std::expected<std::shared_ptr<analysis::MetricsSource>, std::string> { return source; };
+      -> std::expected<std::shared_ptr<analysis::MetricsSource>, std::string> {
+    ++connections;
+    return source;
+  };
   // Three passes, each a new driver over the stored run (as three reconciles are).
   for (const auto* at : {"2026-11-22T10:00:05Z", "2026-11-22T10:01:05Z", "2026-11-22T10:02:05Z"}) {
     AnalysisDriver driver(client, options);
@@ -320,6 +324,8 @@ spec:
     const WallTime now = *parse_rfc3339(at);
     ASSERT_TRUE(driver.measure(r, observed, now).has_value());
     EXPECT_EQ(driver.measurements(), (std::vector<std::string>{"Failed", "Successful"})) << at;
+    EXPECT_EQ(connections, 1) << "one connection per provider and pass, not one per metric";
+    connections = 0;
     Plan plan;
     plan.status = r.status;
     plan.active_analyses = {gate.name};
