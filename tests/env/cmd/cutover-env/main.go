@@ -2,7 +2,8 @@
 // runs each part of the local Kubernetes world as its own process, and
 // orchestrates them:
 //
-//	cutover-env up|down|env|status --state DIR [...]
+//	cutover-env up|down|env|status|compact --state DIR [...]
+//	cutover-env stop|start|restart PART --state DIR [--kill]
 //	cutover-env etcd|kube-apiserver|kube-controller-manager|kubelet|sim [flags]
 //
 // The upstream kube-apiserver and kube-controller-manager cobra commands set
@@ -33,6 +34,12 @@ World:
   status   show each part, its PID, RSS and health
   compact  compact etcd now: older resourceVersions get 410 Gone
 
+One part of a running world (PART: apiserver, prometheus, etcd, controller-manager,
+kubelet, sim); it keeps its port, and world.json its PID:
+  stop PART     stop it (SIGTERM; --kill: SIGKILL); up starts it again
+  start PART    start a stopped part, wait until it serves
+  restart PART  stop, then start (--kill: crash it instead of a clean shutdown)
+
 Parts (started by up, one process each):
   etcd | kube-apiserver | kube-controller-manager | kubelet | sim
 `
@@ -46,6 +53,8 @@ func main() {
 	switch os.Args[1] {
 	case "up", "down", "env", "status", "compact":
 		os.Exit(world.Main(os.Args[1], args))
+	case "stop", "start", "restart":
+		os.Exit(world.Control(os.Args[1], args))
 	case "etcd":
 		os.Exit(etcd.Main(args))
 	case "kube-apiserver":

@@ -22,6 +22,9 @@ type Proc struct {
 	Start uint64   `json:"start"`
 	Log   string   `json:"log"`
 	Args  []string `json:"args"`
+	// Stopped marks a part stopped on purpose (`cutover-env stop`): down and
+	// status know it is not running, and up starts it again.
+	Stopped bool `json:"stopped,omitempty"`
 }
 
 // startDetached starts argv in its own session (setsid), with stdin from

@@ -209,6 +209,10 @@ func fail(part string, err error) error { return &partError{part: part, err: err
 func up(p paths, o upOptions) int {
 	t0 := time.Now()
 	if w, err := load(p); err == nil {
+		// Parts stopped on purpose (`cutover-env stop`) come back as they were.
+		if err := w.resumeStopped(p, o.timeout); err != nil {
+			fmt.Fprintf(os.Stderr, "cutover world in %s: cannot start a stopped part: %v\n", p.dir, err)
+		}
 		if problems := w.check(p, 3*time.Second); len(problems) == 0 {
 			fmt.Printf("cutover world already up (state %s)\n", p.dir)
 			if id := binaryID(); id != "" && id != w.BinaryID {
@@ -635,10 +639,20 @@ scrape_configs:
 // check returns the problems of a recorded world; none means healthy.
 func (w *World) check(p paths, timeout time.Duration) []string {
 	var problems []string
+	stopped := map[string]bool{}
 	for _, pr := range w.Procs {
-		if !pr.Alive() {
+		switch {
+		case pr.Stopped:
+			stopped[pr.Name] = true
+			problems = append(problems, pr.Name+" is stopped (scripts/cluster start "+pr.Name+")")
+		case !pr.Alive():
 			problems = append(problems, pr.Name+" is not running")
 		}
+	}
+	if len(stopped) > 0 && len(problems) == len(stopped) && len(w.Procs) >= 6 {
+		// Only stopped parts: check the others as usual.
+		problems = append(problems, w.probe(p, timeout, stopped)...)
+		return problems
 	}
 	if len(w.Procs) < 6 {
 		problems = append(problems, "incomplete start")
@@ -646,18 +660,30 @@ func (w *World) check(p paths, timeout time.Duration) []string {
 	if len(problems) > 0 {
 		return problems
 	}
-	c, err := adminHTTPClient(p, timeout)
-	if err != nil {
-		return []string{err.Error()}
+	return w.probe(p, timeout, nil)
+}
+
+// probe checks the endpoints of the parts that have one, except skipped ones.
+func (w *World) probe(p paths, timeout time.Duration, skip map[string]bool) []string {
+	var problems []string
+	if !skip[PartAPIServer] {
+		c, err := adminHTTPClient(p, timeout)
+		if err != nil {
+			return []string{err.Error()}
+		}
+		if err := httpOK(c, fmt.Sprintf("https://127.0.0.1:%d/readyz", w.Ports[PartAPIServer]), "ok"); err != nil {
+			problems = append(problems, "kube-apiserver: "+err.Error())
+		}
 	}
-	if err := httpOK(c, fmt.Sprintf("https://127.0.0.1:%d/readyz", w.Ports[PartAPIServer]), "ok"); err != nil {
-		problems = append(problems, "kube-apiserver: "+err.Error())
+	if !skip[PartPrometheus] {
+		if err := httpOK(plainClient, fmt.Sprintf("http://127.0.0.1:%d/-/ready", w.Ports[PartPrometheus]), ""); err != nil {
+			problems = append(problems, "prometheus: "+err.Error())
+		}
 	}
-	if err := httpOK(plainClient, fmt.Sprintf("http://127.0.0.1:%d/-/ready", w.Ports[PartPrometheus]), ""); err != nil {
-		problems = append(problems, "prometheus: "+err.Error())
-	}
-	if err := httpOK(plainClient, fmt.Sprintf("http://127.0.0.1:%d/metrics", w.Ports[PartSim]), ""); err != nil {
-		problems = append(problems, "sim: "+err.Error())
+	if !skip[PartSim] {
+		if err := httpOK(plainClient, fmt.Sprintf("http://127.0.0.1:%d/metrics", w.Ports[PartSim]), ""); err != nil {
+			problems = append(problems, "sim: "+err.Error())
+		}
 	}
 	return problems
 }
@@ -729,10 +755,13 @@ func status(p paths) int {
 	for _, pr := range w.Procs {
 		st := "running"
 		var rss int64
-		if pr.Alive() {
+		switch {
+		case pr.Stopped:
+			st = "stopped"
+		case pr.Alive():
 			rss = pr.RSS()
 			total += rss
-		} else {
+		default:
 			st = "dead"
 		}
 		fmt.Printf("%-24s %8d %-8s %7dM  %s\n", pr.Name, pr.PID, st, rss>>20, endpoint(w, pr.Name))
