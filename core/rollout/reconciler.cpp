@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "rollout/executor.hpp"
+#include "rollout/finalizer_change.hpp"
 #include "rollout/observer.hpp"
 #include "rollout/plan.hpp"
 #include "rollout/rollout_json.hpp"
@@ -32,16 +33,18 @@ std::vector<std::string> finalizers_of(const Json& object) {
   return out;
 }
 
-kube::Result<void> set_finalizers(kube::KubeClient& client, const std::string& ns,
-                                  const std::string& name, const std::string& resource_version,
-                                  const std::vector<std::string>& finalizers) {
-  // resourceVersion makes this conditional: a concurrent change yields `conflict` (retried).
+// Returns the Rollout's new resourceVersion. resourceVersion makes the write conditional: a
+// concurrent change (the operator and `deploy delete` at once) yields `conflict` (retried).
+kube::Result<std::string> set_finalizers(kube::KubeClient& client, const std::string& ns,
+                                         const std::string& name,
+                                         const std::string& resource_version,
+                                         const std::vector<std::string>& finalizers) {
   auto patched = client.patch(
       rollouts(ns), name, kube::PatchType::json_merge,
       {{"metadata", {{"finalizers", finalizers}, {"resourceVersion", resource_version}}}});
   if (!patched)
     return std::unexpected(patched.error());
-  return {};
+  return string_or(member(*patched, "metadata"), "resourceVersion");
 }
 
 // One ControllerRevision per revision (`<rollout>-<revision>`, data.template), written when a
@@ -134,16 +137,7 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
   const bool has_finalizer =
       std::find(finalizers.begin(), finalizers.end(), kFinalizer) != finalizers.end();
   if (rollout->deleting && !has_finalizer) {
-    outcome.found = false;  // going away and nothing left for us to do
-    return outcome;
-  }
-  if (!rollout->deleting && !has_finalizer) {
-    finalizers.emplace_back(kFinalizer);
-    if (auto set = set_finalizers(client_, ns, name, rollout->resource_version, finalizers); !set) {
-      return std::unexpected(set.error());
-    }
-    // Our write changed the resourceVersion; the next pass (the watch sees it) continues.
-    outcome.requeue_after = std::chrono::milliseconds{0};
+    outcome.found = false;  // going away, and it pinned no Service: nothing left for us to do
     return outcome;
   }
   auto observed = observe(client_, *rollout);
@@ -172,6 +166,21 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
   if (!next_measurement)
     return std::unexpected(next_measurement.error());
   const Plan plan = rollout::plan(*rollout, *observed, now);
+  if (!rollout->deleting) {
+    // Only a Rollout that pins a Service carries the finalizer, and it has it before the first
+    // pin is written (finalizer_change.hpp).
+    const FinalizerChange change = finalizer_change(has_finalizer, *observed, plan);
+    if (change != FinalizerChange::keep) {
+      if (change == FinalizerChange::add)
+        finalizers.emplace_back(kFinalizer);
+      else
+        std::erase(finalizers, std::string(kFinalizer));
+      auto set = set_finalizers(client_, ns, name, rollout->resource_version, finalizers);
+      if (!set)
+        return std::unexpected(set.error());
+      rollout->resource_version = *set;  // the status write below is conditional on it
+    }
+  }
   Executor executor(client_, field_manager_);
   // Traffic first (the executor's actions, then its events), then the analysis records, then
   // the Rollout's status.
@@ -185,6 +194,8 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
     return std::unexpected(persisted.error());
   }
   if (rollout->deleting) {
+    // The Services have their selectors back (the plan's unpins, applied above): let it go.
+    // `deploy delete` relies on this path too, with no operator running.
     std::erase(finalizers, std::string(kFinalizer));
     if (auto set = set_finalizers(client_, ns, name, rollout->resource_version, finalizers); !set) {
       return std::unexpected(set.error());

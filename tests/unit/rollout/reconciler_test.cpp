@@ -404,5 +404,125 @@ TEST(ReconcilerTest, FailedPostPromotionGateFlipsTheActiveServiceBackBeforeAnySt
   EXPECT_EQ(parsed->status.stable_slot, stable);
 }
 
+// A canary Rollout `web` in `shop` as a user applies it (no status yet), with the Services its
+// strategy names (each selecting app=web), or none.
+Json fresh_canary(testing::FakeKubeClient& client, const std::vector<std::string>& services) {
+  Json object = testing::canary_rollout_json(
+      2, Json::array({{{"setWeight", 50}}, {{"pause", Json::object()}}}), "web:1");
+  object["metadata"]["uid"] = "uid-1";
+  auto& canary = object["spec"]["strategy"]["canary"];
+  canary.erase("stableService");
+  canary.erase("canaryService");
+  if (!services.empty())
+    canary["stableService"] = services[0];
+  if (services.size() > 1)
+    canary["canaryService"] = services[1];
+  client.seed(kRollouts, object);
+  for (const auto& name : services) {
+    client.seed(kServices, {{"apiVersion", "v1"},
+                            {"kind", "Service"},
+                            {"metadata", {{"name", name}, {"namespace", "shop"}}},
+                            {"spec", {{"selector", {{"app", "web"}}}}}});
+  }
+  return object;
+}
+
+Json stored_finalizers(testing::FakeKubeClient& client, const std::string& name) {
+  const auto stored = client.get(kRollouts, name);
+  EXPECT_TRUE(stored.has_value());
+  return stored ? (*stored)["metadata"].value("finalizers", Json::array()) : Json();
+}
+
+TEST(ReconcilerFinalizerTest, TheFinalizerIsWrittenBeforeTheFirstPin) {
+  testing::FakeKubeClient client;
+  testing::FakeClock clock;
+  fresh_canary(client, {"web-stable", "web-canary"});
+  Reconciler reconciler(client, clock);
+  const auto outcome = reconciler.reconcile("shop", "web");
+  ASSERT_TRUE(outcome.has_value()) << outcome.error().describe();
+  EXPECT_TRUE(outcome->status_written) << "the status write used the finalizer's resourceVersion";
+
+  const auto log = writes(client);
+  const auto finalizer = positions(log, "patch Rollout/web");
+  const auto pins = positions(log, "patch Service/");
+  ASSERT_EQ(finalizer.size(), 1U) << describe(log);
+  ASSERT_EQ(pins.size(), 2U) << "the first deployment pins both Services" << describe(log);
+  EXPECT_EQ(finalizer[0], 0U) << "before anything else, the slot Deployment included"
+                              << describe(log);
+  EXPECT_EQ(stored_finalizers(client, "web"), Json::array({kFinalizer}));
+  EXPECT_EQ(selected_slot(client, "web-stable"), "a");
+
+  client.log.clear();
+  ASSERT_TRUE(reconciler.reconcile("shop", "web").has_value());
+  EXPECT_THAT(writes(client), Not(Contains(StartsWith("patch Rollout/"))))
+      << "written once" << describe(writes(client));
+}
+
+TEST(ReconcilerFinalizerTest, ARolloutThatPinsNoServiceIsDeletedWithNoOperator) {
+  testing::FakeKubeClient client;
+  testing::FakeClock clock;
+  Json object = fresh_canary(client, {});
+  Reconciler reconciler(client, clock);
+  for (int pass = 0; pass < 3; ++pass) {
+    const auto outcome = reconciler.reconcile("shop", "web");
+    ASSERT_TRUE(outcome.has_value()) << outcome.error().describe();
+    EXPECT_TRUE(outcome->found);
+  }
+  EXPECT_THAT(writes(client), Not(Contains(StartsWith("patch Rollout/"))))
+      << describe(writes(client));
+  EXPECT_EQ(stored_finalizers(client, "web"), Json::array());
+  EXPECT_THAT(writes(client), Contains("apply Deployment/web-a")) << "it did deploy";
+}
+
+TEST(ReconcilerFinalizerTest, AnEarlierVersionsFinalizerGoesWhenNothingIsPinned) {
+  testing::FakeKubeClient client;
+  testing::FakeClock clock;
+  Json object = fresh_canary(client, {});
+  object["metadata"]["finalizers"] = Json::array({"example.com/other", kFinalizer});
+  client.seed(kRollouts, object);
+  Reconciler reconciler(client, clock);
+  const auto outcome = reconciler.reconcile("shop", "web");
+  ASSERT_TRUE(outcome.has_value()) << outcome.error().describe();
+  EXPECT_TRUE(outcome->status_written);
+  EXPECT_EQ(stored_finalizers(client, "web"), Json::array({"example.com/other"}))
+      << "only ours is removed";
+}
+
+// The path `deploy delete` drives with no operator: a Rollout being deleted gets its Services'
+// selectors back (only our key removed), then loses the finalizer.
+TEST(ReconcilerFinalizerTest, DeletionRestoresTheServicesThenRemovesTheFinalizer) {
+  testing::FakeKubeClient client;
+  testing::FakeClock clock;
+  fresh_canary(client, {"web-stable", "web-canary"});
+  Reconciler reconciler(client, clock);
+  ASSERT_TRUE(reconciler.reconcile("shop", "web").has_value());
+  ASSERT_EQ(selected_slot(client, "web-stable"), "a");
+
+  Json object = *client.get(kRollouts, "web");
+  object["metadata"]["deletionTimestamp"] = "2026-11-22T10:00:00Z";
+  client.seed(kRollouts, object);
+  client.log.clear();
+  const auto outcome = reconciler.reconcile("shop", "web");
+  ASSERT_TRUE(outcome.has_value()) << outcome.error().describe();
+  EXPECT_FALSE(outcome->found) << "nothing left to do for it";
+  const auto log = writes(client);
+  const auto pins = positions(log, "patch Service/");
+  const auto finalizer = positions(log, "patch Rollout/web");
+  ASSERT_EQ(pins.size(), 2U) << describe(log);
+  ASSERT_EQ(finalizer.size(), 1U) << describe(log);
+  EXPECT_LT(pins.back(), finalizer[0]) << "Services first, then the finalizer" << describe(log);
+  for (const char* service : {"web-stable", "web-canary"}) {
+    const Json selector = (*client.get(kServices, service))["spec"]["selector"];
+    EXPECT_EQ(selector, Json({{"app", "web"}})) << service << ": only our key goes";
+  }
+  EXPECT_EQ(stored_finalizers(client, "web"), Json::array());
+
+  client.log.clear();
+  const auto again = reconciler.reconcile("shop", "web");
+  ASSERT_TRUE(again.has_value());
+  EXPECT_FALSE(again->found);
+  EXPECT_TRUE(writes(client).empty()) << "idempotent" << describe(writes(client));
+}
+
 }  // namespace
 }  // namespace cutover::rollout
