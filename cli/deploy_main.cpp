@@ -11,6 +11,7 @@
 #include "cluster_commands.hpp"
 #include "completion.hpp"
 #include "control_commands.hpp"
+#include "delete_command.hpp"
 #include "github_report.hpp"
 #include "global_options.hpp"
 #include "install_commands.hpp"
@@ -43,6 +44,7 @@ int deploy_main(int argc, char** argv) {
   add_control_commands(app, globals, exit_code);
   add_change_commands(app, globals, exit_code);
   add_run_command(app, globals, exit_code);
+  add_delete_command(app, globals, exit_code);
   add_analyze_command(app, globals, exit_code);
   add_cluster_commands(app, globals, exit_code);
   add_lint_command(app, globals, exit_code);
