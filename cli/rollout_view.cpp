@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "rollout/reconciler.hpp"
 #include "rollout/rollout_commands.hpp"
 #include "rollout/rollout_json.hpp"
 #include "util/encoding.hpp"
@@ -252,6 +253,13 @@ std::string render_status(const RolloutSnapshot& snapshot, WallTime now, const T
     field("Aborted", t.red(st.abort_reason.empty() ? "by request" : st.abort_reason));
   if (const std::string next = hint(r); !next.empty())
     field("Next", next);
+  // Only a controller removes our finalizer: with none running, the deletion waits for ever.
+  const Json& finalizers = member(member(snapshot.object, "metadata"), "finalizers");
+  if (r.deleting && finalizers.is_array() &&
+      std::find(finalizers.begin(), finalizers.end(), rollout::kFinalizer) != finalizers.end()) {
+    field("Deleting", fmt::format("waiting for finalizer {}. No operator? Run: deploy delete {}",
+                                  rollout::kFinalizer, r.name));
+  }
   if (releasing && st.progress_started_at) {
     field(
         "Started",
