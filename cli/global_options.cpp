@@ -36,9 +36,10 @@ std::expected<Connection, int> connect(const GlobalOptions& globals, kube::Clien
     options.timeout = *timeout;
   }
   if (globals.verbosity >= 2 && !options.on_response) {
-    options.on_response = [](const std::string& method, int status) {
-      std::cerr << fmt::format("api: {} -> {}\n", method,
-                               status == 0 ? std::string("no answer") : std::to_string(status));
+    options.on_response = [](const kube::ApiCall& call) {
+      std::cerr << fmt::format(
+          "api: {} {} -> {}\n", call.method, call.target.substr(0, call.target.find('?')),
+          call.status == 0 ? std::string("no answer") : std::to_string(call.status));
     };
   }
   auto config = kube::resolve_rest_config(globals.load_options(), kube::Environment::system());

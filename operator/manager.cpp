@@ -12,8 +12,10 @@
 #include <random>
 #include <thread>
 
+#include "api_refusal.hpp"
 #include "kube/leader_elector.hpp"
 #include "kube/rest_client.hpp"
+#include "lease_location.hpp"
 #include "operator_metrics.hpp"
 #include "rollout_controller.hpp"
 #include "util/log.hpp"
@@ -48,13 +50,24 @@ int run_manager(const OperatorOptions& options) {
     log::error("bad configuration", {{"error", config.error().describe()}});
     return 2;
   }
+  const auto lease = leader_lease(options, kube::Environment::system());
+  if (!lease) {
+    log::error("bad configuration", {{"error", lease.error()}});
+    return 2;
+  }
   OperatorMetrics metrics;
   kube::ClientOptions client_options;
   client_options.user_agent = "cutover-operator";
   client_options.qps = options.kube_api_qps;
   client_options.burst = options.kube_api_burst;
-  client_options.on_response = [&metrics](const std::string& verb, int code) {
-    metrics.api_request(verb, code);
+  client_options.on_response = [&metrics, lease = *lease](const kube::ApiCall& call) {
+    metrics.api_request(std::string(call.method), call.status);
+    // Every refusal is a missing RBAC rule: say which one, each time (a counter alone would
+    // not name it).
+    if (call.status == 403) {
+      const Refusal refusal = describe_refusal(call, lease);
+      log::write(refusal.level, refusal.message, refusal.fields);
+    }
   };
   auto client = kube::RestClient::create(*config, client_options);
   if (!client) {
@@ -105,29 +118,25 @@ int run_manager(const OperatorOptions& options) {
       controller.run(token);
       return;
     }
-    kube::LeaseConfig lease;
-    lease.name = options.leader_election_id;
-    lease.namespace_name = options.leader_election_namespace;
-    if (lease.namespace_name.empty()) {
-      const char* pod_ns = std::getenv("POD_NAMESPACE");
-      lease.namespace_name = pod_ns != nullptr ? pod_ns : "default";
-    }
-    lease.identity = identity();
-    lease.lease_duration = std::chrono::seconds{options.lease_duration_seconds};
-    lease.renew_deadline = std::chrono::seconds{options.renew_deadline_seconds};
-    lease.retry_period = std::chrono::seconds{options.retry_period_seconds};
-    kube::LeaderElector elector(**client, lease, SystemClock::instance());
-    log::info("waiting for leadership",
-              {{"lease", lease.namespace_name + "/" + lease.name}, {"identity", lease.identity}});
+    kube::LeaseConfig election;
+    election.name = lease->name;
+    election.namespace_name = lease->namespace_name;
+    election.identity = identity();
+    election.lease_duration = std::chrono::seconds{options.lease_duration_seconds};
+    election.renew_deadline = std::chrono::seconds{options.renew_deadline_seconds};
+    election.retry_period = std::chrono::seconds{options.retry_period_seconds};
+    kube::LeaderElector elector(**client, election, SystemClock::instance());
+    log::info("waiting for leadership", {{"lease", election.namespace_name + "/" + election.name},
+                                         {"identity", election.identity}});
     elector.run(
         [&](std::stop_token lead_token) {
           leading = true;
           metrics.leader(true);
-          log::info("became leader", {{"identity", lease.identity}});
+          log::info("became leader", {{"identity", election.identity}});
           controller.run(lead_token);
           leading = false;
           metrics.leader(false);
-          log::info("stopped leading", {{"identity", lease.identity}});
+          log::info("stopped leading", {{"identity", election.identity}});
         },
         token);
   });

@@ -91,7 +91,8 @@ Result<HttpResponse> RestClient::send_authorized(HttpRequest request) {
     }
     auto response = transport_->send(request);
     if (options_.on_response) {
-      options_.on_response(request.method, response ? response->status : 0);
+      options_.on_response({request.method, request.target, response ? response->status : 0,
+                            response ? std::string_view(response->body) : std::string_view()});
     }
     if (!response)
       return std::unexpected(response.error());
@@ -317,7 +318,8 @@ Result<HttpResponse> RestClient::stream_watch(const ResourceRef& ref, const std:
     request.headers.emplace_back("Authorization", **authorization);
   auto response = transport_->stream(request, on_chunk, stop);
   if (options_.on_response)
-    options_.on_response("WATCH", response ? response->status : 0);
+    options_.on_response({"WATCH", request.target, response ? response->status : 0,
+                          response ? std::string_view(response->body) : std::string_view()});
   if (response && response->status == 401) {
     credentials_.invalidate();  // the watcher reconnects with fresh credentials
   }

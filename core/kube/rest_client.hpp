@@ -11,6 +11,7 @@
 #include <memory>
 #include <stop_token>
 
+#include "kube/api_call.hpp"
 #include "kube/credential_source.hpp"
 #include "kube/discovery.hpp"
 #include "kube/http_transport.hpp"
@@ -28,8 +29,8 @@ struct ClientOptions {
   std::chrono::milliseconds timeout{30'000};
   std::string user_agent;  // default: cutover/<version> (linux/amd64)
   int max_retries_on_429 = 3;
-  /// Called after every response (method, HTTP status; 0 for a transport failure), for metrics.
-  std::function<void(const std::string& method, int status)> on_response;
+  /// Called after every response, for metrics and for logging refusals (see `ApiCall`).
+  std::function<void(const ApiCall& call)> on_response;
 };
 
 class RestClient final : public KubeClient {
