@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "rollout/reconcile_error.hpp"
 #include "rollout/reconciler.hpp"
 #include "rollout/rollout_commands.hpp"
 #include "rollout/rollout_json.hpp"
@@ -251,6 +252,12 @@ std::string render_status(const RolloutSnapshot& snapshot, WallTime now, const T
     field("Message", st.message);
   if (st.abort || (!st.abort_reason.empty() && st.phase == Phase::degraded))
     field("Aborted", t.red(st.abort_reason.empty() ? "by request" : st.abort_reason));
+  if (const auto* failing = rollout::current_reconcile_error(r); failing != nullptr) {
+    field("Error", t.red(fmt::format("ReconcileError ({}) for generation {}, for {}",
+                                     failing->reason, r.generation,
+                                     human_age(std::chrono::duration_cast<std::chrono::seconds>(
+                                         now - failing->last_transition_time)))));
+  }
   if (const std::string next = hint(r); !next.empty())
     field("Next", next);
   // Only a controller removes our finalizer: with none running, the deletion waits for ever.

@@ -7,6 +7,7 @@
 
 #include "deploy_main.hpp"
 #include "global_options.hpp"
+#include "rollout/reconcile_error.hpp"
 #include "rollout_access.hpp"
 #include "util/duration.hpp"
 #include "yaml_json.hpp"
@@ -39,6 +40,10 @@ bool waits_for_person(const rollout::Rollout& r) {
 
 Verdict verdict(const rollout::Rollout& r) {
   const auto& st = r.status;
+  // The controller reports that it cannot carry out this generation: fail now, with its
+  // message, rather than wait for the timeout.
+  if (rollout::current_reconcile_error(r) != nullptr)
+    return Verdict::degraded;
   if (st.observed_generation < r.generation)
     return Verdict::watching;
   // An abort the controller has not acted on yet.

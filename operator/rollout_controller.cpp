@@ -10,6 +10,7 @@
 #include "kube/reflector.hpp"
 #include "kube/work_queue.hpp"
 #include "rollout/executor.hpp"
+#include "rollout/reconcile_error.hpp"
 #include "rollout/reconciler.hpp"
 #include "service_index.hpp"
 #include "util/json_fields.hpp"
@@ -26,6 +27,26 @@ std::function<double()> thread_safe_random() {
     std::lock_guard lock(*mutex);
     return std::uniform_real_distribution<double>(0, 1)(*engine);
   };
+}
+
+// Shows a failing reconcile on the Rollout (rollout/reconcile_error.hpp). Best effort: when
+// this write fails too (the API server is down, or status writes are refused), the log line
+// above and cutover_reconcile_errors_total still say it.
+void report_on_rollout(kube::KubeClient& client, const std::string& ns, const std::string& name,
+                       const kube::Error& error) {
+  const kube::ResourceRef rollouts{"cutover.dev/v1alpha1", "Rollout", ns};
+  auto object = client.get(rollouts, name);
+  if (!object)
+    return;
+  const auto patch =
+      rollout::reconcile_error_patch(*object, error, SystemClock::instance().wall_now());
+  if (!patch)
+    return;
+  auto written = client.patch(rollouts, name, kube::PatchType::json_merge, *patch, kube::kStatus);
+  if (!written) {
+    log::warn("cannot report the reconcile error on the Rollout",
+              {{"rollout", ns + "/" + name}, {"error", written.error().describe()}});
+  }
 }
 
 }  // namespace
@@ -107,6 +128,8 @@ void RolloutController::run(std::stop_token stop) {
           log::write(
               conflict ? log::Level::info : log::Level::warn, "reconcile failed; retrying",
               {{"rollout", *key}, {"reconcile_id", id}, {"error", outcome.error().describe()}});
+          if (rollout::reports_on_rollout(outcome.error(), queue.failures(*key)))
+            report_on_rollout(client_, ns, name, outcome.error());
           queue.add_rate_limited(*key);
         } else {
           queue.forget(*key);

@@ -5,6 +5,7 @@
 
 #include "rollout/plan.hpp"
 #include "rollout/planner_support.hpp"
+#include "rollout/reconcile_error.hpp"
 #include "util/hash.hpp"
 #include "util/json_fields.hpp"
 
@@ -194,6 +195,10 @@ Plan plan(const Rollout& rollout, const Observed& observed, WallTime now) {
   st.observed_generation = rollout.generation;
   st.strategy = rollout.spec.is_canary() ? "Canary" : "BlueGreen";
   st.selector = selector_string(rollout.spec.selector);
+  // A plan is made only after a read that worked, and it is written only after its actions
+  // did: a ReconcileError reported by an earlier pass no longer holds.
+  std::erase_if(st.conditions,
+                [](const Condition& c) { return c.type == kReconcileErrorCondition; });
   if (rollout.deleting) {
     // The slot Deployments go with the Rollout (owner references); the user's Services stay,
     // and get their original selectors back so they do not point at pods about to vanish.

@@ -127,6 +127,9 @@ struct Condition {
   std::string message;
   WallTime last_transition_time;
   WallTime last_update_time;
+  /// The generation the condition speaks of (0: not recorded). ReconcileError records it, so a
+  /// client can tell an error about the spec it just wrote from a stale one.
+  std::int64_t observed_generation = 0;
 };
 
 struct HistoryEntry {

@@ -340,7 +340,8 @@ RolloutStatus parse_status(const Json& status) {
       out.conditions.push_back({string_or(entry, "type"), string_or(entry, "status"),
                                 string_or(entry, "reason"), string_or(entry, "message"),
                                 time_field(entry, "lastTransitionTime").value_or(WallTime{}),
-                                time_field(entry, "lastUpdateTime").value_or(WallTime{})});
+                                time_field(entry, "lastUpdateTime").value_or(WallTime{}),
+                                int_or(entry, "observedGeneration")});
     }
   }
   if (const auto it = status.find("history"); it != status.end() && it->is_array()) {
@@ -549,6 +550,8 @@ Json status_to_json(const RolloutStatus& s) {
                                  {"message", c.message},
                                  {"lastTransitionTime", time(c.last_transition_time)},
                                  {"lastUpdateTime", time(c.last_update_time)}});
+    if (c.observed_generation != 0)
+      out["conditions"].back()["observedGeneration"] = c.observed_generation;
   }
   out["history"] = Json::array();
   for (const auto& h : s.history) {

@@ -29,6 +29,20 @@ TEST(RolloutWatch, VerdictWaitsForTheLatestSpecToBeObserved) {
   EXPECT_EQ(verdict(parsed(object)), Verdict::watching);
 }
 
+TEST(RolloutWatch, VerdictFailsFastOnAReconcileErrorAboutTheCurrentGeneration) {
+  Json object = read_json("rollout_blue_green.json");
+  object["metadata"]["generation"] = 3;  // a new image the operator cannot carry out
+  object["status"]["conditions"].push_back({{"type", "ReconcileError"},
+                                            {"status", "True"},
+                                            {"reason", "Forbidden"},
+                                            {"message", "reconcile failing: forbidden (403)"},
+                                            {"observedGeneration", 3}});
+  EXPECT_EQ(verdict(parsed(object)), Verdict::degraded);
+  // The user fixed it and wrote a new spec: the error speaks of an older generation.
+  object["metadata"]["generation"] = 4;
+  EXPECT_EQ(verdict(parsed(object)), Verdict::watching);
+}
+
 TEST(RolloutWatch, VerdictStopsAtAPersonsPauseOnly) {
   Json object = read_json("rollout_paused.json");
   EXPECT_EQ(verdict(parsed(object)), Verdict::paused) << "pause: {} waits for a promote";
