@@ -12,7 +12,7 @@ expect_eq "condition NamesAccepted" "$(cond NamesAccepted)" True
 expect_eq "condition NonStructuralSchema" "$(cond NonStructuralSchema)" ""
 
 expect_eq "accepted short names" \
-  "$(kubectl get crd rollouts.cutover.dev -o jsonpath='{.status.acceptedNames.shortNames}')" '["ro"]'
+  "$(kubectl get crd rollouts.cutover.dev -o jsonpath='{.status.acceptedNames.shortNames}')" '["cro"]'
 expect_eq "accepted categories" \
   "$(kubectl get crd rollouts.cutover.dev -o jsonpath='{.status.acceptedNames.categories}')" '["cutover"]'
 expect_eq "scope" "$(kubectl get crd rollouts.cutover.dev -o jsonpath='{.spec.scope}')" Namespaced
@@ -22,7 +22,7 @@ expect_eq "served, storage versions" \
 
 # Discovery: the kind, short name, verbs and both subresources.
 line="$(kubectl api-resources --api-group=cutover.dev --no-headers -o wide | grep '^rollouts ' || true)"
-[[ "$line" =~ ^rollouts[[:space:]]+ro[[:space:]]+cutover.dev/v1alpha1[[:space:]]+true[[:space:]]+Rollout ]] ||
+[[ "$line" =~ ^rollouts[[:space:]]+cro[[:space:]]+cutover.dev/v1alpha1[[:space:]]+true[[:space:]]+Rollout ]] ||
   check_fail "api-resources line for rollouts: '$line'"
 [[ "$line" == *cutover* && "$line" == *watch* ]] || check_fail "category or verbs missing: '$line'"
 raw="$(kubectl get --raw /apis/cutover.dev/v1alpha1)"
@@ -31,6 +31,6 @@ for sub in rollouts/status rollouts/scale; do
 done
 
 new_namespace
-for name in rollouts rollout ro cutover; do
+for name in rollouts rollout cro cutover rollouts.cutover.dev; do
   kubectl -n "$NS" get "$name" >/dev/null 2>&1 && log "ok: kubectl get $name" || check_fail "kubectl get $name fails"
 done

@@ -104,22 +104,36 @@ can() {
 }
 # The authorizer sees new bindings after a moment; wait for the first grant.
 wait_for 30 "the ClusterRoleBinding to take effect" allowed default watch cutover.dev/rollouts
-for verb in get list watch update patch; do can yes default "$verb" cutover.dev/rollouts; done
+# Exactly the rules the operator uses (the operator e2e tests run under them and fail on any
+# 403); each "no" below is a verb the operator has no use for.
+for verb in get list watch patch; do can yes default "$verb" cutover.dev/rollouts; done
+can no default update cutover.dev/rollouts
 can yes default update cutover.dev/rollouts/status
-can yes default patch cutover.dev/rollouts/scale
+can yes default patch cutover.dev/rollouts/status
+can no default patch cutover.dev/rollouts/scale
 can yes default update cutover.dev/rollouts/finalizers
 can no default create cutover.dev/rollouts
 can no default delete cutover.dev/rollouts
-for verb in get list watch create update patch delete; do can yes default "$verb" apps/deployments; done
-for verb in get list watch update patch; do can yes default "$verb" /services; done
+for verb in get list watch create patch; do can yes default "$verb" apps/deployments; done
+can no default update apps/deployments
+can no default delete apps/deployments
+can yes default patch apps/deployments/scale
+can no default update apps/deployments/scale
+for verb in get list watch patch; do can yes default "$verb" /services; done
+can no default update /services
 can no default create /services
 can no default delete /services
 can yes default create /events
-can yes default patch events.k8s.io/events
+can no default patch /events
+can no default create events.k8s.io/events
 can no default delete /events
-can yes default create /configmaps
-can no default delete /configmaps
+# Nothing built uses ConfigMaps or FeatureFlags yet: no grant for what does not exist.
+can no default create /configmaps
+can no default get /configmaps
+can no default get cutover.dev/featureflags
 can yes default watch /pods
+can yes default list /pods
+can no default get /pods
 can no default delete /pods
 can no default create /pods
 # Get only: the Secrets an SLOPolicy names for Prometheus credentials; never list or watch.
@@ -127,15 +141,24 @@ can yes default get /secrets
 can no default list /secrets
 can no default watch /secrets
 can yes default create apps/controllerrevisions
+can no default get apps/controllerrevisions
 can no default delete apps/controllerrevisions
 can yes default create cutover.dev/analysisruns
-can yes default update cutover.dev/featureflags/status
-can yes default list cutover.dev/clusterslopolicies
+can yes default list cutover.dev/analysisruns
+can yes default delete cutover.dev/analysisruns
+can no default update cutover.dev/analysisruns
+can yes default patch cutover.dev/analysisruns/status
+can yes default get cutover.dev/clusterslopolicies
+can yes default get cutover.dev/slopolicies
+can no default list cutover.dev/clusterslopolicies
 can no default delete cutover.dev/slopolicies
+# Leases: the leader's in the operator's namespace (read-write), the run Leases of `deploy
+# run` anywhere (read-only).
 can yes "$NS" create coordination.k8s.io/leases
 can yes "$NS" update coordination.k8s.io/leases
+can yes default watch coordination.k8s.io/leases
 can no default create coordination.k8s.io/leases
-can no default update apps/deployments/scale
+can no default update coordination.k8s.io/leases
 can no default create rbac.authorization.k8s.io/clusterroles
 can no default escalate rbac.authorization.k8s.io/roles
 can no default '*' '*/*'
@@ -149,6 +172,8 @@ sa="system:serviceaccount:$NS:namespaced-operator" sa_ns="$NS"
 wait_for 30 "the RoleBinding to take effect" allowed "$NS" watch cutover.dev/rollouts
 can yes "$NS" update cutover.dev/rollouts/status
 can yes "$NS" create apps/deployments
+can yes "$NS" patch apps/deployments/scale
+can yes "$NS" watch coordination.k8s.io/leases
 can yes "$NS" patch /services
 can no "$NS" create /services
 can yes "$NS" create coordination.k8s.io/leases

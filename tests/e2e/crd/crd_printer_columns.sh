@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# (e) `kubectl get ro` prints STRATEGY PHASE STEP WEIGHT STABLE CURRENT AGE, filled from status.
+# (e) `kubectl get cro` prints STRATEGY PHASE STEP WEIGHT STABLE CURRENT AGE, filled from status.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 install_crd
 new_namespace
@@ -11,8 +11,8 @@ kubectl -n "$NS" patch rollout web-canary --subresource=status --type merge -p '
 kubectl -n "$NS" patch rollout web-bluegreen --subresource=status --type merge -p '{"status":{
   "strategy":"BlueGreen","phase":"Healthy","stableRevision":"5b1e2f3a4","currentRevision":"5b1e2f3a4"}}' >/dev/null
 
-table="$(kubectl -n "$NS" get ro --sort-by=.metadata.name)"
-log "kubectl get ro:"$'\n'"$table"
+table="$(kubectl -n "$NS" get cro --sort-by=.metadata.name)"
+log "kubectl get cro:"$'\n'"$table"
 expect_eq "header" "$(sed -n 1p <<<"$table" | tr -s ' ')" "NAME STRATEGY PHASE STEP WEIGHT STABLE CURRENT AGE"
 # row NAME: the row's cells cut at the header's column starts, joined by '|', so that an
 # empty cell shows as '||' and a value printed under the wrong column is caught.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# (d) `kubectl scale ro/x` goes through the scale subresource to .spec.replicas; the Scale
+# (d) `kubectl scale cro/x` goes through the scale subresource to .spec.replicas; the Scale
 # object reports .status.replicas and the .status.selector the operator writes (what an HPA
 # reads). Also: .status is a subresource, so a write to the main resource cannot change it.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -11,7 +11,7 @@ kubectl -n "$NS" apply -f "$testdata/canary.yaml" >/dev/null
 scale_url="/apis/cutover.dev/v1alpha1/namespaces/$NS/rollouts/$r/scale"
 gen0="$(ro_field $r .metadata.generation)"
 
-kubectl -n "$NS" scale "ro/$r" --replicas=5 >/dev/null || fail "kubectl scale ro/$r failed"
+kubectl -n "$NS" scale "cro/$r" --replicas=5 >/dev/null || fail "kubectl scale cro/$r failed"
 expect_eq ".spec.replicas after kubectl scale" "$(ro_field $r .spec.replicas)" 5
 expect_eq ".metadata.generation after kubectl scale" "$(ro_field $r .metadata.generation)" "$((gen0 + 1))"
 
@@ -27,13 +27,13 @@ log "scale: $scale"
   check_fail "Scale status does not carry replicas 2 and selector app=web-canary: $scale"
 
 # kubectl scale with a precondition uses the same subresource.
-kubectl -n "$NS" scale "ro/$r" --current-replicas=5 --replicas=0 >/dev/null ||
+kubectl -n "$NS" scale "cro/$r" --current-replicas=5 --replicas=0 >/dev/null ||
   fail "kubectl scale --current-replicas=5 --replicas=0 failed"
 expect_eq ".spec.replicas after scale to 0" "$(ro_field $r .spec.replicas)" 0
-if kubectl -n "$NS" scale "ro/$r" --current-replicas=5 --replicas=3 >/dev/null 2>&1; then
+if kubectl -n "$NS" scale "cro/$r" --current-replicas=5 --replicas=3 >/dev/null 2>&1; then
   check_fail "kubectl scale with a stale --current-replicas succeeded"
 fi
-if out="$(kubectl -n "$NS" scale "ro/$r" --replicas=-1 2>&1)"; then
+if out="$(kubectl -n "$NS" scale "cro/$r" --replicas=-1 2>&1)"; then
   check_fail "kubectl scale --replicas=-1 succeeded"
 else
   log "ok: --replicas=-1 refused: $out"

@@ -21,6 +21,9 @@ NS="e2e-${test_name//_/-}-$(date +%s)-$RANDOM"
 NS="${NS:0:63}"
 NS="${NS%-}"
 cleanups=()
+# exit_checks: commands run when the test ends, before the cleanups; one that fails fails the
+# test (e.g. "the operator met no 403").
+exit_checks=()
 failures=0
 
 log() { printf '[%s %s] %s\n' "$(date +%T)" "$test_name" "$*" >&2; }
@@ -36,6 +39,7 @@ on_exit() { cleanups+=("$(printf '%q ' "$@")"); }
 cleanup() {
   local status=${1:-$?}
   local i
+  for ((i = 0; i < ${#exit_checks[@]}; i++)); do eval "${exit_checks[i]}" || failures=$((failures + 1)); done
   for ((i = ${#cleanups[@]} - 1; i >= 0; i--)); do eval "${cleanups[i]}" >/dev/null 2>&1 || true; done
   kubectl delete namespace "$NS" --wait=false >/dev/null 2>&1 || true
   if [[ $status -eq 0 && $failures -eq 0 ]]; then log "PASS"; fi
@@ -88,4 +92,4 @@ expect_eq() {
 }
 
 # ro_field NAME JSONPATH: print a field of Rollout NAME in $NS.
-ro_field() { kubectl -n "$NS" get rollout "$1" -o jsonpath="{$2}"; }
+ro_field() { kubectl -n "$NS" get rollouts.cutover.dev "$1" -o jsonpath="{$2}"; }

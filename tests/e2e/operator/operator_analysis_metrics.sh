@@ -15,9 +15,11 @@ new_namespace
 
 # One replica, no leader election; the policies name no address, so the operator's
 # --prometheus-url (the world's real Prometheus) is used.
+# It runs as its own ServiceAccount under the shipped ClusterRole (tests/e2e/operator/lib.sh).
+operator_identity
 metrics_port="$(free_port)"
 probes_port="$(free_port)"
-setsid "$operator_bin" --kubeconfig "$KUBECONFIG" --namespace "$NS" --leader-elect=false \
+setsid "$operator_bin" --kubeconfig "$operator_kubeconfig" --namespace "$NS" --leader-elect=false \
   --prometheus-url "$PROMETHEUS_URL" \
   --metrics-bind-address "127.0.0.1:$metrics_port" --health-probe-bind-address "127.0.0.1:$probes_port" \
   >>"$logdir/operator-one.log" 2>&1 &

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Two operator replicas: only the leader reconciles; when the leader is killed, the other takes
-# over within the lease duration (6 s here) and finishes the release.
+# over within the lease duration (6 s here) and finishes the release. Both run under the
+# namespaced Role (operator/config/rbac/namespaced), which also holds their Lease.
 source "$(dirname "${BASH_SOURCE[0]}")/../crd/lib.sh"
+OPERATOR_RBAC=namespaced
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 install_crd
 new_namespace
