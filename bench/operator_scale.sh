@@ -9,9 +9,16 @@ n="${1:-1000}"
 ns="bench-scale"
 eval "$("$repo/scripts/cluster" env)"
 operator="$repo/build/operator/deploy-operator"
+deploy="$repo/build/cli/deploy"
 kubectl apply --server-side --force-conflicts -f "$repo/operator/config/crd/rollouts.cutover.dev.yaml" >/dev/null
 kubectl wait --for=condition=Established crd/rollouts.cutover.dev --timeout=60s >/dev/null
-kubectl delete namespace "$ns" --ignore-not-found --wait=true >/dev/null
+if [[ "$(kubectl get namespace "$ns" -o jsonpath='{.status.phase}' 2>/dev/null)" == Terminating ]]; then
+  # Left by a run of an older build, whose Rollouts all carried our finalizer after their
+  # operator was gone: deploy delete finishes them (there is no Service to restore).
+  kubectl -n "$ns" get rollouts -o name | sed 's|.*/||' |
+    xargs -r -P 8 -n 1 "$deploy" -n "$ns" delete --timeout 60s >/dev/null
+fi
+kubectl delete namespace "$ns" --ignore-not-found --wait=true --timeout=600s >/dev/null
 kubectl create namespace "$ns" >/dev/null
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 probe="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
@@ -19,7 +26,19 @@ probe="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
   --metrics-bind-address "127.0.0.1:$port" --health-probe-bind-address "127.0.0.1:$probe" \
   >/tmp/operator-scale.log 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; kubectl delete namespace "$ns" --wait=false >/dev/null 2>&1 || true' EXIT
+# The namespace goes first and the operator only once its Rollouts are gone: a Rollout that
+# carries our finalizer (one that pins a Service; these pin none) needs a controller to go,
+# and killing the operator first once left the namespace Terminating for ever. The rest of
+# the namespace (Deployments, pods) goes without us.
+cleanup() {
+  kubectl delete namespace "$ns" --wait=false >/dev/null 2>&1 || true
+  local deadline=$((SECONDS + 120))
+  while ((SECONDS < deadline)) && kubectl -n "$ns" get rollouts -o name 2>/dev/null | grep -q .; do
+    sleep 2
+  done
+  kill "$pid" 2>/dev/null || true
+}
+trap cleanup EXIT
 
 manifest() {  # manifest IMAGE
   for i in $(seq "$n"); do
