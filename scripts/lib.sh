@@ -20,15 +20,29 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-install_packages() {
-  local missing=()
+missing_packages() {
+  local pkg
   for pkg in "${CUTOVER_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || echo "$pkg"
   done
+}
+
+install_packages() {
+  local missing=() lock
+  mapfile -t missing < <(missing_packages)
   if [ "${#missing[@]}" -gt 0 ]; then
-    log "installing Debian packages: ${missing[*]}"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # apt fails an apt-get started while another runs (its own lock): two runs at once take
+    # turns here, and the second looks again, since the first may have installed them all.
+    exec {lock}>"${TMPDIR:-/tmp}/cutover-install-packages.lock"
+    flock "$lock"
+    mapfile -t missing < <(missing_packages)
+    if [ "${#missing[@]}" -gt 0 ]; then
+      log "installing Debian packages: ${missing[*]}"
+      # The lock's fd is closed for apt: a service a package starts must not inherit it.
+      as_root apt-get update -qq {lock}>&-
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null {lock}>&-
+    fi
+    exec {lock}>&-
   fi
   # Debian's prometheus package may start a system service; the tests run their own.
   if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
@@ -40,10 +54,25 @@ install_packages() {
   "$repo/blueprints/nestjs-service/prefetch-npm-cache.sh"  # npm cache for the blueprint e2e test
 }
 
+# with_tree_lock BUILD_DIR COMMAND...: runs COMMAND holding BUILD_DIR's lock. Two runs at once
+# (two scripts/test, or a test and a demo) would otherwise run two CMakes or two Ninjas over
+# the same cache and outputs.
+with_tree_lock() {
+  local dir="$1"; shift
+  mkdir -p "$dir"
+  flock --close "$dir/.cutover-build.lock" "$@"  # --close: no compiler inherits the lock
+}
+
 # configure BUILD_DIR [cmake args...]: configures once, with ccache when available.
 configure() {
   local dir="$1"; shift
   local launcher=()
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-  cmake -S "$repo" -B "$dir" -G Ninja "${launcher[@]}" "$@" >/dev/null
+  with_tree_lock "$dir" cmake -S "$repo" -B "$dir" -G Ninja "${launcher[@]}" "$@" >/dev/null
+}
+
+# build_tree BUILD_DIR [cmake --build args...]: builds BUILD_DIR under its lock.
+build_tree() {
+  local dir="$1"; shift
+  with_tree_lock "$dir" cmake --build "$dir" "$@"
 }
