@@ -12,6 +12,7 @@
 #include "rollout/executor.hpp"
 #include "rollout/reconcile_error.hpp"
 #include "rollout/reconciler.hpp"
+#include "rollout/run_lease.hpp"
 #include "service_index.hpp"
 #include "util/json_fields.hpp"
 #include "util/log.hpp"
@@ -81,6 +82,12 @@ void RolloutController::run(std::stop_token stop) {
   kube::Reflector services(client_, {"v1", "Service", options_.watch_namespace},
                            {.all_namespaces = scope}, random);
   ServiceIndex service_index;
+  // `deploy run`'s Leases (rollout/run_lease.hpp): a Rollout whose run Lease is held is not
+  // reconciled (not even its status written); a release or deletion wakes it at once.
+  rollout::RunLeaseIndex run_leases;
+  kube::Reflector leases(client_, {"coordination.k8s.io/v1", "Lease", options_.watch_namespace},
+                         {.label_selector = rollout::kRolloutLabel, .all_namespaces = scope},
+                         random);
   const auto enqueue_owner = [&queue](const kube::WatchEvent& event) {
     const kube::Json& metadata = member(event.object, "metadata");
     const std::string owner = string_or(member(metadata, "labels"), rollout::kRolloutLabel);
@@ -99,6 +106,14 @@ void RolloutController::run(std::stop_token stop) {
   threads.emplace_back([&](std::stop_token s) { deployments.run(enqueue_owner, s); });
   threads.emplace_back([&](std::stop_token s) { pods.run(enqueue_owner, s); });
   threads.emplace_back([&](std::stop_token s) {
+    leases.run(
+        [&](const kube::WatchEvent& e) {
+          if (auto key = run_leases.update(e, SystemClock::instance().steady_now()))
+            queue.add(*key);
+        },
+        s);
+  });
+  threads.emplace_back([&](std::stop_token s) {
     services.run(
         [&](const kube::WatchEvent& e) {
           for (const auto& key : service_index.rollouts_of(kube::object_key(e.object)))
@@ -107,6 +122,10 @@ void RolloutController::run(std::stop_token stop) {
         s);
   });
 
+  // Reconcile nothing before the first list of run Leases; bounded, so that an install
+  // whose RBAC lacks Leases runs (without the check) rather than stops.
+  for (int i = 0; i < 50 && leases.resource_version().empty() && !stop.stop_requested(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
   std::atomic<std::uint64_t> reconcile_ids{0};
   for (int w = 0; w < options_.workers; ++w) {
     threads.emplace_back([&](std::stop_token s) {
@@ -117,6 +136,21 @@ void RolloutController::run(std::stop_token stop) {
         const std::string ns = key->substr(0, slash);
         const std::string name = key->substr(slash + 1);
         const auto id = ++reconcile_ids;
+        const auto lease = run_leases.check(*key, SystemClock::instance().steady_now());
+        if (lease.ended)
+          log::info("deploy run's Lease ended; reconciling",
+                    {{"rollout", *key}, {"holder", *lease.ended}});
+        if (lease.hold) {
+          // One driver per Rollout: `deploy run` holds it. Look again when the Lease would
+          // expire (a renewal pushes that out; a release wakes the key earlier).
+          if (lease.hold_started)
+            log::info("deploy run holds the Lease; not reconciling",
+                      {{"rollout", *key}, {"holder", lease.hold->holder}});
+          queue.forget(*key);
+          queue.add_after(*key, lease.hold->remaining + std::chrono::milliseconds{100});
+          queue.done(*key);
+          continue;
+        }
         const auto started = std::chrono::steady_clock::now();
         auto outcome = reconciler.reconcile(ns, name);
         const double seconds =

@@ -47,6 +47,10 @@ Json lease_object(const LeaseConfig& config, const LeaseRecord& previous, WallTi
   if (new_holder && !release)
     spec["acquireTime"] = time;
   Json metadata = {{"name", config.name}, {"namespace", config.namespace_name}};
+  if (!config.labels.empty())
+    metadata["labels"] = config.labels;
+  if (config.owner_references.is_array() && !config.owner_references.empty())
+    metadata["ownerReferences"] = config.owner_references;
   if (!resource_version.empty())
     metadata["resourceVersion"] = resource_version;
   return {{"apiVersion", "coordination.k8s.io/v1"},
@@ -101,16 +105,23 @@ Result<bool> LeaderElector::try_acquire_or_renew() {
   return true;
 }
 
-void LeaderElector::release() {
+Result<void> LeaderElector::release() {
   auto current = client_.get(leases(config_), config_.name);
-  if (!current)
-    return;
+  if (!current) {
+    if (current.error().reason == ErrorReason::not_found)
+      return {};
+    return std::unexpected(current.error());
+  }
   const LeaseRecord record = lease_record(*current);
-  if (record.holder != config_.identity)
-    return;
-  const std::string rv = string_or(member(*current, "metadata"), "resourceVersion");
-  (void)client_.update(leases(config_), lease_object(config_, record, clock_.wall_now(), rv, true));
   leader_ = false;
+  if (record.holder != config_.identity)
+    return {};
+  const std::string rv = string_or(member(*current, "metadata"), "resourceVersion");
+  auto released =
+      client_.update(leases(config_), lease_object(config_, record, clock_.wall_now(), rv, true));
+  if (!released)
+    return std::unexpected(released.error());
+  return {};
 }
 
 void LeaderElector::run(const std::function<void(std::stop_token)>& lead, std::stop_token stop) {
@@ -144,7 +155,7 @@ void LeaderElector::run(const std::function<void(std::stop_token)>& lead, std::s
     leading.join();
     leader_ = false;
     if (stop.stop_requested()) {
-      release();
+      (void)release();  // best effort: otherwise the next leader waits out the lease
       return;
     }
   }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -22,6 +23,11 @@ struct LeaseConfig {
   std::chrono::seconds lease_duration{15};
   std::chrono::seconds renew_deadline{10};
   std::chrono::seconds retry_period{2};
+  /// Written on every create and update (an update replaces the object, so they are always
+  /// sent): `deploy run`'s per-Rollout Lease carries the `cutover.dev/rollout` label that the
+  /// operator watches, and an ownerReference to the Rollout so it goes with it.
+  std::map<std::string, std::string> labels;
+  Json owner_references = Json::array();
 };
 
 /// The parts of a Lease the election reads.
@@ -53,8 +59,13 @@ class LeaderElector {
 
   /// One attempt to acquire or renew. True when we hold the Lease afterwards.
   Result<bool> try_acquire_or_renew();
-  /// Gives the Lease up if we hold it.
-  void release();
+  /// Gives the Lease up if we hold it (holder cleared, so the next candidate takes it at once).
+  /// Ok when it was not ours; the error of the read or the write otherwise.
+  Result<void> release();
+  /// The Lease as the last `try_acquire_or_renew` saw it (nullopt before the first read), e.g.
+  /// to name the holder after losing. Not synchronised: read it on the thread that calls
+  /// `try_acquire_or_renew`.
+  [[nodiscard]] const std::optional<LeaseRecord>& observed() const { return observed_; }
 
  private:
   KubeClient& client_;

@@ -59,8 +59,51 @@ TEST(LeaderElector, ReleaseLetsAnotherTakeOverAtOnce) {
   LeaderElector b(client, config_for("b"), clock);
   ASSERT_TRUE(*a.try_acquire_or_renew());
   EXPECT_FALSE(*b.try_acquire_or_renew());
-  a.release();
+  ASSERT_TRUE(a.release());
   EXPECT_TRUE(*b.try_acquire_or_renew());
+  EXPECT_TRUE(a.release()) << "releasing a Lease someone else holds is a no-op, not an error";
+  auto lease =
+      client.get({"coordination.k8s.io/v1", "Lease", "cutover-system"}, "cutover-operator");
+  EXPECT_EQ((*lease)["spec"]["holderIdentity"], "b");
+}
+
+TEST(LeaderElector, ReleaseOfAMissingLeaseIsFine) {
+  testing::FakeKubeClient client;
+  testing::FakeClock clock;
+  LeaderElector a(client, config_for("a"), clock);
+  EXPECT_TRUE(a.release());
+}
+
+TEST(LeaderElector, LabelsAndOwnerReferencesSurviveEveryRenewal) {
+  testing::FakeKubeClient client;
+  testing::FakeClock clock;
+  LeaseConfig config = config_for("a");
+  config.labels = {{"cutover.dev/rollout", "web"}};
+  config.owner_references = Json::array({{{"kind", "Rollout"}, {"name", "web"}, {"uid", "u1"}}});
+  LeaderElector a(client, config, clock);
+  const ResourceRef leases{"coordination.k8s.io/v1", "Lease", "cutover-system"};
+  ASSERT_TRUE(*a.try_acquire_or_renew());  // create
+  clock.advance(2s);
+  ASSERT_TRUE(*a.try_acquire_or_renew());  // update: replaces the whole object
+  ASSERT_TRUE(a.release());
+  auto lease = client.get(leases, "cutover-operator");
+  ASSERT_TRUE(lease);
+  EXPECT_EQ((*lease)["metadata"]["labels"]["cutover.dev/rollout"], "web");
+  EXPECT_EQ((*lease)["metadata"]["ownerReferences"][0]["uid"], "u1");
+  EXPECT_EQ((*lease)["spec"]["holderIdentity"], "");
+}
+
+TEST(LeaderElector, ObservedNamesTheHolderAfterLosing) {
+  testing::FakeKubeClient client;
+  testing::FakeClock clock;
+  LeaderElector a(client, config_for("a"), clock);
+  LeaderElector b(client, config_for("b"), clock);
+  EXPECT_FALSE(b.observed());
+  ASSERT_TRUE(*a.try_acquire_or_renew());
+  ASSERT_FALSE(*b.try_acquire_or_renew());
+  ASSERT_TRUE(b.observed());
+  EXPECT_EQ(b.observed()->holder, "a");
+  EXPECT_EQ(b.observed()->lease_duration_seconds, 15);
 }
 
 TEST(LeaseRecord, ToleratesGarbage) {
