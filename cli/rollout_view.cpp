@@ -246,6 +246,8 @@ std::string render_status(const RolloutSnapshot& snapshot, WallTime now, const T
   field("Rollout", t.bold(r.namespace_name + "/" + r.name));
   field("Strategy", canary ? "Canary" : "BlueGreen");
   field("Phase", phase_badge(r, snapshot.object, t));
+  if (!snapshot.driven_by.empty())
+    field("Driven by", snapshot.driven_by);
   const bool aborted = st.abort || (!st.abort_reason.empty() && st.phase == Phase::degraded);
   // The planner's message for an abort repeats the reason; say it once.
   if (!st.message.empty() && !(aborted && st.message.find(st.abort_reason) != std::string::npos))

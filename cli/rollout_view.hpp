@@ -33,6 +33,9 @@ struct RolloutSnapshot {
   rollout::Rollout rollout;
   Json object;                     // as the API served it
   std::array<SlotState, 2> slots;  // indexed by rollout::Slot
+  /// Who drives it while a `deploy run` holds its Lease (rollout::describe_driver); empty
+  /// otherwise (the operator, if installed).
+  std::string driven_by = {};
 };
 
 /// kubectl's short ages: 45s, 3m12s, 42m, 5h3m, 2d4h, 120d.

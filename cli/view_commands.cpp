@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "deploy_main.hpp"
+#include "rollout/run_lease.hpp"
 #include "rollout_access.hpp"
 #include "rollout_view.hpp"
 #include "rollout_watch.hpp"
@@ -87,6 +88,13 @@ int run_status(const GlobalOptions& globals, const StatusOptions& options) {
   if (structured) {
     print_structured(snapshot->object, output);
   } else {
+    // Best effort: without a run Lease (or the right to read it) the line is left out.
+    if (auto lease =
+            connection->client->get({"coordination.k8s.io/v1", "Lease", config.namespace_name},
+                                    rollout::run_lease_name(options.rollout))) {
+      snapshot->driven_by = rollout::describe_driver(rollout::run_lease_view(*lease),
+                                                     SystemClock::instance().wall_now());
+    }
     std::cout << render_status(*snapshot, SystemClock::instance().wall_now(), globals.terminal());
   }
   return exit_code_for(verdict(snapshot->rollout), on_pause);

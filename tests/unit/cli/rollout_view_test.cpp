@@ -67,6 +67,20 @@ TEST(RolloutView, AnInconclusiveAnalysisSaysHowToGoOn) {
       << text;
 }
 
+TEST(RolloutView, StatusNamesTheDeployRunThatDrivesIt) {
+  auto snapshot = snapshot_of("rollout_paused.json");
+  const std::string without = render_status(snapshot, fixed_now(), Terminal{});
+  EXPECT_EQ(without.find("Driven by"), std::string::npos) << without;
+  snapshot.driven_by =
+      "deploy run runner-7/42 (lease renewed 2s ago); the operator will take "
+      "over if it expires";
+  const std::string text = render_status(snapshot, fixed_now(), Terminal{});
+  EXPECT_NE(text.find("\nDriven by: deploy run runner-7/42 (lease renewed 2s ago); the operator "
+                      "will take over if it expires\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(RolloutView, StatusAbortedGolden) {
   expect_golden("status_aborted.txt",
                 render_status(snapshot_of("rollout_aborted.json"), fixed_now(), Terminal{}));
