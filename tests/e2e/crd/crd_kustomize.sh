@@ -157,6 +157,7 @@ can no default delete cutover.dev/slopolicies
 can yes "$NS" create coordination.k8s.io/leases
 can yes "$NS" update coordination.k8s.io/leases
 can yes default watch coordination.k8s.io/leases
+can no default get coordination.k8s.io/leases
 can no default create coordination.k8s.io/leases
 can no default update coordination.k8s.io/leases
 can no default create rbac.authorization.k8s.io/clusterroles
