@@ -88,11 +88,13 @@ void RolloutController::run(std::stop_token stop) {
   kube::Reflector leases(client_, {"coordination.k8s.io/v1", "Lease", options_.watch_namespace},
                          {.label_selector = rollout::kRolloutLabel, .all_namespaces = scope},
                          random);
-  const auto enqueue_owner = [&queue](const kube::WatchEvent& event) {
+  // Keys derived from other objects name Rollouts of any shard: only ours are queued.
+  const auto enqueue_owner = [&queue, &service_index](const kube::WatchEvent& event) {
     const kube::Json& metadata = member(event.object, "metadata");
     const std::string owner = string_or(member(metadata, "labels"), rollout::kRolloutLabel);
-    if (!owner.empty())
-      queue.add(string_or(metadata, "namespace") + "/" + owner);
+    const std::string key = string_or(metadata, "namespace") + "/" + owner;
+    if (!owner.empty() && service_index.has_rollout(key))
+      queue.add(key);
   };
   std::vector<std::jthread> threads;
   threads.emplace_back([&](std::stop_token s) {
@@ -108,8 +110,10 @@ void RolloutController::run(std::stop_token stop) {
   threads.emplace_back([&](std::stop_token s) {
     leases.run(
         [&](const kube::WatchEvent& e) {
-          if (auto key = run_leases.update(e, SystemClock::instance().steady_now()))
+          if (auto key = run_leases.update(e, SystemClock::instance().steady_now());
+              key && service_index.has_rollout(*key)) {
             queue.add(*key);
+          }
         },
         s);
   });
@@ -135,6 +139,13 @@ void RolloutController::run(std::stop_token stop) {
         const auto slash = key->find('/');
         const std::string ns = key->substr(0, slash);
         const std::string name = key->substr(slash + 1);
+        if (!service_index.has_rollout(*key)) {
+          // Deleted, or another shard's: nothing of ours to drive (its phase gauge goes).
+          metrics_.forget_rollout(ns, name);
+          queue.forget(*key);
+          queue.done(*key);
+          continue;
+        }
         const auto id = ++reconcile_ids;
         const auto lease = run_leases.check(*key, SystemClock::instance().steady_now());
         if (lease.ended)

@@ -38,6 +38,11 @@ void ServiceIndex::update(const kube::WatchEvent& rollout_event) {
   services_of_[key] = named_services(rollout_event.object);
 }
 
+bool ServiceIndex::has_rollout(const std::string& rollout_key) const {
+  std::lock_guard lock(mutex_);
+  return services_of_.contains(rollout_key);
+}
+
 std::vector<std::string> ServiceIndex::rollouts_of(const std::string& service_key) const {
   std::lock_guard lock(mutex_);
   std::vector<std::string> out;

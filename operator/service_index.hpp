@@ -20,6 +20,11 @@ class ServiceIndex {
   /// the event deletes it.
   void update(const kube::WatchEvent& rollout_event);
 
+  /// Whether the Rollout informer has the Rollout `namespace/name`: it exists and is in this
+  /// replica's shard (--instance-id). Keys that other informers derive (from a slot's label, a
+  /// run Lease) are reconciled only then, so a shard never touches another shard's Rollouts.
+  [[nodiscard]] bool has_rollout(const std::string& rollout_key) const;
+
   /// The keys (namespace/name) of the Rollouts that name the Service `namespace/name`.
   [[nodiscard]] std::vector<std::string> rollouts_of(const std::string& service_key) const;
 

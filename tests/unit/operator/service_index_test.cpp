@@ -29,6 +29,16 @@ TEST(ServiceIndex, MapsServicesToTheRolloutsThatNameThem) {
   EXPECT_TRUE(index.rollouts_of("shop/nobody").empty());
 }
 
+TEST(ServiceIndex, KnowsWhichRolloutsAreThisShards) {
+  ServiceIndex index;
+  EXPECT_FALSE(index.has_rollout("shop/web")) << "never seen: another shard's, or not yet listed";
+  index.update(rollout_event(kube::WatchEventType::added, "shop", "web", Json::object()));
+  EXPECT_TRUE(index.has_rollout("shop/web")) << "a Rollout that names no Service is ours too";
+  EXPECT_FALSE(index.has_rollout("shop/pay"));
+  index.update(rollout_event(kube::WatchEventType::deleted, "shop", "web", Json::object()));
+  EXPECT_FALSE(index.has_rollout("shop/web"));
+}
+
 TEST(ServiceIndex, FollowsEditsAndDeletes) {
   ServiceIndex index;
   index.update(rollout_event(kube::WatchEventType::added, "shop", "web",
