@@ -25,8 +25,10 @@ inline constexpr const char* kExitCodeHelp =
     "Exit codes:\n"
     "  0  success, or the Rollout is Healthy\n"
     "  1  failed: Degraded, aborted, or the analysis failed\n"
-    "  2  usage or configuration error, bad input, or no such Rollout\n"
-    "  3  paused or still in progress (0 with --success-on-pause when paused)\n"
+    "  2  usage or configuration error, bad input, no such Rollout, or another deploy run\n"
+    "     holds the Rollout's Lease\n"
+    "  3  paused or still in progress (0 with --success-on-pause when paused); deploy run\n"
+    "     stopped by SIGINT/SIGTERM\n"
     "  4  timed out (--timeout)\n"
     "  5  the API server could not be reached\n";
 

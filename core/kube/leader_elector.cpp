@@ -32,7 +32,8 @@ void sleep_for(std::chrono::milliseconds delay, std::stop_token stop) {
 LeaseRecord lease_record(const Json& lease) {
   const Json& spec = member(lease, "spec");
   return {string_or(spec, "holderIdentity"), static_cast<int>(int_or(spec, "leaseDurationSeconds")),
-          static_cast<int>(int_or(spec, "leaseTransitions")), string_or(spec, "renewTime")};
+          static_cast<int>(int_or(spec, "leaseTransitions")), string_or(spec, "renewTime"),
+          string_or(spec, "acquireTime")};
 }
 
 Json lease_object(const LeaseConfig& config, const LeaseRecord& previous, WallTime now,
@@ -46,6 +47,8 @@ Json lease_object(const LeaseConfig& config, const LeaseRecord& previous, WallTi
       {"leaseTransitions", previous.transitions + (new_holder && !release ? 1 : 0)}};
   if (new_holder && !release)
     spec["acquireTime"] = time;
+  else if (!previous.acquire_time.empty())
+    spec["acquireTime"] = previous.acquire_time;  // a renewal keeps when leadership began
   Json metadata = {{"name", config.name}, {"namespace", config.namespace_name}};
   if (!config.labels.empty())
     metadata["labels"] = config.labels;

@@ -35,7 +35,8 @@ struct LeaseRecord {
   std::string holder;
   int lease_duration_seconds = 0;
   int transitions = 0;
-  std::string renew_time;  // as written; compared for change only
+  std::string renew_time;    // as written; compared for change only
+  std::string acquire_time;  // kept across renewals, as client-go keeps it
   bool operator==(const LeaseRecord&) const = default;
 };
 

@@ -93,6 +93,21 @@ TEST(LeaderElector, LabelsAndOwnerReferencesSurviveEveryRenewal) {
   EXPECT_EQ((*lease)["spec"]["holderIdentity"], "");
 }
 
+TEST(LeaderElector, ARenewalKeepsTheAcquireTime) {
+  testing::FakeKubeClient client;
+  testing::FakeClock clock;
+  LeaderElector a(client, config_for("a"), clock);
+  const ResourceRef leases{"coordination.k8s.io/v1", "Lease", "cutover-system"};
+  ASSERT_TRUE(*a.try_acquire_or_renew());
+  const auto acquired = (*client.get(leases, "cutover-operator"))["spec"]["acquireTime"];
+  ASSERT_TRUE(acquired.is_string());
+  clock.advance(2s);
+  ASSERT_TRUE(*a.try_acquire_or_renew());
+  const auto lease = *client.get(leases, "cutover-operator");
+  EXPECT_EQ(lease["spec"]["acquireTime"], acquired);
+  EXPECT_NE(lease["spec"]["renewTime"], acquired);
+}
+
 TEST(LeaderElector, ObservedNamesTheHolderAfterLosing) {
   testing::FakeKubeClient client;
   testing::FakeClock clock;
