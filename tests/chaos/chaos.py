@@ -18,6 +18,7 @@ invariant, with the details; the last line is the summary.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -160,13 +161,13 @@ class Run:
             log("restarting kube-apiserver (SIGTERM)")
             e = self.world.restart_apiserver(crash=False)
             log(f"kube-apiserver back after {e.up_at - e.began:.1f}s: {e.output.splitlines()[-1]}")
-            # Stop Prometheus while gates run, so that the outage meets them.
+            # Stop Prometheus once gates are measuring, so that the outage meets them.
             gated = sum(r.kind != "adopted" for r in self.fleet)
             need = max(1, min(10, gated // 4))
-            wait_end = max(time.time(), t1 + 90)
-            while time.time() < wait_end and not (time.time() >= t1 + 15 and self.sampler.running_runs >= need):
+            wait_end = t1 + 180
+            while time.time() < wait_end and self.sampler.measuring_runs < need:
                 time.sleep(0.5)
-            log(f"stopping Prometheus for {OUTAGE_SECONDS}s ({self.sampler.running_runs} AnalysisRuns running)")
+            log(f"stopping Prometheus for {OUTAGE_SECONDS}s ({self.sampler.measuring_runs} AnalysisRuns measuring)")
             e = self.world.prometheus_outage(OUTAGE_SECONDS)
             log(f"Prometheus back ({e.up_at - e.down_at:.1f}s without it)")
             time.sleep(self.rng_world.uniform(10, 20))
@@ -206,7 +207,7 @@ class Run:
         s = self.sampler
         done = sum(self.done(r) for r in self.fleet)
         return (f"first_healthy={len(s.first_healthy)}/{self.count} done={done}/{self.count} "
-                f"kills={len(self.operators.kills)} "
+                f"kills={len(self.operators.kills)} measuring={s.measuring_runs} "
                 f"samples={s.samples} skipped={s.skipped} runs={len(s.runs)} running={s.running_runs} "
                 f"zero_ready_samples={s.zero_ready_samples}")
 
@@ -275,6 +276,7 @@ class Run:
         self.stop_sampling.set()
         events = retry("list Events", lambda: self.kube.items(f"/api/v1/namespaces/{self.ns}/events"))
         duplicates = checks.duplicate_events(events)
+        self.dump(runs=runs, events=events, rollouts=list(s.rollouts.values()))
 
         outage = [e for e in self.world.events if e.what == "prometheus-outage"]
         restarts = [e for e in self.world.events if e.what.startswith("apiserver") and e.up_at]
@@ -319,6 +321,7 @@ class Run:
         if self.operators.self_exits:
             log("replicas that exited by themselves (restarted): " + ", ".join(
                 f"{n} exit {c} at +{t - s.t0:.1f}s" for t, n, c in self.operators.self_exits))
+        log(f"LIST latency (mean/worst): {s.list_latency()}")
         log(f"candidate Services (canary/preview) with 0 ready endpoints: {s.candidate_zero_ready} Service-samples "
             f"(by design while a release starts or its candidate crash-loops)")
         kills = ", ".join(f"+{k.at - s.t0:.1f}s {k.replica}{'*' if k.was_leader else ''}" for k in self.operators.kills)
@@ -334,6 +337,14 @@ class Run:
               f"analysis_runs={len(s.runs)} gate_errors_during_outage={outage_errors} "
               f"dual_leader_samples={s.dual_leader_samples} self_exits={len(self.operators.self_exits)} "
               f"wall={end - started:.0f}s", flush=True)
+
+    def dump(self, **objects: list) -> None:
+        """Keeps the end state for a post-mortem: <logdir>/<name>.json."""
+        logdir = os.environ["CUTOVER_CHAOS_LOGDIR"]
+        for name, items in objects.items():
+            with open(os.path.join(logdir, f"{name}.json"), "w") as f:
+                json.dump(items, f)
+        log(f"end state kept in {logdir}/{{{','.join(objects)}}}.json, operator logs in {logdir}/operator-r*.log")
 
     def cleanup(self) -> None:
         """Removes the simulator's targets, deletes the Rollouts while the operator still runs (its

@@ -12,12 +12,10 @@ trap 'status=$?; [[ $status -eq 0 ]] || dump_logs; cleanup "$status"' EXIT
 install_crd
 new_namespace
 
-# The operator runs as its own ServiceAccount with the shipped RBAC once lib.sh can mint it;
-# until then with the admin kubeconfig.
-operator_kubeconfig="$KUBECONFIG"
-if declare -F operator_identity_kubeconfig >/dev/null; then
-  operator_kubeconfig="$(operator_identity_kubeconfig)"
-fi
+# The operator runs as its own ServiceAccount, bound to the shipped ClusterRole (lib.sh's
+# operator_identity; check_no_forbidden then fails the test on any 403 in the replicas' logs,
+# and chaos.py on any cutover_api_requests_total{code="403"}).
+operator_identity
 
 CUTOVER_CHAOS_NAMESPACE="$NS" \
   CUTOVER_CHAOS_OPERATOR_KUBECONFIG="$operator_kubeconfig" \
@@ -26,4 +24,4 @@ CUTOVER_CHAOS_NAMESPACE="$NS" \
   CUTOVER_CLUSTER_STATE="$state" \
   CUTOVER_CLUSTER_SCRIPT="${CUTOVER_CLUSTER_SCRIPT:-$repo/scripts/cluster}" \
   PROMETHEUS_URL="$(head -n1 "$state/prometheus-url")" \
-  python3 "$here/chaos.py"
+  python3 -B "$here/chaos.py"

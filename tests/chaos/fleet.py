@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 GROUP = "cutover.dev/v1alpha1"
 GATE = "chaos-error-rate"
 BAD_ERROR_RATE = "0.5"
-# Sized for the 30 s Prometheus outage: measurements every 5 s, so 20 errors in a row (100 s)
-# are tolerated; no data (the rate() window right after the outage) is waited out for 3 min.
-# The shipped http-error-rate (limit 4, 10 s apart) would end a good release in Error.
+# Two measurements 5 s apart (the simulator is scraped every second: 5 s give rate() its two
+# samples). Sized for the 30 s Prometheus outage: 20 errors in a row (100 s) are tolerated, and
+# no data (the rate() window right after the outage) is waited out for 3 min. The shipped
+# http-error-rate (limit 4, 10 s apart) would end a good release in Error.
 POLICY = {
     "apiVersion": GROUP, "kind": "SLOPolicy",
     "metadata": {"name": GATE},
@@ -36,9 +37,9 @@ POLICY = {
         "noDataTimeout": "3m",
         "metrics": [{
             "name": "error-rate",
-            "initialDelay": "10s",
+            "initialDelay": "5s",
             "interval": "5s",
-            "count": 3,
+            "count": 2,
             "failureLimit": 0,
             "consecutiveErrorLimit": 20,
             "threshold": {

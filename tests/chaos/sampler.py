@@ -65,6 +65,8 @@ class Sampler:
         self.runs: dict[str, RunRecord] = {}
         self.run_violations: list[str] = []
         self.running_runs = 0
+        self.measuring_runs = 0  # Running, and measured (or tried to) at least once
+        self.list_seconds: dict[str, list[float]] = {}  # LIST latency per kind
         self.rollouts: dict[str, dict] = {}
         self._statuses: dict[str, str] = {}
         self._last_api_sample: float | None = None
@@ -99,7 +101,7 @@ class Sampler:
             "rollouts": f"/apis/{fleet_mod.GROUP}{base}/rollouts",
             "runs": f"/apis/{fleet_mod.GROUP}{base}/analysisruns",
         }
-        futures = {k: self.pool.submit(self.kube.items, p) for k, p in paths.items()}
+        futures = {k: self.pool.submit(self._timed, k, p) for k, p in paths.items()}
         got: dict[str, list[dict]] = {}
         failed = ""
         for k, f in futures.items():
@@ -120,6 +122,16 @@ class Sampler:
             self._services(t, got["services"], got["slices"])
             self.observe_runs(t, got["runs"])
             self._last_api_sample = t
+
+    def _timed(self, kind: str, path: str) -> list[dict]:
+        t = self.clock()
+        items = self.kube.items(path)
+        self.list_seconds.setdefault(kind, []).append(self.clock() - t)
+        return items
+
+    def list_latency(self) -> str:
+        """Mean and worst LIST latency per kind, e.g. `rollouts 0.08/0.9s`."""
+        return " ".join(f"{k} {sum(v) / len(v):.2f}/{max(v):.2f}s" for k, v in self.list_seconds.items() if v)
 
     # ---- Rollouts and Services ------------------------------------------------------------
 
@@ -184,7 +196,7 @@ class Sampler:
     # ---- AnalysisRuns ---------------------------------------------------------------------
 
     def observe_runs(self, t: float, items: list[dict]) -> None:
-        running = 0
+        running = measuring = 0
         present = set()
         for obj in items:
             meta = obj["metadata"]
@@ -193,6 +205,8 @@ class Sampler:
             status = obj.get("status") or {}
             phase = status.get("phase", "")
             running += phase in ("Running", "Pending", "")
+            measuring += phase == "Running" and any(
+                m.get("lastAttemptAt") for m in status.get("metricResults") or [])
             rec = self.runs.get(name)
             spec = canonical(obj.get("spec"))
             if rec is None:
@@ -226,6 +240,7 @@ class Sampler:
                 rec.lost_at = t
                 self.run_violations.append(f"t={t - self.t0:.1f}s AnalysisRun {name} is gone (first seen t={rec.first_seen - self.t0:.1f}s)")
         self.running_runs = running
+        self.measuring_runs = measuring
 
     # ---- operator replicas ----------------------------------------------------------------
 
