@@ -93,7 +93,9 @@ void plan_canary(PlanBuilder& b) {
     const auto hold_weight = [&](std::size_t index, int weight) {
       const int weight_pods = weight_replicas(replicas, weight);
       const int cand_target = scale_override(steps, index, replicas, weight).value_or(weight_pods);
-      const int stable_target = replicas - weight_pods;
+      // Until promotion the stable slot keeps a pod: a pinned stable Service must never select
+      // zero ready pods (with 1 replica, or at setWeight 100, the split would leave it none).
+      const int stable_target = std::max(replicas - weight_pods, std::min(replicas, 1));
       b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, cand_target});
       if (!b.slot_ready(candidate, b.revision, cand_target)) {
         b.plan.actions.emplace_back(

@@ -296,3 +296,33 @@ TEST(WeightReplicas, RoundsButKeepsBothSidesAlive) {
 
 }  // namespace
 }  // namespace cutover::rollout
+
+namespace cutover::rollout {
+namespace {
+
+// Found by the chaos suite: a 1-replica canary at setWeight 50 (and any canary at setWeight
+// 100) scaled stable to 0 while the stable Service was pinned to it, so that Service selected
+// no pod until promotion. Stable keeps a pod until the pin moves.
+TEST(CanaryPlanner, StableKeepsAPodWhileItsServiceIsPinnedToIt) {
+  const Json steps =
+      Json::array({{{"setWeight", 50}}, {{"setWeight", 100}}, {{"pause", {{"duration", "10s"}}}}});
+  for (const int replicas : {1, 3}) {
+    RolloutWorld world = stable_world(replicas, steps);
+    world.set_image("web:2");
+    world.step();  // the release starts: current_revision moves to web:2
+    ASSERT_NE(world.status().stable_revision, world.status().current_revision);
+    for (int i = 0; i < 200 && world.status().stable_revision != world.status().current_revision;
+         ++i) {
+      world.step();
+      const auto pinned = world.observed.service_slots.at("web-stable");
+      ASSERT_TRUE(pinned.has_value());
+      EXPECT_GE(world.slot(*pinned).spec_replicas, 1)
+          << replicas << " replicas, step " << world.status().current_step_index;
+      world.now += std::chrono::seconds{1};
+    }
+    EXPECT_EQ(world.status().stable_revision, world.status().current_revision) << "promoted";
+  }
+}
+
+}  // namespace
+}  // namespace cutover::rollout
