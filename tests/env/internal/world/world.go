@@ -372,6 +372,9 @@ func (w *World) start(p paths, o upOptions) error {
 		// Pods need no token volume (nothing runs in them), and without the
 		// plugin a pod never waits for its namespace's default ServiceAccount.
 		"--disable-admission-plugins=ServiceAccount",
+		// As on hardened clusters: setting blockOwnerDeletion on an owner reference needs
+		// `update` on the owner's finalizers subresource, so the operator's RBAC is checked.
+		"--enable-admission-plugins=OwnerReferencesPermissionEnforcement",
 		"--allow-privileged=true",
 		"--enable-priority-and-fairness=false",
 		"--profiling=false",
