@@ -160,17 +160,19 @@ class World:
         e.up_at = self.clock()
         return e
 
-    def prometheus_outage(self, seconds: float) -> WorldEvent:
+    def prometheus_outage(self, seconds: float, each_second=lambda: None) -> WorldEvent:
+        """Stops Prometheus for `seconds` (calling `each_second` meanwhile), then starts it. No
+        query can succeed from `down_at` (stopped) to `up_at` (the start command returned: it
+        waits for /-/ready, and a starting Prometheus answers 503 until its TSDB is loaded)."""
         e = WorldEvent("prometheus-outage", self.clock())
         self.events.append(e)
         e.output = self._run("stop", "prometheus")
         e.down_at = self.clock()
-        time.sleep(seconds)
-        start_at = self.clock()
+        while self.clock() < e.down_at + seconds:
+            each_second()
+            time.sleep(min(1.0, max(0.0, e.down_at + seconds - self.clock())))
         e.output += "\n" + self._run("start", "prometheus")
-        # The outage is over once Prometheus is started again; `up_at` is when the start began,
-        # the window a gate must not pass in is [down_at, up_at].
-        e.up_at = start_at
+        e.up_at = self.clock()
         return e
 
     def ensure_up(self) -> None:

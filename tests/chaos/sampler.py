@@ -10,8 +10,8 @@ What it records:
 - reconcile evidence: sample pairs (t_prev, t) between which a replica's
   cutover_reconcile_total rose or a Rollout's status changed;
 - leadership: which replica reports cutover_leader 1; stretches with none; samples with two;
-- 403s: cutover_api_requests_total{code="403"}, the last value scraped from each process (a
-  killed process takes its counters with it, so each one is scraped until it dies).
+- 403s: the rises of cutover_api_requests_total{code="403"} between two scrapes of each process
+  (a killed process takes its counters with it, so each one is scraped until it dies).
 Samples the API server does not answer are skipped and counted.
 """
 
@@ -69,10 +69,12 @@ class Sampler:
         self.list_seconds: dict[str, list[float]] = {}  # LIST latency per kind
         self.rollouts: dict[str, dict] = {}
         self._statuses: dict[str, str] = {}
-        self._last_api_sample: float | None = None
+        self._last_rollouts_at: float | None = None  # the last sample that listed Rollouts
         self.reconcile_evidence: list[tuple[float, float, str]] = []
         self._counters: dict[tuple[str, int], tuple[float, float]] = {}
         self.forbidden: dict[tuple[str, int], float] = {}
+        # (t_prev, t, how many, replica, pid): 403s counted between two scrapes of a process.
+        self.forbidden_rises: list[tuple[float, float, float, str, int]] = []
         self.leader_flags: dict[str, bool] = {}
         self._last_leader_at: float | None = None
         self._leaderless_since: float | None = None
@@ -101,6 +103,9 @@ class Sampler:
             "rollouts": f"/apis/{fleet_mod.GROUP}{base}/rollouts",
             "runs": f"/apis/{fleet_mod.GROUP}{base}/analysisruns",
         }
+        if self.samples % 2:
+            # The largest LIST (100 Rollouts with their status): every second sample, 1 s apart.
+            del paths["rollouts"]
         futures = {k: self.pool.submit(self._timed, k, p) for k, p in paths.items()}
         got: dict[str, list[dict]] = {}
         failed = ""
@@ -118,10 +123,11 @@ class Sampler:
             if failed:
                 self.skipped += 1
                 return
-            self._rollouts(t, got["rollouts"])
+            if "rollouts" in got:
+                self._rollouts(t, got["rollouts"])
+                self._last_rollouts_at = t
             self._services(t, got["services"], got["slices"])
             self.observe_runs(t, got["runs"])
-            self._last_api_sample = t
 
     def _timed(self, kind: str, path: str) -> list[dict]:
         t = self.clock()
@@ -151,8 +157,8 @@ class Sampler:
                 if (history[-1].get("images") or [""])[0] == r.image(1):
                     self.first_healthy.add(name)
                     self.live.add(name)
-        if changed and self._last_api_sample is not None:
-            self.reconcile_evidence.append((self._last_api_sample, t, f"status of {changed[0]}"))
+        if changed and self._last_rollouts_at is not None:
+            self.reconcile_evidence.append((self._last_rollouts_at, t, f"status of {changed[0]}"))
 
     def activate(self, name: str) -> None:
         """Checks the serving Services of `name` from now on (adopted: before the Rollout
@@ -256,6 +262,9 @@ class Sampler:
             if m["reconciles"] > before:
                 self.reconcile_evidence.append((before_t, t, f"cutover_reconcile_total of {r.name}"))
             self._counters[key] = (t, m["reconciles"])
+            before_forbidden = self.forbidden.get(key, 0.0)
+            if m["forbidden"] > before_forbidden:
+                self.forbidden_rises.append((before_t, t, m["forbidden"] - before_forbidden, r.name, proc.pid))
             self.forbidden[key] = m["forbidden"]
             self.leader_flags[r.name] = m["leader"] == 1
             if m["leader"] == 1:
@@ -298,5 +307,15 @@ class Sampler:
                 unanswered.append(f"kill of {k.replica} (pid {k.pid}) at t={k.at - self.t0:.1f}s: no reconcile after it")
         return worst, unanswered
 
-    def forbidden_total(self) -> float:
-        return sum(self.forbidden.values())
+    def forbidden_outside(self, windows: list[tuple[float, float]]) -> tuple[list[str], float]:
+        """403s counted outside `windows` (each an API server restart: from the command to a
+        few seconds after it served again; a starting kube-apiserver answers 403 until its RBAC
+        caches are synced). Returns the details of those, and how many fell inside."""
+        outside, inside = [], 0.0
+        for t0, t, n, name, pid in self.forbidden_rises:
+            if any(t0 <= hi and t >= lo for lo, hi in windows):
+                inside += n
+            else:
+                outside.append(f"{name} (pid {pid}): {n:.0f} requests answered 403 between "
+                               f"t={t0 - self.t0:.1f}s and t={t - self.t0:.1f}s")
+        return outside, inside
