@@ -27,11 +27,12 @@ kube::ResourceRef rollouts(const Rollout& r) {
 }
 
 // A stable, short name for an event: the same transition always gets the same name.
-std::string event_name(const Rollout& r, const RecordEvent& e, const RolloutStatus& status) {
-  const std::string key = fmt::format(
-      "{}|{}|{}|{}|{}|{}|{}", r.uid, e.reason, status.current_revision, status.current_step_index,
-      status.stable_revision, status.aborted_at ? format_rfc3339(*status.aborted_at) : "",
-      status.release_attempt);
+// Named after the transition as the planner recorded it (RecordEvent::transition), not after
+// the status at the end of the pass: a pass replayed after a crash between the Events and the
+// status write may end further on, and named that way it wrote a second Event (found by the
+// chaos suite).
+std::string event_name(const Rollout& r, const RecordEvent& e) {
+  const std::string key = fmt::format("{}|{}|{}", r.uid, e.reason, e.transition);
   return fmt::format("{}.{:016x}", r.name, fnv1a64(key));
 }
 
@@ -162,7 +163,7 @@ kube::Result<void> Executor::apply(const Rollout& r, const Plan& plan) {
     const Json event = {
         {"apiVersion", "v1"},
         {"kind", "Event"},
-        {"metadata", {{"name", event_name(r, *e, plan.status)}, {"namespace", r.namespace_name}}},
+        {"metadata", {{"name", event_name(r, *e)}, {"namespace", r.namespace_name}}},
         {"involvedObject",
          {{"apiVersion", "cutover.dev/v1alpha1"},
           {"kind", "Rollout"},

@@ -101,6 +101,11 @@ struct RecordEvent {
   /// The planner's `now`: the executor stamps the Event with it, never with the wall clock, so
   /// time stays injected.
   WallTime at{};
+  /// What identifies the transition: the status as of the moment the planner records it (not
+  /// at the end of the pass), so that a pass replayed after a crash, which may go further
+  /// before its status is written, names the same transition's Event alike. The executor
+  /// derives the Event's name from it.
+  std::string transition;
   bool operator==(const RecordEvent&) const = default;
 };
 

@@ -6,6 +6,7 @@
 #include "rollout/plan.hpp"
 #include "rollout/planner_support.hpp"
 #include "rollout/reconcile_error.hpp"
+#include "util/encoding.hpp"
 #include "util/hash.hpp"
 #include "util/json_fields.hpp"
 
@@ -19,8 +20,12 @@ std::string template_revision(const Json& pod_template) {
 namespace detail {
 
 void PlanBuilder::event(std::string type, std::string reason, std::string message) {
-  plan.actions.emplace_back(
-      RecordEvent{std::move(type), std::move(reason), std::move(message), now});
+  const auto& st = plan.status;
+  std::string transition =
+      fmt::format("{}|{}|{}|{}|{}", st.current_revision, st.current_step_index, st.stable_revision,
+                  st.aborted_at ? format_rfc3339(*st.aborted_at) : "", st.release_attempt);
+  plan.actions.emplace_back(RecordEvent{std::move(type), std::move(reason), std::move(message), now,
+                                        std::move(transition)});
 }
 
 void PlanBuilder::requeue_at(WallTime when) {

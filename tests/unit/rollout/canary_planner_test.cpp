@@ -326,3 +326,53 @@ TEST(CanaryPlanner, StableKeepsAPodWhileItsServiceIsPinnedToIt) {
 
 }  // namespace
 }  // namespace cutover::rollout
+
+namespace cutover::rollout {
+namespace {
+
+std::vector<RecordEvent> events_of(const Plan& plan) {
+  std::vector<RecordEvent> out;
+  for (const auto& action : plan.actions) {
+    if (const auto* e = std::get_if<RecordEvent>(&action))
+      out.push_back(*e);
+  }
+  return out;
+}
+
+// Found by the chaos suite: a crash between a pass's Events and its status write replays the
+// pass from the old status, while the world has moved on (the candidate's pods came up), so
+// the replay ends further along. Events were named after the end-of-pass status and were
+// written twice; they are named after the transition now, which the replay repeats exactly.
+TEST(CanaryPlanner, AReplayedPassNamesItsTransitionsAlike) {
+  RolloutWorld world = stable_world(2, three_steps());
+  world.set_image("web:2");
+  int replays_further = 0;
+  for (int i = 0; i < 60; ++i) {
+    const RolloutStatus before = world.status();
+    const Plan first = world.step();  // applied to the world; suppose its status write is lost
+    const auto a = events_of(first);
+    if (!a.empty()) {
+      world.status() = before;
+      const Plan replay = world.step();
+      if (replay.status.current_step_index != first.status.current_step_index ||
+          replay.status.stable_revision != first.status.stable_revision) {
+        ++replays_further;
+      }
+      // The same transition (reason and message, as the chaos suite judges duplicates) must
+      // get the same name in the replay.
+      for (const auto& r : events_of(replay)) {
+        for (const auto& e : a) {
+          if (r.reason == e.reason && r.message == e.message) {
+            EXPECT_EQ(r.transition, e.transition) << e.reason << ": " << e.message;
+          }
+        }
+      }
+    }
+    world.now += std::chrono::seconds{31};
+    promote(world);
+  }
+  EXPECT_GT(replays_further, 0) << "no replay ended further along: the test shows nothing";
+}
+
+}  // namespace
+}  // namespace cutover::rollout
