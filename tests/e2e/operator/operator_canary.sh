@@ -41,6 +41,10 @@ done
 steps="$(kubectl -n "$NS" get events --field-selector reason=StepCompleted -o jsonpath='{range .items[*]}{.message}{"\n"}{end}' | sort | uniq -d)"
 expect_eq "duplicate StepCompleted events" "$steps" ""
 
+# The last kill may have come just before Healthy: the restarted replica leads only once the
+# killed one's Lease has expired (6 s), and reconciles after that.
+wait_for 30 "the restarted replica to lead and reconcile" bash -c \
+  "curl -sf http://127.0.0.1:$OP_METRICS_one/metrics | grep -q '^cutover_reconcile_total{result=\"success\"}'"
 metrics="$(curl -sf "http://127.0.0.1:$OP_METRICS_one/metrics")"
 grep -q '^cutover_reconcile_total{result="success"}' <<<"$metrics" || check_fail "no cutover_reconcile_total"
 grep -q "^cutover_rollout_phase{.*namespace=\"$NS\".*phase=\"Healthy\".*} 1" <<<"$metrics" ||
