@@ -27,16 +27,18 @@ bind_operator_to() {
   kubectl create clusterrolebinding "cutover-e2e-$NS" --clusterrole="$1" \
     --serviceaccount="$NS:cutover-operator" >/dev/null
 }
-bind_operator_to "$broken"
-sa="system:serviceaccount:$NS:cutover-operator"
-wait_for 10 "the broken binding to take effect" \
-  bash -c "! kubectl auth can-i --as=$sa -n $NS patch deployments.apps --subresource=scale -q"
-exit_checks=()  # 403s are this test's subject: asserted below, not refused at exit
-
 start_operator one
 write_rollout "$manifest" "web:1" '[{setWeight: 50}, {pause: {duration: 1s}}]'
 expect_exit 0 "apply" apply -f "$manifest"
 wait_for 60 "first revision Healthy" healthy_on web:1
+
+# Now take the rule away, as an install whose ClusterRole lacked it: every pass that scales a
+# slot is refused from here on.
+exit_checks=()  # 403s are this test's subject: asserted below, not refused at exit
+bind_operator_to "$broken"
+sa="system:serviceaccount:$NS:cutover-operator"
+wait_for 10 "the broken binding to take effect" \
+  bash -c "! kubectl auth can-i --as=$sa -n $NS patch deployments.apps --subresource=scale -q"
 
 log "release web:2: the operator cannot scale a slot"
 started=$SECONDS
