@@ -95,7 +95,10 @@ start_operator() {
 logdir="$(mktemp -d)"
 dump_logs() { tail -n 30 "$logdir"/*.log >&2 || true; }
 
+# apply_app [PAUSE] [LAST_PAUSE]: Service web-stable and a 4-replica canary Rollout web whose
+# steps pause PAUSE (default 2s) between weights, and LAST_PAUSE after the last one if given.
 apply_app() {
+  local pause="${1:-2s}" last="${2:+      - pause: {duration: $2\}}"
   kubectl -n "$NS" apply -f - >/dev/null <<YAML
 apiVersion: v1
 kind: Service
@@ -117,10 +120,11 @@ spec:
       scaleDownDelaySeconds: 2
       steps:
       - setWeight: 25
-      - pause: {duration: 2s}
+      - pause: {duration: $pause}
       - setWeight: 50
-      - pause: {duration: 2s}
+      - pause: {duration: $pause}
       - setWeight: 75
+$last
 YAML
 }
 

@@ -16,33 +16,7 @@ lease_seconds=6
 host="$(hostname)"
 
 # Slow enough steps that the kill lands mid-release.
-kubectl -n "$NS" apply -f - >/dev/null <<YAML
-apiVersion: v1
-kind: Service
-metadata: {name: web-stable}
-spec: {selector: {app: web}, ports: [{port: 80}]}
----
-apiVersion: cutover.dev/v1alpha1
-kind: Rollout
-metadata: {name: web}
-spec:
-  replicas: 4
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: "web:1"}]}
-  strategy:
-    canary:
-      stableService: web-stable
-      scaleDownDelaySeconds: 2
-      steps:
-      - setWeight: 25
-      - pause: {duration: 10s}
-      - setWeight: 50
-      - pause: {duration: 10s}
-      - setWeight: 75
-      - pause: {duration: 4s}
-YAML
+apply_app 10s 4s
 
 # Sum of cutover_reconcile_total over all results: skipped Rollouts are not reconciled.
 reconciles() {
