@@ -147,11 +147,12 @@ release_app() {
     {\"op\":\"add\",\"path\":\"/spec/template/metadata/annotations\",\"value\":{\"sim.cutover.dev/error-rate\":\"$2\"}}]" >/dev/null
 }
 field() { kubectl -n "$NS" get rollout "$1" -o jsonpath="{$2}"; }
-# settled NAME PHASE IMAGE: NAME is in PHASE, its template runs IMAGE, and no release is mid-way.
+# settled NAME PHASE IMAGE: NAME is in PHASE, its template runs IMAGE, and that release has
+# finished (its history entry has finishedAt; "result" is already set, to Progressing, while it
+# runs). One read, so the phase and the history come from the same version of the object.
 settled() {
-  [[ "$(field "$1" .status.phase)" == "$2" ]] &&
-    [[ "$(field "$1" '.status.history[-1:].images[0]')" == "$3" ]] &&
-    [[ -n "$(field "$1" '.status.history[-1:].result')" ]]
+  [[ "$(kubectl -n "$NS" get rollout "$1" -o jsonpath='{.metadata.generation}/{.status.observedGeneration}/{.status.phase}/{.status.history[-1:].images[0]}/{.status.history[-1:].finishedAt}')" =~ ^([0-9]+)/([0-9]+)/([^/]*)/([^/]*)/(.+)$ ]] &&
+    [[ "${BASH_REMATCH[1]}" == "${BASH_REMATCH[2]}" && "${BASH_REMATCH[3]}" == "$2" && "${BASH_REMATCH[4]}" == "$3" ]]
 }
 
 app good error-rate
