@@ -5,7 +5,7 @@
 
 #include <iostream>
 
-#include "rollout/executor.hpp"
+#include "rollout/slot.hpp"
 #include "rollout_access.hpp"
 #include "util/file_io.hpp"
 #include "util/json_fields.hpp"

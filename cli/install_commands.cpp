@@ -8,8 +8,8 @@
 
 #include "deploy_main.hpp"
 #include "install_plan.hpp"
-#include "rollout/executor.hpp"
 #include "rollout/reconciler.hpp"
+#include "rollout/slot.hpp"
 #include "util/json_fields.hpp"
 #include "version.hpp"
 #include "yaml_json.hpp"

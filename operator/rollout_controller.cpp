@@ -9,10 +9,10 @@
 
 #include "kube/reflector.hpp"
 #include "kube/work_queue.hpp"
-#include "rollout/executor.hpp"
 #include "rollout/reconcile_error.hpp"
 #include "rollout/reconciler.hpp"
 #include "rollout/run_lease.hpp"
+#include "rollout/slot.hpp"
 #include "service_index.hpp"
 #include "util/json_fields.hpp"
 #include "util/log.hpp"

@@ -7,8 +7,8 @@
 
 #include "analysis/query_template.hpp"
 #include "analysis/slo_policy.hpp"
-#include "rollout/executor.hpp"
 #include "rollout/prometheus_connection.hpp"
+#include "rollout/slot.hpp"
 #include "util/encoding.hpp"
 #include "util/json_fields.hpp"
 

@@ -10,9 +10,6 @@
 
 namespace cutover::rollout {
 
-/// The labels a slot Deployment's pods carry besides the template's own.
-inline constexpr const char* kRolloutLabel = "cutover.dev/rollout";
-
 class Executor {
  public:
   /// `field_manager` names us in server-side apply and managedFields.

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "rollout/executor.hpp"
+#include "rollout/slot.hpp"
 #include "rollout/workload_ref.hpp"
 #include "util/json_fields.hpp"
 

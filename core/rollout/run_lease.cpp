@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "rollout/executor.hpp"
+#include "rollout/slot.hpp"
 #include "util/duration.hpp"
 #include "util/encoding.hpp"
 #include "util/hash.hpp"

@@ -24,6 +24,9 @@ inline std::optional<Slot> parse_slot(std::string_view text) {
   return std::nullopt;
 }
 
+/// The label on everything a Rollout owns (slot Deployments and their pods, AnalysisRuns,
+/// ControllerRevisions, run Leases): the Rollout's name.
+inline constexpr const char* kRolloutLabel = "cutover.dev/rollout";
 /// The pod label (and Service selector key) that names the slot.
 inline constexpr const char* kSlotLabel = "cutover.dev/slot";
 /// The annotation on a slot Deployment that records which revision it runs.

@@ -6,7 +6,7 @@
 
 #include "fakes/fake_clock.hpp"
 #include "fakes/fake_kube_client.hpp"
-#include "rollout/executor.hpp"
+#include "rollout/slot.hpp"
 #include "util/encoding.hpp"
 
 namespace cutover::rollout {
