@@ -2,10 +2,21 @@
 # bench/operator_scale.sh [N]: N Rollouts (default 1000) with one replica each, deployed and
 # then released through a 3-step canary by one deploy-operator on the local cluster. Prints one
 # line: the operator's peak RSS, its CPU seconds, reconcile p50/p99 (from its own histogram) and
-# API requests per Rollout. Needs `scripts/cluster up` and a build; not run by scripts/test.
+# API requests per Rollout (watches and the informers' first lists included).
+#
+# bench/operator_scale.sh --idle [N]: N Rollouts (default 10000) deployed and Healthy, then
+# IDLE_SECONDS (default 300) of nothing: prints the peak RSS, the API requests per minute while
+# idle (watches excluded; leader election is off) and the time from a template edit of one
+# Rollout to the operator's first write for it (the release's history entry).
+# Needs `scripts/cluster up` and a build; not run by scripts/test.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-n="${1:-1000}"
+idle=0
+if [[ "${1:-}" == --idle ]]; then
+  idle=1
+  shift
+fi
+n="${1:-$( ((idle)) && echo 10000 || echo 1000)}"
 ns="bench-scale"
 eval "$("$repo/scripts/cluster" env)"
 operator="$repo/build/operator/deploy-operator"
@@ -69,8 +80,14 @@ print(sum(1 for r in items if r.get("status", {}).get("phase") == "Healthy"
           and (r.get("status", {}).get("history") or [{}])[-1].get("images") == [image]
           and r.get("status", {}).get("stableRevision") == r.get("status", {}).get("currentRevision")))' "$1"
 }
+metric_sum() {  # metric_sum NAME [EXCLUDE_REGEX]: the sum of NAME's samples, less excluded ones
+  curl -sf "http://127.0.0.1:$port/metrics" |
+    awk -v m="$1" -v x="${2:-^$}" 'index($0, m "{") == 1 && $0 !~ x { n += $NF } END { printf "%d", n }'
+}
+images=(app:1 app:2)
+((idle)) && images=(app:1)
 start=$SECONDS
-for image in app:1 app:2; do
+for image in "${images[@]}"; do
   manifest "$image" | kubectl -n "$ns" apply --server-side -f - >/dev/null
   until [[ "$(healthy_count "$image")" == "$n" ]]; do
     ((SECONDS - start < 3600)) || { echo "operator-scale: timed out" >&2; exit 1; }
@@ -78,6 +95,31 @@ for image in app:1 app:2; do
   done
 done
 elapsed=$((SECONDS - start))
+if ((idle)); then
+  idle_seconds="${IDLE_SECONDS:-300}"
+  sleep 10  # the last status writes' own watch events
+  requests_before="$(metric_sum cutover_api_requests_total 'verb="WATCH"')"
+  reconciles_before="$(metric_sum cutover_reconcile_total)"
+  sleep "$idle_seconds"
+  idle_requests=$(($(metric_sum cutover_api_requests_total 'verb="WATCH"') - requests_before))
+  idle_reconciles=$(($(metric_sum cutover_reconcile_total) - reconciles_before))
+  # One template edit; the first write the operator makes for it is the history entry of the
+  # new revision (the status write that starts the release).
+  edit_start="$(date +%s%N)"
+  kubectl -n "$ns" patch rollout app-1 --type=json \
+    -p '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"app:edit"}]' >/dev/null
+  until [[ "$(kubectl -n "$ns" get rollout app-1 -o jsonpath='{.status.history[-1:].images[0]}')" == app:edit ]]; do
+    sleep 0.02
+  done
+  edit_ms=$((($(date +%s%N) - edit_start) / 1000000))
+  peak_kb="$(awk '/VmHWM/ {print $2}' /proc/$pid/status)"
+  cpu="$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' /proc/$pid/stat)"
+  echo "operator-idle: $n rollouts Healthy in $elapsed s, peak RSS $((peak_kb / 1024)) MiB" \
+    "($((peak_kb / n)) KiB per rollout), CPU $cpu s;" \
+    "idle ${idle_seconds} s: $((idle_requests * 60 / idle_seconds)) API requests/min, $idle_reconciles reconciles;" \
+    "template edit to first write ${edit_ms} ms (kubectl round trips included)"
+  exit 0
+fi
 metrics_file="$(mktemp)"
 curl -sf "http://127.0.0.1:$port/metrics" >"$metrics_file"
 peak_kb="$(awk '/VmHWM/ {print $2}' /proc/$pid/status)"
@@ -94,7 +136,8 @@ def quantile(q):
             return le
     return float("inf")
 requests = sum(float(v) for v in re.findall(r'cutover_api_requests_total\{[^}]*\} (\S+)', text))
+watches = sum(float(v) for v in re.findall(r'cutover_api_requests_total\{[^}]*verb="WATCH"[^}]*\} (\S+)', text))
 print(f"operator-scale: {n} rollouts released in {elapsed} s, peak RSS {peak_kb / 1024:.0f} MiB, "
       f"CPU {cpu} s, reconcile p50 <= {quantile(0.5) * 1000:.0f} ms p99 <= {quantile(0.99) * 1000:.0f} ms, "
-      f"{requests / n:.0f} API requests per rollout")
+      f"{requests / n:.1f} API requests per released rollout ({watches:.0f} watches in all)")
 PY

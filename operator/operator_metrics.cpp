@@ -59,6 +59,42 @@ OperatorMetrics::OperatorMetrics()
       .Set(1);
 }
 
+namespace {
+
+// controller-runtime's buckets for the work queue: 1 µs to 10 s by powers of ten.
+prometheus::Histogram::BucketBoundaries queue_buckets() {
+  return {1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10};
+}
+
+}  // namespace
+
+OperatorMetrics::QueueMetrics::QueueMetrics(prometheus::Registry& registry)
+    : depth_(prometheus::BuildGauge()
+                 .Name("workqueue_depth")
+                 .Help("Current depth of workqueue")
+                 .Register(registry)
+                 .Add({{"name", "rollout"}})),
+      adds_(prometheus::BuildCounter()
+                .Name("workqueue_adds_total")
+                .Help("Total number of adds handled by workqueue")
+                .Register(registry)
+                .Add({{"name", "rollout"}})),
+      retries_(prometheus::BuildCounter()
+                   .Name("workqueue_retries_total")
+                   .Help("Total number of retries handled by workqueue")
+                   .Register(registry)
+                   .Add({{"name", "rollout"}})),
+      queued_(prometheus::BuildHistogram()
+                  .Name("workqueue_queue_duration_seconds")
+                  .Help("How long in seconds an item stays in workqueue before being requested")
+                  .Register(registry)
+                  .Add({{"name", "rollout"}}, queue_buckets())),
+      worked_(prometheus::BuildHistogram()
+                  .Name("workqueue_work_duration_seconds")
+                  .Help("How long in seconds processing an item from workqueue takes")
+                  .Register(registry)
+                  .Add({{"name", "rollout"}}, queue_buckets())) {}
+
 void OperatorMetrics::analysis_run_finished(const std::string& result) {
   std::lock_guard lock(mutex_);
   analysis_runs_.Add({{"result", result}}).Increment();

@@ -11,6 +11,8 @@
 #include <mutex>
 #include <string>
 
+#include "kube/work_queue.hpp"
+
 namespace cutover::op {
 
 class OperatorMetrics {
@@ -30,9 +32,31 @@ class OperatorMetrics {
   void measurement(const std::string& phase);
   void rollback(const std::string& reason);
 
+  /// The work queue's figures under controller-runtime's names, labelled name="rollout":
+  /// workqueue_depth, workqueue_adds_total, workqueue_retries_total,
+  /// workqueue_queue_duration_seconds and workqueue_work_duration_seconds.
+  [[nodiscard]] kube::WorkQueueObserver& queue_observer() { return queue_; }
+
   [[nodiscard]] std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
 
  private:
+  class QueueMetrics final : public kube::WorkQueueObserver {
+   public:
+    explicit QueueMetrics(prometheus::Registry& registry);
+    void depth(std::size_t keys) override { depth_.Set(static_cast<double>(keys)); }
+    void added() override { adds_.Increment(); }
+    void retried() override { retries_.Increment(); }
+    void queued(std::chrono::duration<double> waited) override { queued_.Observe(waited.count()); }
+    void worked(std::chrono::duration<double> took) override { worked_.Observe(took.count()); }
+
+   private:
+    prometheus::Gauge& depth_;
+    prometheus::Counter& adds_;
+    prometheus::Counter& retries_;
+    prometheus::Histogram& queued_;
+    prometheus::Histogram& worked_;
+  };
+
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& reconcile_total_;
   prometheus::Counter& reconcile_errors_;
@@ -44,6 +68,7 @@ class OperatorMetrics {
   prometheus::Family<prometheus::Counter>& measurements_;
   prometheus::Family<prometheus::Counter>& rollbacks_;
   std::mutex mutex_;
+  QueueMetrics queue_{*registry_};
 };
 
 }  // namespace cutover::op

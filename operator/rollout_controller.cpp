@@ -7,13 +7,10 @@
 #include <thread>
 #include <vector>
 
-#include "kube/reflector.hpp"
-#include "kube/work_queue.hpp"
+#include "kube/cached_client.hpp"
+#include "kube/informer.hpp"
 #include "rollout/reconcile_error.hpp"
-#include "rollout/reconciler.hpp"
-#include "rollout/run_lease.hpp"
 #include "rollout/slot.hpp"
-#include "service_index.hpp"
 #include "util/json_fields.hpp"
 #include "util/log.hpp"
 
@@ -33,14 +30,13 @@ std::function<double()> thread_safe_random() {
 // Shows a failing reconcile on the Rollout (rollout/reconcile_error.hpp). Best effort: when
 // this write fails too (the API server is down, or status writes are refused), the log line
 // above and cutover_reconcile_errors_total still say it.
-void report_on_rollout(kube::KubeClient& client, const std::string& ns, const std::string& name,
-                       const kube::Error& error) {
+void report_on_rollout(kube::KubeClient& client, Clock& clock, const std::string& ns,
+                       const std::string& name, const kube::Error& error) {
   const kube::ResourceRef rollouts{"cutover.dev/v1alpha1", "Rollout", ns};
   auto object = client.get(rollouts, name);
   if (!object)
     return;
-  const auto patch =
-      rollout::reconcile_error_patch(*object, error, SystemClock::instance().wall_now());
+  const auto patch = rollout::reconcile_error_patch(*object, error, clock.wall_now());
   if (!patch)
     return;
   auto written = client.patch(rollouts, name, kube::PatchType::json_merge, *patch, kube::kStatus);
@@ -52,163 +48,240 @@ void report_on_rollout(kube::KubeClient& client, const std::string& ns, const st
 
 }  // namespace
 
-RolloutController::RolloutController(kube::RestClient& client, ControllerOptions options,
-                                     OperatorMetrics& metrics)
-    : client_(client), options_(std::move(options)), metrics_(metrics) {}
+RolloutController::RolloutController(kube::KubeClient& server, ControllerOptions options,
+                                     OperatorMetrics& metrics, Clock& clock)
+    : server_(server),
+      options_(std::move(options)),
+      metrics_(metrics),
+      clock_(clock),
+      queue_(clock,
+             kube::BackoffPolicy{std::chrono::milliseconds{100}, std::chrono::milliseconds{60'000},
+                                 2.0, 0.5},
+             thread_safe_random()) {
+  queue_.set_observer(&metrics_.queue_observer());
+}
+
+void RolloutController::process(const std::string& key, rollout::Reconciler& reconciler,
+                                kube::KubeClient& client) {
+  const auto slash = key.find('/');
+  const std::string ns = key.substr(0, slash);
+  const std::string name = key.substr(slash + 1);
+  if (!index_.has_rollout(key)) {
+    // Deleted, or another shard's: nothing of ours to drive (its phase gauge goes).
+    metrics_.forget_rollout(ns, name);
+    queue_.forget(key);
+    queue_.done(key);
+    return;
+  }
+  const auto id = ++reconcile_ids_;
+  const auto lease = run_leases_.check(key, clock_.steady_now());
+  if (lease.ended)
+    log::info("deploy run's Lease ended; reconciling",
+              {{"rollout", key}, {"holder", *lease.ended}});
+  if (lease.hold) {
+    // One driver per Rollout: `deploy run` holds it. Look again when the Lease would expire (a
+    // renewal pushes that out; a release wakes the key earlier).
+    if (lease.hold_started)
+      log::info("deploy run holds the Lease; not reconciling",
+                {{"rollout", key}, {"holder", lease.hold->holder}});
+    queue_.forget(key);
+    queue_.add_after(key, lease.hold->remaining + std::chrono::milliseconds{100});
+    queue_.done(key);
+    return;
+  }
+  const auto started = clock_.steady_now();
+  auto outcome = reconciler.reconcile(ns, name);
+  const double seconds = std::chrono::duration<double>(clock_.steady_now() - started).count();
+  if (!outcome) {
+    metrics_.reconcile_error();
+    metrics_.reconciled("error", seconds);
+    const bool conflict = outcome.error().reason == kube::ErrorReason::conflict;
+    log::write(conflict ? log::Level::info : log::Level::warn, "reconcile failed; retrying",
+               {{"rollout", key}, {"reconcile_id", id}, {"error", outcome.error().describe()}});
+    if (rollout::reports_on_rollout(outcome.error(), queue_.failures(key)))
+      report_on_rollout(client, clock_, ns, name, outcome.error());
+    queue_.add_rate_limited(key);
+    queue_.done(key);
+    return;
+  }
+  queue_.forget(key);
+  if (!outcome->found) {
+    metrics_.forget_rollout(ns, name);
+    metrics_.reconciled("gone", seconds);
+    queue_.done(key);
+    return;
+  }
+  for (const auto& p : outcome->measurements)
+    metrics_.measurement(p);
+  for (const auto& r : outcome->finished_runs)
+    metrics_.analysis_run_finished(r);
+  if (outcome->rollback_reason)
+    metrics_.rollback(*outcome->rollback_reason);
+  const std::string phase(rollout::to_string(outcome->phase));
+  metrics_.rollout_phase(ns, name, phase);
+  metrics_.reconciled(outcome->invalid ? "invalid" : "success", seconds);
+  if (outcome->status_written) {
+    log::info(
+        "reconciled",
+        {{"rollout", key}, {"reconcile_id", id}, {"phase", phase}, {"message", outcome->message}});
+  }
+  if (outcome->requeue_after)
+    queue_.add_after(key, *outcome->requeue_after);
+  queue_.done(key);
+}
 
 void RolloutController::run(std::stop_token stop) {
   const auto random = thread_safe_random();
-  kube::WorkQueue queue(SystemClock::instance(),
-                        kube::BackoffPolicy{std::chrono::milliseconds{100},
-                                            std::chrono::milliseconds{60'000}, 2.0, 0.5},
-                        random);
   const bool all = options_.watch_namespace.empty();
   const auto scope = all ? kube::AllNamespaces::yes : kube::AllNamespaces::no;
+  const std::string& ns = options_.watch_namespace;
   const std::string shard = options_.instance_id.empty()
                                 ? "!cutover.dev/instance-id"
                                 : "cutover.dev/instance-id=" + options_.instance_id;
+  const auto trimmed = [](kube::Json& o) { kube::transform::drop_managed_fields(o); };
 
-  // Informers. Rollout events enqueue the Rollout; slot Deployment and Pod events enqueue the
-  // Rollout named by their cutover.dev/rollout label.
-  kube::Reflector rollouts(client_, {"cutover.dev/v1alpha1", "Rollout", options_.watch_namespace},
-                           {.label_selector = shard, .all_namespaces = scope}, random);
-  kube::Reflector deployments(client_, {"apps/v1", "Deployment", options_.watch_namespace},
-                              {.label_selector = rollout::kRolloutLabel, .all_namespaces = scope},
-                              random);
-  kube::Reflector pods(client_, {"v1", "Pod", options_.watch_namespace},
-                       {.label_selector = rollout::kRolloutLabel, .all_namespaces = scope}, random);
+  // Informers: each keeps a store the workers read (through `cached`), and wakes the Rollouts an
+  // event concerns. Everything a Rollout owns carries its name in cutover.dev/rollout.
+  kube::Informer rollouts(server_, {"cutover.dev/v1alpha1", "Rollout", ns},
+                          {.label_selector = shard, .all_namespaces = scope, .transform = trimmed},
+                          random);
+  // Every Deployment, not only our slots: a workloadRef adopts a user's Deployment, which carries
+  // no label of ours. The transform drops our slots' pod templates (the Rollout has them).
+  kube::Informer deployments(
+      server_, {"apps/v1", "Deployment", ns},
+      {.all_namespaces = scope,
+       .transform = [](kube::Json& o) { kube::transform::deployment(o, rollout::kRolloutLabel); }},
+      random, rollout::kRolloutLabel);
+  kube::Informer pods(server_, {"v1", "Pod", ns},
+                      {.label_selector = rollout::kRolloutLabel,
+                       .all_namespaces = scope,
+                       .transform = kube::transform::pod},
+                      random, rollout::kRolloutLabel);
   // The user's Services carry no label of ours: every Service is watched, and an event wakes
   // the Rollouts that name it (so a Service re-applied without our selector key is re-pinned).
-  kube::Reflector services(client_, {"v1", "Service", options_.watch_namespace},
-                           {.all_namespaces = scope}, random);
-  ServiceIndex service_index;
+  kube::Informer services(server_, {"v1", "Service", ns},
+                          {.all_namespaces = scope, .transform = trimmed}, random);
+  kube::Informer runs(
+      server_, {"cutover.dev/v1alpha1", "AnalysisRun", ns},
+      {.label_selector = rollout::kRolloutLabel, .all_namespaces = scope, .transform = trimmed},
+      random, rollout::kRolloutLabel);
+  kube::Informer policies(server_, {"cutover.dev/v1alpha1", "SLOPolicy", ns},
+                          {.all_namespaces = scope, .transform = trimmed}, random);
+  // Cluster-scoped: only an operator of the whole cluster may list them (a namespaced install's
+  // Role cannot grant it); a namespaced one reads them from the server when a gate starts.
+  std::optional<kube::Informer> cluster_policies;
+  if (all) {
+    cluster_policies.emplace(server_,
+                             kube::ResourceRef{"cutover.dev/v1alpha1", "ClusterSLOPolicy", ""},
+                             kube::ReflectorOptions{.transform = trimmed}, random);
+  }
   // `deploy run`'s Leases (rollout/run_lease.hpp): a Rollout whose run Lease is held is not
   // reconciled (not even its status written); a release or deletion wakes it at once.
-  rollout::RunLeaseIndex run_leases;
-  kube::Reflector leases(client_, {"coordination.k8s.io/v1", "Lease", options_.watch_namespace},
-                         {.label_selector = rollout::kRolloutLabel, .all_namespaces = scope},
-                         random);
+  kube::Informer leases(server_, {"coordination.k8s.io/v1", "Lease", ns},
+                        {.label_selector = rollout::kRolloutLabel, .all_namespaces = scope},
+                        random);
+
+  kube::CachedClient cached(server_);
+  for (kube::Informer* informer : {&rollouts, &deployments, &pods, &services, &runs, &policies})
+    cached.serve(*informer);
+  if (cluster_policies)
+    cached.serve(*cluster_policies);
+
   // Keys derived from other objects name Rollouts of any shard: only ours are queued.
-  const auto enqueue_owner = [&queue, &service_index](const kube::WatchEvent& event) {
+  const auto enqueue_owner = [this](const kube::WatchEvent& event) {
     const kube::Json& metadata = member(event.object, "metadata");
     const std::string owner = string_or(member(metadata, "labels"), rollout::kRolloutLabel);
     const std::string key = string_or(metadata, "namespace") + "/" + owner;
-    if (!owner.empty() && service_index.has_rollout(key))
-      queue.add(key);
+    if (!owner.empty() && index_.has_rollout(key))
+      queue_.add(key);
+  };
+  const auto enqueue_naming = [this](Reference kind) {
+    return [this, kind](const kube::WatchEvent& event) {
+      for (const auto& key : index_.rollouts_naming(kind, kube::object_key(event.object)))
+        queue_.add(key);
+    };
   };
   std::vector<std::jthread> threads;
   threads.emplace_back([&](std::stop_token s) {
     rollouts.run(
         [&](const kube::WatchEvent& e) {
-          service_index.update(e);
-          queue.add(kube::object_key(e.object));
+          index_.update(e);
+          queue_.add(kube::object_key(e.object));
         },
         s);
   });
-  threads.emplace_back([&](std::stop_token s) { deployments.run(enqueue_owner, s); });
+  threads.emplace_back([&](std::stop_token s) {
+    deployments.run(
+        [&](const kube::WatchEvent& e) {
+          enqueue_owner(e);
+          enqueue_naming(Reference::workload)(e);
+        },
+        s);
+  });
   threads.emplace_back([&](std::stop_token s) { pods.run(enqueue_owner, s); });
+  threads.emplace_back([&](std::stop_token s) { runs.run(enqueue_owner, s); });
+  threads.emplace_back(
+      [&](std::stop_token s) { services.run(enqueue_naming(Reference::service), s); });
+  threads.emplace_back(
+      [&](std::stop_token s) { policies.run(enqueue_naming(Reference::policy), s); });
+  if (cluster_policies) {
+    threads.emplace_back([&](std::stop_token s) {
+      cluster_policies->run(enqueue_naming(Reference::cluster_policy), s);
+    });
+  }
   threads.emplace_back([&](std::stop_token s) {
     leases.run(
         [&](const kube::WatchEvent& e) {
-          if (auto key = run_leases.update(e, SystemClock::instance().steady_now());
-              key && service_index.has_rollout(*key)) {
-            queue.add(*key);
+          if (auto key = run_leases_.update(e, clock_.steady_now());
+              key && index_.has_rollout(*key)) {
+            queue_.add(*key);
           }
-        },
-        s);
-  });
-  threads.emplace_back([&](std::stop_token s) {
-    services.run(
-        [&](const kube::WatchEvent& e) {
-          for (const auto& key : service_index.rollouts_of(kube::object_key(e.object)))
-            queue.add(key);
         },
         s);
   });
 
-  // Reconcile nothing before the first list of run Leases; bounded, so that an install
-  // whose RBAC lacks Leases runs (without the check) rather than stops.
-  for (int i = 0; i < 50 && leases.resource_version().empty() && !stop.stop_requested(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds{100});
-  std::atomic<std::uint64_t> reconcile_ids{0};
-  for (int w = 0; w < options_.workers; ++w) {
+  // The has-synced gate: a worker that read a store before its first list would take "not in
+  // the cache" for "does not exist" and, say, create a slot Deployment that is already there.
+  std::vector<const kube::Informer*> gate = {&rollouts, &deployments, &pods,  &services,
+                                             &runs,     &policies,    &leases};
+  if (cluster_policies)
+    gate.push_back(&*cluster_policies);
+  const auto gate_started = clock_.steady_now();
+  auto next_warning = gate_started + std::chrono::seconds{15};
+  while (!stop.stop_requested()) {
+    std::string waiting;
+    for (const auto* informer : gate) {
+      if (!informer->has_synced())
+        waiting += (waiting.empty() ? "" : ", ") + informer->ref().kind;
+    }
+    if (waiting.empty())
+      break;
+    if (clock_.steady_now() >= next_warning) {
+      // Usually RBAC: the refusal itself is logged by the API client (api_refusal.hpp).
+      log::warn("informers have not listed yet; reconciling nothing until they have",
+                {{"waiting_for", waiting}});
+      next_warning += std::chrono::seconds{30};
+    }
+    clock_.sleep_for(std::chrono::milliseconds{50}, stop);
+  }
+  if (!stop.stop_requested()) {
+    log::info(
+        "caches synced",
+        {{"seconds", std::chrono::duration<double>(clock_.steady_now() - gate_started).count()},
+         {"rollouts", rollouts.store().size()}});
+  }
+  for (int w = 0; w < options_.workers && !stop.stop_requested(); ++w) {
     threads.emplace_back([&](std::stop_token s) {
-      rollout::Reconciler reconciler(client_, SystemClock::instance(), "cutover",
+      rollout::Reconciler reconciler(cached, clock_, "cutover",
                                      {.default_prometheus = options_.prometheus_url});
-      while (auto key = queue.get(s)) {
-        const auto slash = key->find('/');
-        const std::string ns = key->substr(0, slash);
-        const std::string name = key->substr(slash + 1);
-        if (!service_index.has_rollout(*key)) {
-          // Deleted, or another shard's: nothing of ours to drive (its phase gauge goes).
-          metrics_.forget_rollout(ns, name);
-          queue.forget(*key);
-          queue.done(*key);
-          continue;
-        }
-        const auto id = ++reconcile_ids;
-        const auto lease = run_leases.check(*key, SystemClock::instance().steady_now());
-        if (lease.ended)
-          log::info("deploy run's Lease ended; reconciling",
-                    {{"rollout", *key}, {"holder", *lease.ended}});
-        if (lease.hold) {
-          // One driver per Rollout: `deploy run` holds it. Look again when the Lease would
-          // expire (a renewal pushes that out; a release wakes the key earlier).
-          if (lease.hold_started)
-            log::info("deploy run holds the Lease; not reconciling",
-                      {{"rollout", *key}, {"holder", lease.hold->holder}});
-          queue.forget(*key);
-          queue.add_after(*key, lease.hold->remaining + std::chrono::milliseconds{100});
-          queue.done(*key);
-          continue;
-        }
-        const auto started = std::chrono::steady_clock::now();
-        auto outcome = reconciler.reconcile(ns, name);
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        if (!outcome) {
-          metrics_.reconcile_error();
-          metrics_.reconciled("error", seconds);
-          const bool conflict = outcome.error().reason == kube::ErrorReason::conflict;
-          log::write(
-              conflict ? log::Level::info : log::Level::warn, "reconcile failed; retrying",
-              {{"rollout", *key}, {"reconcile_id", id}, {"error", outcome.error().describe()}});
-          if (rollout::reports_on_rollout(outcome.error(), queue.failures(*key)))
-            report_on_rollout(client_, ns, name, outcome.error());
-          queue.add_rate_limited(*key);
-        } else {
-          queue.forget(*key);
-          if (!outcome->found) {
-            metrics_.forget_rollout(ns, name);
-            metrics_.reconciled("gone", seconds);
-          } else {
-            for (const auto& p : outcome->measurements)
-              metrics_.measurement(p);
-            for (const auto& r : outcome->finished_runs)
-              metrics_.analysis_run_finished(r);
-            if (outcome->rollback_reason)
-              metrics_.rollback(*outcome->rollback_reason);
-            const std::string phase(rollout::to_string(outcome->phase));
-            metrics_.rollout_phase(ns, name, phase);
-            metrics_.reconciled(outcome->invalid ? "invalid" : "success", seconds);
-            if (outcome->status_written) {
-              log::info("reconciled", {{"rollout", *key},
-                                       {"reconcile_id", id},
-                                       {"phase", phase},
-                                       {"message", outcome->message}});
-            }
-            if (outcome->requeue_after)
-              queue.add_after(*key, *outcome->requeue_after);
-          }
-        }
-        queue.done(*key);
-      }
+      while (auto key = queue_.get(s))
+        process(*key, reconciler, cached);
     });
   }
   log::info("controller started", {{"namespace", all ? "*" : options_.watch_namespace},
                                    {"workers", options_.workers},
                                    {"shard", shard}});
-  std::stop_callback on_stop(stop, [&queue] { queue.shut_down(); });
+  std::stop_callback on_stop(stop, [this] { queue_.shut_down(); });
   // Wait for stop, then let the workers finish what they hold (jthreads join in reverse order).
   {
     std::mutex m;

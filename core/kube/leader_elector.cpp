@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <condition_variable>
 #include <thread>
 
 #include "util/encoding.hpp"
@@ -18,13 +17,6 @@ ResourceRef leases(const LeaseConfig& config) {
   ResourceRef ref = kLeases;
   ref.namespace_name = config.namespace_name;
   return ref;
-}
-
-void sleep_for(std::chrono::milliseconds delay, std::stop_token stop) {
-  std::mutex m;
-  std::condition_variable_any cv;
-  std::unique_lock lock(m);
-  cv.wait_for(lock, stop, delay, [] { return false; });
 }
 
 }  // namespace
@@ -133,14 +125,14 @@ void LeaderElector::run(const std::function<void(std::stop_token)>& lead, std::s
     // Follower: try every retry period.
     auto acquired = try_acquire_or_renew();
     if (!acquired || !*acquired) {
-      sleep_for(retry, stop);
+      clock_.sleep_for(retry, stop);
       continue;
     }
     leader_ = true;
     std::jthread leading([&lead](std::stop_token token) { lead(token); });
     auto last_renew = clock_.steady_now();
     while (!stop.stop_requested()) {
-      sleep_for(retry, stop);
+      clock_.sleep_for(retry, stop);
       if (stop.stop_requested())
         break;
       auto renewed = try_acquire_or_renew();

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <condition_variable>
-
 #include "util/encoding.hpp"
 #include "util/json_fields.hpp"
 
@@ -23,19 +21,24 @@ std::string object_key(const Json& object) {
   return ns.empty() ? name : ns + "/" + name;
 }
 
-Reflector::Reflector(RestClient& client, ResourceRef ref, ReflectorOptions options, Random random)
+Reflector::Reflector(KubeClient& client, ResourceRef ref, ReflectorOptions options, Random random,
+                     Store& store, Clock& clock)
     : client_(client),
       ref_(std::move(ref)),
       options_(std::move(options)),
-      random_(std::move(random)) {}
+      random_(std::move(random)),
+      store_(store),
+      clock_(clock) {}
 
 void Reflector::resume_from(std::string resource_version, const std::vector<Json>& known_objects) {
+  std::vector<Json> objects = known_objects;
+  if (options_.transform) {
+    for (auto& object : objects)
+      options_.transform(object);
+  }
+  store_.replace(std::move(objects));
   std::lock_guard lock(mutex_);
   resource_version_ = std::move(resource_version);
-  known_.clear();
-  for (const auto& object : known_objects) {
-    known_[object_key(object)] = object;
-  }
 }
 
 std::string Reflector::resource_version() const {
@@ -44,22 +47,15 @@ std::string Reflector::resource_version() const {
 }
 
 void Reflector::remember(const WatchEvent& event) {
-  std::lock_guard lock(mutex_);
+  if (event.type == WatchEventType::deleted) {
+    store_.erase(object_key(event.object));
+  } else if (event.type != WatchEventType::bookmark) {
+    store_.upsert(event.object);
+  }
   const std::string rv = metadata_string(event.object, "resourceVersion");
+  std::lock_guard lock(mutex_);
   if (!rv.empty())
     resource_version_ = rv;
-  if (event.type == WatchEventType::deleted) {
-    known_.erase(object_key(event.object));
-  } else if (event.type != WatchEventType::bookmark) {
-    known_[object_key(event.object)] = event.object;
-  }
-}
-
-void Reflector::sleep(std::chrono::milliseconds delay, std::stop_token stop) {
-  std::mutex m;
-  std::condition_variable_any cv;
-  std::unique_lock lock(m);
-  cv.wait_for(lock, stop, delay, [] { return false; });
 }
 
 bool Reflector::relist(const Handler& handler, std::stop_token stop) {
@@ -71,37 +67,24 @@ bool Reflector::relist(const Handler& handler, std::stop_token stop) {
     list_options.all_namespaces = options_.all_namespaces;
     auto list = client_.list_all(ref_, list_options);
     if (!list) {
-      sleep(backoff.next(random_()), stop);
+      clock_.sleep_for(backoff.next(random_()), stop);
       continue;
     }
     ++relists_;
-    std::map<std::string, Json> fresh;
-    for (auto& item : (*list)["items"]) {
+    std::vector<Json> fresh;
+    Json& items = (*list)["items"];
+    fresh.reserve(items.is_array() ? items.size() : 0);
+    for (auto& item : items) {
       // List items carry no kind; fill it in so handlers see whole objects.
       item["apiVersion"] = ref_.api_version;
       item["kind"] = ref_.kind;
-      // The key first: json's operator= takes its argument by value, so in one expression
-      // the move would happen before object_key(item) reads the name.
-      std::string key = object_key(item);
-      fresh[std::move(key)] = std::move(item);
+      if (options_.transform)
+        options_.transform(item);
+      fresh.push_back(std::move(item));
     }
-    std::vector<WatchEvent> events;
+    const std::vector<WatchEvent> events = store_.replace(std::move(fresh));
     {
       std::lock_guard lock(mutex_);
-      for (const auto& [key, old] : known_) {
-        if (!fresh.contains(key))
-          events.push_back({WatchEventType::deleted, old});
-      }
-      for (auto& [key, object] : fresh) {
-        const auto it = known_.find(key);
-        if (it == known_.end()) {
-          events.push_back({WatchEventType::added, object});
-        } else if (metadata_string(it->second, "resourceVersion") !=
-                   metadata_string(object, "resourceVersion")) {
-          events.push_back({WatchEventType::modified, object});
-        }
-      }
-      known_ = std::move(fresh);
       resource_version_ = metadata_string(*list, "resourceVersion");
     }
     for (const auto& event : events)
@@ -137,6 +120,8 @@ Error Reflector::watch_once(const Handler& handler, std::stop_token stop) {
         ended = decode_status(code, event->object.dump());
         return;
       }
+      if (options_.transform && event->type != WatchEventType::bookmark)
+        options_.transform(event->object);
       remember(*event);
       if (event->type != WatchEventType::bookmark)
         handler(*event);
@@ -145,8 +130,7 @@ Error Reflector::watch_once(const Handler& handler, std::stop_token stop) {
   };
   const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
       options_.watch_timeout + std::chrono::seconds{30});
-  auto response =
-      client_.stream_watch(ref_, query, on_chunk, stop, timeout, options_.all_namespaces);
+  auto response = client_.watch(ref_, query, on_chunk, stop, timeout, options_.all_namespaces);
   if (!response)
     return response.error();
   if (response->status < 200 || response->status >= 300) {
@@ -178,7 +162,7 @@ void Reflector::run(const Handler& handler, std::stop_token stop) {
       continue;
     }
     ++reconnects_;
-    sleep(backoff.next(random_()), stop);
+    clock_.sleep_for(backoff.next(random_()), stop);
   }
 }
 

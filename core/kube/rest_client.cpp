@@ -298,10 +298,9 @@ Result<Json> RestClient::remove(const ResourceRef& ref, const std::string& name,
   return request("DELETE", *path, body.dump(), "application/json");
 }
 
-Result<HttpResponse> RestClient::stream_watch(const ResourceRef& ref, const std::string& query,
-                                              const ChunkHandler& on_chunk, std::stop_token stop,
-                                              std::chrono::milliseconds timeout,
-                                              AllNamespaces all) {
+Result<HttpResponse> RestClient::watch(const ResourceRef& ref, const std::string& query,
+                                       const ChunkHandler& on_chunk, std::stop_token stop,
+                                       std::chrono::milliseconds timeout, AllNamespaces all) {
   auto path = collection_path(ref, all);
   if (!path)
     return std::unexpected(path.error());

@@ -63,12 +63,10 @@ class RestClient final : public KubeClient {
   /// GET of a raw API path such as `/version` or `/apis`.
   Result<Json> get_path(const std::string& path);
 
-  /// Streams a watch: the raw newline-delimited JSON body is handed to `on_chunk`.
-  /// `query` is the already-built query string (see Watcher).
-  Result<HttpResponse> stream_watch(const ResourceRef& ref, const std::string& query,
-                                    const ChunkHandler& on_chunk, std::stop_token stop,
-                                    std::chrono::milliseconds timeout,
-                                    AllNamespaces all = AllNamespaces::no);
+  Result<HttpResponse> watch(const ResourceRef& ref, const std::string& query,
+                             const ChunkHandler& on_chunk, std::stop_token stop,
+                             std::chrono::milliseconds timeout,
+                             AllNamespaces all = AllNamespaces::no) override;
 
   /// The collection path for `ref`, e.g. /apis/apps/v1/namespaces/default/deployments.
   Result<std::string> collection_path(const ResourceRef& ref,

@@ -18,6 +18,22 @@
 
 namespace cutover::kube {
 
+/// What a queue reports, as client-go's workqueue metrics do. Called with the queue's lock held:
+/// an observer must not call back into the queue.
+class WorkQueueObserver {
+ public:
+  virtual ~WorkQueueObserver() = default;
+  /// Keys waiting: ready and delayed.
+  virtual void depth(std::size_t keys) = 0;
+  virtual void added() = 0;
+  /// A key re-queued after a failure (`add_rate_limited`).
+  virtual void retried() = 0;
+  /// How long a key waited between entering the ready queue and a worker taking it.
+  virtual void queued(std::chrono::duration<double> waited) = 0;
+  /// How long a worker held a key (`get` to `done`).
+  virtual void worked(std::chrono::duration<double> took) = 0;
+};
+
 class WorkQueue {
  public:
   using Random = std::function<double()>;
@@ -41,12 +57,17 @@ class WorkQueue {
   void done(const std::string& key);
   void shut_down();
 
+  /// Reports to `observer` (which must outlive the queue) from now on; null stops reporting.
+  void set_observer(WorkQueueObserver* observer);
+
   [[nodiscard]] std::size_t depth() const;
   [[nodiscard]] int failures(const std::string& key) const;
 
  private:
   void move_due_locked();
   void add_locked(const std::string& key);
+  std::string take_locked();
+  void report_depth_locked();
 
   Clock& clock_;
   BackoffPolicy policy_;
@@ -54,9 +75,13 @@ class WorkQueue {
   mutable std::mutex mutex_;
   std::condition_variable_any cv_;
   std::deque<std::string> queue_;
-  std::set<std::string> dirty_;       // queued (or to be re-queued after processing)
-  std::set<std::string> processing_;  // handed to a worker
-  std::map<std::string, SteadyTime> delayed_;
+  std::set<std::string> dirty_;                // queued (or to be re-queued after processing)
+  std::set<std::string> processing_;           // handed to a worker
+  std::map<std::string, SteadyTime> delayed_;  // key -> when it is due
+  std::set<std::pair<SteadyTime, std::string>> due_order_;  // the same, by time
+  std::map<std::string, SteadyTime> ready_since_;           // keys in queue_, since when
+  std::map<std::string, SteadyTime> taken_at_;              // keys in processing_, since when
+  WorkQueueObserver* observer_ = nullptr;
   std::map<std::string, int> failures_;
   bool shut_down_ = false;
 };

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "rollout/rollout_json.hpp"
+#include "rollout/slot_deployment.hpp"
 #include "util/encoding.hpp"
 #include "util/hash.hpp"
 #include "util/json_fields.hpp"
@@ -43,47 +44,7 @@ Executor::Executor(kube::KubeClient& client, std::string field_manager)
 
 Json Executor::slot_deployment(const Rollout& r, Slot slot, const std::string& revision,
                                int replicas) {
-  Json tmpl = r.spec.pod_template;
-  if (!tmpl.is_object())
-    tmpl = Json::object();
-  auto& labels = tmpl["metadata"]["labels"];
-  if (!labels.is_object())
-    labels = Json::object();
-  labels[kSlotLabel] = to_string(slot);
-  labels[kRolloutLabel] = r.name;
-  Json selector = r.spec.selector.is_object() ? r.spec.selector : Json::object();
-  selector["matchLabels"][kSlotLabel] = to_string(slot);
-  Json deployment = {{"apiVersion", "apps/v1"},
-                     {"kind", "Deployment"},
-                     {"metadata",
-                      {{"name", slot_deployment_name(r.name, slot)},
-                       {"namespace", r.namespace_name},
-                       {"labels", {{kRolloutLabel, r.name}, {kSlotLabel, to_string(slot)}}},
-                       {"annotations", {{kRevisionAnnotation, revision}}},
-                       {"ownerReferences", Json::array({{{"apiVersion", "cutover.dev/v1alpha1"},
-                                                         {"kind", "Rollout"},
-                                                         {"name", r.name},
-                                                         {"uid", r.uid},
-                                                         {"controller", true},
-                                                         {"blockOwnerDeletion", true}}})}}},
-                     {"spec",
-                      {{"replicas", replicas},
-                       {"selector", selector},
-                       {"template", tmpl},
-                       {"progressDeadlineSeconds", r.spec.progress_deadline_seconds},
-                       {"revisionHistoryLimit", 2}}}};
-  if (r.spec.is_canary()) {
-    const auto& canary = r.spec.canary();
-    Json rolling = Json::object();
-    if (!canary.max_surge.is_null())
-      rolling["maxSurge"] = canary.max_surge;
-    if (!canary.max_unavailable.is_null())
-      rolling["maxUnavailable"] = canary.max_unavailable;
-    if (!rolling.empty()) {
-      deployment["spec"]["strategy"] = {{"type", "RollingUpdate"}, {"rollingUpdate", rolling}};
-    }
-  }
-  return deployment;
+  return rollout::slot_deployment(r, slot, revision, replicas);
 }
 
 kube::Result<void> Executor::apply_action(const Rollout& r, const Action& action) {

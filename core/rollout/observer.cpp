@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "rollout/slot.hpp"
+#include "rollout/slot_deployment.hpp"
 #include "rollout/workload_ref.hpp"
 #include "util/json_fields.hpp"
 
@@ -16,6 +17,7 @@ SlotObservation observe_slot(const Json& deployment, const Json& pods) {
   const Json& metadata = member(deployment, "metadata");
   const Json& status = member(deployment, "status");
   slot.revision = string_or(member(metadata, "annotations"), kRevisionAnnotation);
+  slot.applied = string_or(member(metadata, "annotations"), kAppliedAnnotation);
   slot.spec_replicas = static_cast<int>(int_or(member(deployment, "spec"), "replicas", 1));
   slot.ready_replicas = static_cast<int>(int_or(status, "readyReplicas"));
   slot.available_replicas = static_cast<int>(int_or(status, "availableReplicas"));

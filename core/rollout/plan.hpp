@@ -14,10 +14,12 @@
 
 namespace cutover::rollout {
 
-/// What the informer cache shows of one slot Deployment.
+/// What the observer read of one slot Deployment (from the operator's informer cache, or from the
+/// API server for `deploy run`).
 struct SlotObservation {
   bool exists = false;
   std::string revision;  // its cutover.dev/revision annotation
+  std::string applied;   // its cutover.dev/applied annotation (slot_deployment.hpp)
   int spec_replicas = 0;
   int ready_replicas = 0;
   int available_replicas = 0;

@@ -9,6 +9,7 @@
 #include "rollout/observer.hpp"
 #include "rollout/plan.hpp"
 #include "rollout/rollout_json.hpp"
+#include "rollout/unchanged_actions.hpp"
 #include "rollout/workload_ref.hpp"
 #include "util/encoding.hpp"
 #include "util/json_fields.hpp"
@@ -165,7 +166,8 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
   auto next_measurement = analyses.measure(*rollout, *observed, now);
   if (!next_measurement)
     return std::unexpected(next_measurement.error());
-  const Plan plan = rollout::plan(*rollout, *observed, now);
+  Plan plan = rollout::plan(*rollout, *observed, now);
+  drop_unchanged_actions(*rollout, *observed, plan);
   if (!rollout->deleting) {
     // Only a Rollout that pins a Service carries the finalizer, and it has it before the first
     // pin is written (finalizer_change.hpp).
@@ -215,13 +217,6 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
   outcome.settled = plan.status.phase == Phase::healthy && !plan.status.scale_down_at &&
                     !plan.status.scale_down_slot && !outcome.status_written;
   outcome.requeue_after = plan.requeue_after;
-  if (rollout->spec.workload_ref) {
-    // The adopted Deployment is the user's: no label of ours, so its watch events do not reach
-    // this Rollout. A release (an edit of its template) is noticed by looking again.
-    constexpr auto kWorkloadPoll = std::chrono::milliseconds{10'000};
-    if (!outcome.requeue_after || *outcome.requeue_after > kWorkloadPoll)
-      outcome.requeue_after = kWorkloadPoll;
-  }
   outcome.measurements = analyses.measurements();
   outcome.finished_runs = analyses.finished_runs();
   if (plan.status.aborted_at && !rollout->status.aborted_at) {

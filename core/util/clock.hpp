@@ -3,6 +3,7 @@
 // so unit tests can replay decisions without sleeping.
 
 #include <chrono>
+#include <stop_token>
 
 namespace cutover {
 
@@ -19,6 +20,14 @@ class Clock {
   [[nodiscard]] virtual WallTime wall_now() const = 0;
   /// Blocks the calling thread for `duration` (a fake clock advances instead).
   virtual void sleep_for(std::chrono::nanoseconds duration) = 0;
+  /// Like `sleep_for(duration)`, but wakes early when `stop` is requested. Returns false if
+  /// stopped. The default sleeps unless already stopped (enough for a fake clock).
+  virtual bool sleep_for(std::chrono::nanoseconds duration, std::stop_token stop) {
+    if (stop.stop_requested())
+      return false;
+    sleep_for(duration);
+    return !stop.stop_requested();
+  }
 };
 
 /// The real clock.
@@ -27,6 +36,7 @@ class SystemClock final : public Clock {
   [[nodiscard]] SteadyTime steady_now() const override;
   [[nodiscard]] WallTime wall_now() const override;
   void sleep_for(std::chrono::nanoseconds duration) override;
+  bool sleep_for(std::chrono::nanoseconds duration, std::stop_token stop) override;
   /// A process-wide instance.
   static SystemClock& instance();
 };

@@ -145,13 +145,16 @@ can no default get apps/controllerrevisions
 can no default delete apps/controllerrevisions
 can yes default create cutover.dev/analysisruns
 can yes default list cutover.dev/analysisruns
+can yes default watch cutover.dev/analysisruns
 can yes default delete cutover.dev/analysisruns
 can no default update cutover.dev/analysisruns
 can yes default patch cutover.dev/analysisruns/status
 can yes default get cutover.dev/clusterslopolicies
 can yes default get cutover.dev/slopolicies
-can no default list cutover.dev/clusterslopolicies
+can yes default watch cutover.dev/clusterslopolicies
+can yes default watch cutover.dev/slopolicies
 can no default delete cutover.dev/slopolicies
+can no default update cutover.dev/slopolicies
 # Leases: the leader's in the operator's namespace (read-write), the run Leases of `deploy
 # run` anywhere (read-only).
 can yes "$NS" create coordination.k8s.io/leases
@@ -182,3 +185,5 @@ can yes "$NS" create /events
 can no default create apps/deployments
 can no default watch cutover.dev/rollouts
 can no "$NS" list cutover.dev/clusterslopolicies
+can yes "$NS" watch cutover.dev/slopolicies
+can yes "$NS" watch cutover.dev/analysisruns

@@ -60,7 +60,9 @@ class WatchE2E : public ::testing::Test {
 };
 
 TEST_F(WatchE2E, SeesCreateUpdateDeleteInOrder) {
-  kube::Reflector reflector(*client_, cm(), {.label_selector = "watched=yes"}, seeded_random());
+  kube::Store store;
+  kube::Reflector reflector(*client_, cm(), {.label_selector = "watched=yes"}, seeded_random(),
+                            store);
   EventLog log;
   std::jthread runner(
       [&](std::stop_token stop) { reflector.run([&](const WatchEvent& e) { log.add(e); }, stop); });
@@ -111,7 +113,8 @@ TEST_F(WatchE2E, ResumeFromExpiredVersionRelistsAndLosesNoEvent) {
   const std::string compact =
       "CUTOVER_CLUSTER_STATE='" + state_dir().string() + "' " + cluster_script() + " compact";
   ASSERT_EQ(std::system(compact.c_str()), 0) << compact;
-  kube::Reflector reflector(*client_, cm(), {}, seeded_random());
+  kube::Store store;
+  kube::Reflector reflector(*client_, cm(), {}, seeded_random(), store);
   reflector.resume_from((*snapshot)["metadata"]["resourceVersion"], known);
   EventLog log;
   std::jthread runner(
@@ -136,7 +139,8 @@ TEST_F(WatchE2E, ResumeFromExpiredVersionRelistsAndLosesNoEvent) {
 }
 
 TEST_F(WatchE2E, StopsPromptlyWhenCancelled) {
-  kube::Reflector reflector(*client_, cm(), {}, seeded_random());
+  kube::Store store;
+  kube::Reflector reflector(*client_, cm(), {}, seeded_random(), store);
   const auto start = std::chrono::steady_clock::now();
   {
     std::jthread runner(

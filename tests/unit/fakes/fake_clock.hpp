@@ -13,6 +13,7 @@ class FakeClock final : public Clock {
  public:
   [[nodiscard]] SteadyTime steady_now() const override { return steady_; }
   [[nodiscard]] WallTime wall_now() const override { return wall_; }
+  using Clock::sleep_for;  // the stoppable overload
   void sleep_for(std::chrono::nanoseconds duration) override {
     sleeps.push_back(duration);
     advance(duration);

@@ -8,6 +8,7 @@
 #include "fakes/fake_clock.hpp"
 #include "fakes/fake_process_runner.hpp"
 #include "fakes/fake_transport.hpp"
+#include "kube/rest_client.hpp"
 
 namespace cutover::kube {
 namespace {
@@ -43,9 +44,11 @@ TEST(Reflector, RelistAfterGoneReportsTheDifference) {
   RestConfig config;
   config.namespace_name = "ns";
   RestClient client(config, std::move(transport), {.qps = 0}, clock, runner);
-  Reflector reflector(client, {"v1", "ConfigMap", "ns"},
-                      {.backoff = {std::chrono::milliseconds{1}, std::chrono::milliseconds{1}}},
-                      [] { return 0.5; });
+  Store store;
+  Reflector reflector(
+      client, {"v1", "ConfigMap", "ns"},
+      {.backoff = {std::chrono::milliseconds{1}, std::chrono::milliseconds{1}}}, [] { return 0.5; },
+      store);
   reflector.resume_from(
       "5", {config_map("a", "1", "old"), config_map("b", "2", "old"), config_map("c", "3", "old")});
   std::mutex mutex;

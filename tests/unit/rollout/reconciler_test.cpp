@@ -314,7 +314,9 @@ TEST(ReconcilerTest, PassingCanaryGateDoesNotAbortAndLeavesTheServicesAlone) {
   EXPECT_THAT(log, Not(Contains(StartsWith("patch Service/")))) << describe(log);
   const auto run_write = positions(log, "patch AnalysisRun/" + at.gate_run.name + "/status");
   const auto rollout_write = positions(log, "update Rollout/web/status");
-  const auto deployments = positions(log, "patch Deployment/");
+  // The next step's weight: the candidate grows first (an apply); stable already has its count
+  // for now, so no scale of it is sent (only real changes).
+  const auto deployments = positions(log, "apply Deployment/");
   const auto events = positions(log, "create Event/");
   ASSERT_EQ(run_write.size(), 1U) << describe(log);
   ASSERT_EQ(rollout_write.size(), 1U) << describe(log);

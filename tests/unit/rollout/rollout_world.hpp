@@ -9,6 +9,7 @@
 
 #include "rollout/plan.hpp"
 #include "rollout/rollout_json.hpp"
+#include "rollout/slot_deployment.hpp"
 
 namespace cutover::testing {
 
@@ -158,6 +159,8 @@ class RolloutWorld {
         s.available_replicas = s.ready_replicas = 0;
       s.exists = true;
       s.revision = a->revision;
+      s.applied = rollout::applied_hash(
+          rollout::slot_deployment(rollout_, a->slot, a->revision, a->replicas));
       set_replicas(s, a->replicas);
     } else if (const auto* sc = std::get_if<rollout::ScaleSlot>(&action)) {
       set_replicas(observed.slot(sc->slot), sc->replicas);

@@ -1,0 +1,99 @@
+#include "rollout_index.hpp"
+
+#include "kube/reflector.hpp"
+#include "util/json_fields.hpp"
+
+namespace cutover::op {
+
+namespace {
+
+// Every `policies: [{name, clusterScope}]` list under the strategy (steps, background analysis,
+// pre- and post-promotion analysis), wherever the schema puts one.
+void collect_policies(const kube::Json& node, const std::string& ns,
+                      std::set<std::pair<Reference, std::string>>& out) {
+  if (node.is_array()) {
+    for (const auto& item : node)
+      collect_policies(item, ns, out);
+    return;
+  }
+  if (!node.is_object())
+    return;
+  for (const auto& [key, value] : node.items()) {
+    if (key == "policies" && value.is_array()) {
+      for (const auto& ref : value) {
+        const std::string name = string_or(ref, "name");
+        if (name.empty())
+          continue;
+        if (bool_or(ref, "clusterScope"))
+          out.insert({Reference::cluster_policy, name});
+        else
+          out.insert({Reference::policy, ns + "/" + name});
+      }
+    } else {
+      collect_policies(value, ns, out);
+    }
+  }
+}
+
+// Read from the raw object, not parse_rollout: an invalid spec still names its objects.
+std::set<std::pair<Reference, std::string>> named_objects(const kube::Json& rollout) {
+  const kube::Json& metadata = member(rollout, "metadata");
+  const std::string ns = string_or(metadata, "namespace");
+  const kube::Json& spec = member(rollout, "spec");
+  const kube::Json& strategy = member(spec, "strategy");
+  std::set<std::pair<Reference, std::string>> out;
+  for (const auto& [kind, fields] :
+       {std::pair{"canary", std::vector<const char*>{"stableService", "canaryService"}},
+        std::pair{"blueGreen", std::vector<const char*>{"activeService", "previewService"}}}) {
+    const kube::Json& section = member(strategy, kind);
+    for (const char* field : fields) {
+      const std::string name = string_or(section, field);
+      if (!name.empty())
+        out.insert({Reference::service, ns + "/" + name});
+    }
+  }
+  if (const std::string workload = string_or(member(spec, "workloadRef"), "name");
+      !workload.empty()) {
+    out.insert({Reference::workload, ns + "/" + workload});
+  }
+  collect_policies(strategy, ns, out);
+  return out;
+}
+
+}  // namespace
+
+void RolloutIndex::update(const kube::WatchEvent& rollout_event) {
+  const std::string key = kube::object_key(rollout_event.object);
+  std::lock_guard lock(mutex_);
+  if (const auto it = names_of_.find(key); it != names_of_.end()) {
+    for (const auto& name : it->second) {
+      const auto named = named_by_.find(name);
+      named->second.erase(key);
+      if (named->second.empty())
+        named_by_.erase(named);
+    }
+    names_of_.erase(it);
+  }
+  if (rollout_event.type == kube::WatchEventType::deleted)
+    return;
+  auto names = named_objects(rollout_event.object);
+  for (const auto& name : names)
+    named_by_[name].insert(key);
+  names_of_.emplace(key, std::move(names));
+}
+
+bool RolloutIndex::has_rollout(const std::string& rollout_key) const {
+  std::lock_guard lock(mutex_);
+  return names_of_.contains(rollout_key);
+}
+
+std::vector<std::string> RolloutIndex::rollouts_naming(Reference kind,
+                                                       const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  const auto it = named_by_.find({kind, key});
+  if (it == named_by_.end())
+    return {};
+  return {it->second.begin(), it->second.end()};
+}
+
+}  // namespace cutover::op
