@@ -3,7 +3,8 @@
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Debian packages the build, the tests and the local cluster need.
+# Debian packages the build, the tests and the local cluster need. python3-yaml is for
+# operator/config/crd/gen_crds.py.
 CUTOVER_PACKAGES=(
   cmake ninja-build pkg-config g++ ccache git
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
@@ -11,7 +12,7 @@ CUTOVER_PACKAGES=(
   libkainjow-mustache-dev
   libfmt-dev libgtest-dev libgmock-dev
   clang-format clang-19 libclang-rt-19-dev
-  prometheus curl python3 tmux
+  prometheus curl python3 python3-yaml tmux
 )
 
 log() { printf '\n==> %s\n' "$*" >&2; }
