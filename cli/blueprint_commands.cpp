@@ -8,8 +8,8 @@
 
 #include "blueprint/source.hpp"
 #include "blueprint/updater.hpp"
-#include "deploy_main.hpp"
 #include "embedded_blueprints.hpp"
+#include "exit_code.hpp"
 #include "new_command.hpp"
 
 namespace cutover::cli {

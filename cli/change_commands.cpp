@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "deploy_main.hpp"
+#include "exit_code.hpp"
 #include "git_head.hpp"
 #include "rollout/plan.hpp"
 #include "rollout/rollout_commands.hpp"

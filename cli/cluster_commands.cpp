@@ -3,7 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "deploy_main.hpp"
+#include "exit_code.hpp"
 #include "yaml_json.hpp"
 
 namespace cutover::cli {

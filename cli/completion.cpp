@@ -7,7 +7,7 @@
 #include <iostream>
 #include <vector>
 
-#include "deploy_main.hpp"
+#include "exit_code.hpp"
 
 namespace cutover::cli {
 

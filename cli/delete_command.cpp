@@ -8,7 +8,7 @@
 #include <optional>
 #include <vector>
 
-#include "deploy_main.hpp"
+#include "exit_code.hpp"
 #include "rollout/plan.hpp"
 #include "rollout/reconciler.hpp"
 #include "rollout/rollout_json.hpp"

@@ -29,7 +29,7 @@ struct DeleteRequest {
 /// Deletes `request.name`, whether it is already Terminating (stuck on our finalizer with no
 /// operator running) or not. Safe beside a running operator: every write is idempotent or
 /// conditional on the resourceVersion read, and a conflict is retried. Returns the exit code
-/// (deploy_main.hpp): kOk; kUsage for a missing Rollout (the message names it and its
+/// (exit_code.hpp): kOk; kUsage for a missing Rollout (the message names it and its
 /// namespace) or an invalid spec; kTimedOut; kUnreachable; kFailed. Sleeps go through `clock`.
 int delete_rollout(kube::KubeClient& client, const kube::RestConfig& config, Clock& clock,
                    const DeleteRequest& request, std::ostream& out, std::ostream& err);

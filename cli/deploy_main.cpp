@@ -12,6 +12,7 @@
 #include "completion.hpp"
 #include "control_commands.hpp"
 #include "delete_command.hpp"
+#include "exit_code.hpp"
 #include "github_report.hpp"
 #include "global_options.hpp"
 #include "install_commands.hpp"

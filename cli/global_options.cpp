@@ -4,7 +4,7 @@
 
 #include <iostream>
 
-#include "deploy_main.hpp"
+#include "exit_code.hpp"
 #include "util/duration.hpp"
 
 namespace cutover::cli {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "exit_code.hpp"
 #include "kube/rest_client.hpp"
 #include "kube/rest_config.hpp"
 #include "terminal.hpp"

@@ -6,7 +6,7 @@
 #include <iostream>
 #include <thread>
 
-#include "deploy_main.hpp"
+#include "exit_code.hpp"
 #include "install_plan.hpp"
 #include "rollout/reconciler.hpp"
 #include "rollout/slot.hpp"

@@ -9,7 +9,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "deploy_main.hpp"
+#include "exit_code.hpp"
 #include "github_actions.hpp"
 #include "lint.hpp"
 

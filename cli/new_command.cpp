@@ -8,8 +8,8 @@
 #include "blueprint/answers_record.hpp"
 #include "blueprint/generator.hpp"
 #include "blueprint/source.hpp"
-#include "deploy_main.hpp"
 #include "embedded_blueprints.hpp"
+#include "exit_code.hpp"
 #include "util/file_io.hpp"
 
 namespace cutover::cli {

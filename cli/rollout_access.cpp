@@ -4,7 +4,7 @@
 
 #include <ostream>
 
-#include "deploy_main.hpp"
+#include "exit_code.hpp"
 #include "rollout/rollout_commands.hpp"
 #include "rollout/rollout_json.hpp"
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <ostream>
 
-#include "deploy_main.hpp"
+#include "exit_code.hpp"
 #include "global_options.hpp"
 #include "rollout/reconcile_error.hpp"
 #include "rollout_access.hpp"

@@ -12,7 +12,7 @@
 #include <mutex>
 #include <thread>
 
-#include "deploy_main.hpp"
+#include "exit_code.hpp"
 #include "kube/leader_elector.hpp"
 #include "rollout/reconciler.hpp"
 #include "rollout/run_lease.hpp"

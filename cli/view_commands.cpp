@@ -4,7 +4,7 @@
 
 #include <iostream>
 
-#include "deploy_main.hpp"
+#include "exit_code.hpp"
 #include "rollout/run_lease.hpp"
 #include "rollout_access.hpp"
 #include "rollout_view.hpp"

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "deploy_main.hpp"
+#include "exit_code.hpp"
 
 namespace cutover::cli {
 namespace {

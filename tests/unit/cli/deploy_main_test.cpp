@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "exit_code.hpp"
+
 namespace cutover::cli {
 namespace {
 

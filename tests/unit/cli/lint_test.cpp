@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "deploy_main.hpp"
+#include "exit_code.hpp"
 #include "yaml_marks.hpp"
 
 namespace cutover::cli {

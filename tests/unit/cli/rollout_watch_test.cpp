@@ -5,7 +5,7 @@
 
 #include <sstream>
 
-#include "deploy_main.hpp"
+#include "exit_code.hpp"
 #include "fakes/fake_clock.hpp"
 #include "fakes/fake_kube_client.hpp"
 #include "golden.hpp"
