@@ -7,6 +7,7 @@
 #include <fstream>
 #include <ostream>
 
+#include "step_text.hpp"
 #include "util/json_fields.hpp"
 
 namespace cutover::cli {
@@ -24,30 +25,6 @@ bool append_to(const std::string& path, std::string_view text) {
   std::ofstream out(path, std::ios::app | std::ios::binary);
   out << text;
   return static_cast<bool>(out);
-}
-
-std::string step_description(const rollout::CanaryStep& step) {
-  using Kind = rollout::CanaryStep::Kind;
-  switch (step.kind) {
-    case Kind::set_weight:
-      return fmt::format("setWeight {}", step.weight);
-    case Kind::pause:
-      return step.pause_duration ? fmt::format("pause {}s", step.pause_duration->count())
-                                 : std::string("pause (until promoted)");
-    case Kind::set_canary_scale:
-      if (step.scale_replicas)
-        return fmt::format("setCanaryScale replicas={}", *step.scale_replicas);
-      if (step.scale_weight)
-        return fmt::format("setCanaryScale weight={}", *step.scale_weight);
-      return "setCanaryScale matchTrafficWeight";
-    case Kind::analysis: {
-      std::vector<std::string> names;
-      for (const auto& policy : step.analysis.policies)
-        names.push_back(policy.name);
-      return fmt::format("analysis {}", fmt::join(names, ", "));
-    }
-  }
-  return "?";
 }
 
 // Table cells must not break the Markdown table.
@@ -171,8 +148,8 @@ std::string release_summary(const RolloutSnapshot& snapshot, const ReleaseOutcom
       const char* state = finished || i < index ? "done"
                           : i == index          ? (st.abort ? "aborted" : "running")
                                                 : "waiting";
-      md += fmt::format("| {} | {} | {}% | {} |\n", i + 1, cell(step_description(steps[i])), weight,
-                        state);
+      md +=
+          fmt::format("| {} | {} | {}% | {} |\n", i + 1, cell(step_text(steps[i])), weight, state);
     }
   }
   std::vector<std::string> rows;

@@ -9,6 +9,7 @@
 #include "rollout/reconciler.hpp"
 #include "rollout/rollout_commands.hpp"
 #include "rollout/rollout_json.hpp"
+#include "step_text.hpp"
 #include "util/encoding.hpp"
 #include "util/json_fields.hpp"
 
@@ -73,32 +74,6 @@ std::string phase_text(const Rollout& r, const Json& object) {
 
 bool mid_release(const Rollout& r) {
   return !r.status.stable_revision.empty() && r.status.current_revision != r.status.stable_revision;
-}
-
-std::string step_text(const rollout::CanaryStep& step) {
-  using Kind = rollout::CanaryStep::Kind;
-  switch (step.kind) {
-    case Kind::set_weight:
-      return fmt::format("setWeight {}", step.weight);
-    case Kind::pause:
-      return step.pause_duration
-                 ? "pause " + format_duration(std::chrono::milliseconds{*step.pause_duration})
-                 : std::string("pause (until promoted)");
-    case Kind::set_canary_scale:
-      if (step.scale_replicas)
-        return fmt::format("setCanaryScale replicas={}", *step.scale_replicas);
-      if (step.scale_weight)
-        return fmt::format("setCanaryScale weight={}", *step.scale_weight);
-      return "setCanaryScale matchTrafficWeight";
-    case Kind::analysis: {
-      std::vector<std::string> names;
-      for (const auto& policy : step.analysis.policies)
-        names.push_back(policy.name);
-      return names.empty() ? std::string("analysis")
-                           : fmt::format("analysis {}", fmt::join(names, ", "));
-    }
-  }
-  return "?";
 }
 
 std::string phase_badge(const Rollout& r, const Json& object, const Terminal& t) {

@@ -87,6 +87,16 @@ TEST(GithubActions, OutputsAndSummaryGoToTheirFiles) {
   fs::remove_all(dir);
 }
 
+// The summary names a step as `deploy status` does (step_text): a timed pause in the units the
+// user wrote, not in seconds.
+TEST(GithubActions, StepsReadAsInDeployStatus) {
+  RolloutSnapshot timed = snapshot();
+  timed.object["spec"]["strategy"]["canary"]["steps"][1] = {{"pause", {{"duration", "90s"}}}};
+  timed.rollout = *rollout::parse_rollout(timed.object);
+  const std::string md = release_summary(timed, {"deploy run web", "Paused", 3, {}}, {});
+  EXPECT_NE(md.find("| 2 | pause 1m30s | 25% | running |\n"), std::string::npos) << md;
+}
+
 TEST(GithubActions, LogGroupOnlyWhenEnabled) {
   std::ostringstream out;
   {

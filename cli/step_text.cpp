@@ -1,0 +1,39 @@
+#include "step_text.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <chrono>
+#include <vector>
+
+#include "util/duration.hpp"
+
+namespace cutover::cli {
+
+std::string step_text(const rollout::CanaryStep& step) {
+  using Kind = rollout::CanaryStep::Kind;
+  switch (step.kind) {
+    case Kind::set_weight:
+      return fmt::format("setWeight {}", step.weight);
+    case Kind::pause:
+      return step.pause_duration
+                 ? "pause " + format_duration(std::chrono::milliseconds{*step.pause_duration})
+                 : std::string("pause (until promoted)");
+    case Kind::set_canary_scale:
+      if (step.scale_replicas)
+        return fmt::format("setCanaryScale replicas={}", *step.scale_replicas);
+      if (step.scale_weight)
+        return fmt::format("setCanaryScale weight={}", *step.scale_weight);
+      return "setCanaryScale matchTrafficWeight";
+    case Kind::analysis: {
+      std::vector<std::string> names;
+      for (const auto& policy : step.analysis.policies)
+        names.push_back(policy.name);
+      return names.empty() ? std::string("analysis")
+                           : fmt::format("analysis {}", fmt::join(names, ", "));
+    }
+  }
+  return "?";
+}
+
+}  // namespace cutover::cli
