@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include <regex>
-
 #include "util/yaml_json.hpp"
 
 namespace cutover::cli {
@@ -12,37 +10,6 @@ namespace cutover::cli {
 namespace {
 
 using Json = nlohmann::json;
-
-// The emitter quotes a string that would read back as another type.
-// Which JSON value a plain scalar means in the YAML 1.2 core schema.
-Json plain_scalar(const std::string& text) {
-  static const std::regex null_re("~|null|Null|NULL|");
-  static const std::regex true_re("true|True|TRUE");
-  static const std::regex false_re("false|False|FALSE");
-  static const std::regex int_re("[-+]?[0-9]+");
-  static const std::regex float_re("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  if (std::regex_match(text, null_re))
-    return nullptr;
-  if (std::regex_match(text, true_re))
-    return true;
-  if (std::regex_match(text, false_re))
-    return false;
-  if (std::regex_match(text, int_re)) {
-    try {
-      return std::stoll(text);
-    } catch (const std::out_of_range&) {
-      return text;
-    }
-  }
-  if (std::regex_match(text, float_re)) {
-    try {
-      return std::stod(text);
-    } catch (const std::out_of_range&) {
-      return text;
-    }
-  }
-  return text;
-}
 
 void emit(YAML::Emitter& out, const Json& value) {
   switch (value.type()) {
@@ -69,8 +36,9 @@ void emit(YAML::Emitter& out, const Json& value) {
       out << YAML::EndSeq;
       return;
     case Json::value_t::string: {
+      // Quoted exactly when the reader (util/yaml_json.hpp) would take it for another type.
       const std::string& text = value.get_ref<const std::string&>();
-      if (!plain_scalar(text).is_string())
+      if (!yaml_plain_scalar(text).is_string())
         out << YAML::DoubleQuoted;
       out << text;
       return;

@@ -20,33 +20,6 @@ constexpr int kMaxDepth = 200;
 // 100,000 values is far beyond any Rollout or policy, and keeps the worst case fast.
 constexpr long kMaxValues = 100'000;
 
-Json plain_scalar(const std::string& text) {
-  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
-    return nullptr;
-  if (text == "true" || text == "True" || text == "TRUE")
-    return true;
-  if (text == "false" || text == "False" || text == "FALSE")
-    return false;
-  static const std::regex integer(R"([-+]?[0-9]+)");
-  static const std::regex floating(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  if (std::regex_match(text, integer)) {
-    long long value = 0;
-    const char* first = text.data() + (text.front() == '+' ? 1 : 0);
-    const auto [end, ec] = std::from_chars(first, text.data() + text.size(), value);
-    if (ec == std::errc{} && end == text.data() + text.size())
-      return value;
-    return text;  // out of range: keep the digits rather than lose them
-  }
-  if (std::regex_match(text, floating)) {
-    double value = 0;
-    const char* first = text.data() + (text.front() == '+' ? 1 : 0);
-    const auto [end, ec] = std::from_chars(first, text.data() + text.size(), value);
-    if (ec == std::errc{} && end == text.data() + text.size() && std::isfinite(value))
-      return value;
-  }
-  return text;
-}
-
 // `budget` is the number of values the rest of the document may still have.
 std::expected<Json, YamlError> convert(const YAML::Node& node, int depth, long& budget) {
   if (depth > kMaxDepth) {
@@ -65,7 +38,7 @@ std::expected<Json, YamlError> convert(const YAML::Node& node, int depth, long& 
     case YAML::NodeType::Scalar:
       if (node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str")
         return Json(node.Scalar());
-      return plain_scalar(node.Scalar());
+      return yaml_plain_scalar(node.Scalar());
     case YAML::NodeType::Sequence: {
       Json out = Json::array();
       for (const auto& item : node) {
@@ -112,6 +85,33 @@ std::expected<std::vector<nlohmann::json>, YamlError> parse_yaml_documents(std::
     out.push_back(std::move(*value));
   }
   return out;
+}
+
+Json yaml_plain_scalar(std::string_view text) {
+  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
+    return nullptr;
+  if (text == "true" || text == "True" || text == "TRUE")
+    return true;
+  if (text == "false" || text == "False" || text == "FALSE")
+    return false;
+  static const std::regex integer(R"([-+]?[0-9]+)");
+  static const std::regex floating(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+  if (std::regex_match(text.begin(), text.end(), integer)) {
+    long long value = 0;
+    const char* first = text.data() + (text.front() == '+' ? 1 : 0);
+    const auto [end, ec] = std::from_chars(first, text.data() + text.size(), value);
+    if (ec == std::errc{} && end == text.data() + text.size())
+      return value;
+    return Json(std::string(text));  // out of range: keep the digits rather than lose them
+  }
+  if (std::regex_match(text.begin(), text.end(), floating)) {
+    double value = 0;
+    const char* first = text.data() + (text.front() == '+' ? 1 : 0);
+    const auto [end, ec] = std::from_chars(first, text.data() + text.size(), value);
+    if (ec == std::errc{} && end == text.data() + text.size() && std::isfinite(value))
+      return value;
+  }
+  return Json(std::string(text));
 }
 
 }  // namespace cutover

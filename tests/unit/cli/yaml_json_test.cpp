@@ -43,5 +43,66 @@ TEST(YamlJson, RoundTripsThroughYaml) {
   EXPECT_EQ((*back)[0], value) << to_yaml(value);
 }
 
+// Every string the reader would take for another type comes back quoted, so `-o yaml` output
+// applied again (kubectl, deploy apply) keeps a "1.0" version a string.
+TEST(YamlJson, StringsThatLookLikeOtherTypesRoundTrip) {
+  Json value = Json::object();
+  int i = 0;
+  for (const char* text : {"",
+                           "~",
+                           "null",
+                           "Null",
+                           "NULL",
+                           "true",
+                           "False",
+                           "TRUE",
+                           "false",
+                           "0",
+                           "+7",
+                           "-7",
+                           "1.0",
+                           ".5",
+                           "5.",
+                           "-1.5e3",
+                           "+2E-2",
+                           "9223372036854775807",
+                           "9223372036854775808",
+                           "1e999",
+                           ".inf",
+                           "yes",
+                           "off",
+                           "30s",
+                           "1.2.3",
+                           "0x1F",
+                           "web:1.0",
+                           "a: b",
+                           "- x",
+                           "#"}) {
+    value["k" + std::to_string(i++)] = text;
+  }
+  value["numbers"] = Json::parse(R"([0, -7, 1.5, true, null])");
+  const std::string yaml = to_yaml(value);
+  const auto back = parse_yaml_documents(yaml, "out");
+  ASSERT_TRUE(back) << back.error();
+  ASSERT_EQ(back->size(), 1U);
+  EXPECT_EQ((*back)[0], value) << yaml;
+  // Plain where plain reads back the same: no needless quotes.
+  EXPECT_NE(yaml.find("k23: 30s\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("k9: \"0\"\n"), std::string::npos) << yaml;
+}
+
+TEST(YamlJson, MalformedInputNamesTheFile) {
+  for (const char* text :
+       {"a: 'x' y\n", "a: *nowhere\n", "- a\n- b\n,\n", "a: b: c\n", "a: {b: 1\n"}) {
+    const auto docs = parse_yaml_documents(text, "rollout.yaml");
+    ASSERT_FALSE(docs) << text;
+    EXPECT_EQ(docs.error().rfind("rollout.yaml:", 0), 0U) << docs.error();
+    // file:line:column: message
+    const auto colon = docs.error().find(':', sizeof("rollout.yaml"));
+    ASSERT_NE(colon, std::string::npos) << docs.error();
+    EXPECT_NE(docs.error().find(": ", colon + 1), std::string::npos) << docs.error();
+  }
+}
+
 }  // namespace
 }  // namespace cutover::cli

@@ -157,6 +157,68 @@ TEST(YamlJsonTest, DuplicateKeysKeepTheLast) {
   EXPECT_EQ(one("a: 1\na: 2\n"), Json::parse(R"({"a":2})"));
 }
 
+// The rule itself, as `deploy -o yaml` uses it to decide what to quote.
+TEST(YamlJsonTest, PlainScalarRuleMatchesTheReader) {
+  for (const char* text : {"",
+                           "~",
+                           "null",
+                           "NULL",
+                           "true",
+                           "False",
+                           "42",
+                           "+7",
+                           "-0",
+                           "0.5",
+                           ".5",
+                           "5.",
+                           "-1.5e3",
+                           "9223372036854775807",
+                           "9223372036854775808",
+                           "1e999",
+                           ".inf",
+                           "yes",
+                           "on",
+                           "1.2.3",
+                           "0x1F",
+                           "30s",
+                           "v1",
+                           "tRUE",
+                           "nULL"}) {
+    EXPECT_EQ(yaml_plain_scalar(text), scalar(text)) << "'" << text << "'";
+  }
+}
+
+TEST(YamlJsonTest, PlainScalarTypes) {
+  EXPECT_TRUE(yaml_plain_scalar("").is_null());
+  EXPECT_EQ(yaml_plain_scalar("TRUE"), Json(true));
+  EXPECT_TRUE(yaml_plain_scalar("42").is_number_integer());
+  EXPECT_TRUE(yaml_plain_scalar("1.0").is_number_float());
+  EXPECT_EQ(yaml_plain_scalar("-99999999999999999999"), Json("-99999999999999999999"));
+  EXPECT_EQ(yaml_plain_scalar("1e-99999"), Json("1e-99999")) << "underflow stays text";
+  EXPECT_EQ(yaml_plain_scalar("web:1.0"), Json("web:1.0"));
+  EXPECT_EQ(yaml_plain_scalar(" 42"), Json(" 42")) << "the caller passes the scalar as read";
+}
+
+TEST(YamlJsonTest, MalformedInputIsAnErrorWithAPosition) {
+  for (const char* text : {
+           "a: 'x' y\n",            // text after a quoted scalar
+           "key: \"a\" b\n",        // likewise, double-quoted
+           "a: *nowhere\n",         // an alias to no anchor
+           "a: [1, 2\n",            // a flow sequence that never closes
+           "a: {b: 1\n",            // a flow mapping that never closes
+           "- a\n- b\n,\n",         // a stray ',' (yaml-cpp 0.7 would loop for ever)
+           "a: 1\n b: 2\n  - c\n",  // a sequence where a mapping value is
+           "a: b: c\n",             // a mapping value where none may start
+           "a: &x\n  b: *x\n  c: !!binary [\n",
+       }) {
+    const auto documents = parse_yaml_documents(text);
+    ASSERT_FALSE(documents.has_value()) << text;
+    EXPECT_GE(documents.error().line, 1) << text;
+    EXPECT_GE(documents.error().column, 1) << text;
+    EXPECT_FALSE(documents.error().message.empty()) << text;
+  }
+}
+
 }  // namespace
 }  // namespace cutover
 
