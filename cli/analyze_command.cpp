@@ -7,9 +7,9 @@
 #include <thread>
 
 #include "analysis/analysis_runner.hpp"
+#include "analysis/prometheus_connection.hpp"
 #include "deploy_main.hpp"
 #include "rollout/analysis_driver.hpp"
-#include "rollout/prometheus_connection.hpp"
 #include "rollout/rollout_json.hpp"
 #include "util/encoding.hpp"
 #include "util/file_io.hpp"
@@ -192,7 +192,7 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
     return kUsage;
   }
   auto prometheus =
-      rollout::prometheus_config(client.get(), provider, secret_namespace, options.prometheus);
+      analysis::prometheus_config(client.get(), provider, secret_namespace, options.prometheus);
   if (!prometheus) {
     std::cerr << "error: " << prometheus.error() << "\n";
     return kUsage;

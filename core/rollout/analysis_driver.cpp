@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <map>
 
+#include "analysis/prometheus_connection.hpp"
 #include "analysis/query_template.hpp"
 #include "analysis/slo_policy.hpp"
-#include "rollout/prometheus_connection.hpp"
 #include "rollout/slot.hpp"
 #include "util/encoding.hpp"
 #include "util/json_fields.hpp"
@@ -204,9 +204,10 @@ kube::Result<std::optional<WallTime>> AnalysisDriver::measure(const Rollout& rol
     const std::string key = analysis::provider_to_json(provider).dump();
     if (const auto it = connected.find(key); it != connected.end())
       return it->second;
-    Source source = options_.sources ? options_.sources(provider, rollout.namespace_name)
-                                     : connect_prometheus(client_, provider, rollout.namespace_name,
-                                                          options_.default_prometheus);
+    Source source = options_.sources
+                        ? options_.sources(provider, rollout.namespace_name)
+                        : analysis::connect_prometheus(client_, provider, rollout.namespace_name,
+                                                       options_.default_prometheus);
     connected.emplace(key, source);
     return source;
   };

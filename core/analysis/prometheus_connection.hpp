@@ -12,7 +12,7 @@
 #include "analysis/slo_policy.hpp"
 #include "kube/kube_client.hpp"
 
-namespace cutover::rollout {
+namespace cutover::analysis {
 
 /// The client configuration of `provider`: the address (`default_address` when the policy names
 /// none), the bearer token, basic-auth pair, CA and `valueFrom` header values read from Secrets
@@ -21,13 +21,14 @@ namespace cutover::rollout {
 /// `provider.reads_cluster()` is false. Errors name the policy, the field, the Secret and the
 /// fix; they never contain a secret value. A trailing newline of a Secret's value is dropped
 /// (files made with `echo` have one), except for the CA.
-std::expected<analysis::PrometheusConfig, std::string> prometheus_config(
-    kube::KubeClient* client, const analysis::PrometheusProvider& provider,
-    const std::string& namespace_name, const std::string& default_address);
+std::expected<PrometheusConfig, std::string> prometheus_config(kube::KubeClient* client,
+                                                               const PrometheusProvider& provider,
+                                                               const std::string& namespace_name,
+                                                               const std::string& default_address);
 
 /// The default source factory: `prometheus_config` through `client`, then a connected client.
-std::expected<std::shared_ptr<analysis::MetricsSource>, std::string> connect_prometheus(
-    kube::KubeClient& client, const analysis::PrometheusProvider& provider,
-    const std::string& namespace_name, const std::string& default_address);
+std::expected<std::shared_ptr<MetricsSource>, std::string> connect_prometheus(
+    kube::KubeClient& client, const PrometheusProvider& provider, const std::string& namespace_name,
+    const std::string& default_address);
 
-}  // namespace cutover::rollout
+}  // namespace cutover::analysis

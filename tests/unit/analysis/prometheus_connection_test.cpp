@@ -1,7 +1,7 @@
 // prometheus_config: Secrets (credentials, CA, header values) read from the Rollout's namespace,
 // a redacted header value read back from its policy, and errors that name the policy, the
 // field, the Secret and the fix without ever showing a secret.
-#include "rollout/prometheus_connection.hpp"
+#include "analysis/prometheus_connection.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,12 +12,9 @@
 #include "fakes/fake_kube_client.hpp"
 #include "util/encoding.hpp"
 
-namespace cutover::rollout {
+namespace cutover::analysis {
 namespace {
 
-using analysis::PrometheusHeader;
-using analysis::PrometheusProvider;
-using analysis::SecretKeyRef;
 using testing::FakeKubeClient;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -38,7 +35,7 @@ kube::Json encoded(const std::map<std::string, std::string>& plain) {
 PrometheusProvider provider_of(const std::string& policy = "tenant", bool cluster = false) {
   PrometheusProvider p;
   p.address = "https://prom.monitoring:9090";
-  p.policy = analysis::PolicyLocator{cluster, policy};
+  p.policy = PolicyLocator{cluster, policy};
   return p;
 }
 
@@ -162,22 +159,22 @@ TEST(PrometheusConnectionTest, WithoutAClusterASecretIsAnErrorNotACrash) {
 
 // The driver's path: a policy, its AnalysisRun (the literal redacted), the run read back.
 PrometheusProvider provider_from_a_run(const std::string& policy_yaml_headers) {
-  const auto policy = analysis::parse_slo_policy(kube::Json::parse(R"({
+  const auto policy = parse_slo_policy(kube::Json::parse(R"({
       "apiVersion": "cutover.dev/v1alpha1", "kind": "SLOPolicy",
       "metadata": {"name": "tenant", "namespace": "shop"},
       "spec": {"provider": {"prometheus": {"address": "http://mimir:8080", "headers": )" +
-                                                                   policy_yaml_headers + R"(}},
+                                                         policy_yaml_headers + R"(}},
                "metrics": [{"name": "up", "threshold": {"query": "up",
                                                          "successCondition": "result == 1"}}]}})"));
   if (!policy) {
     ADD_FAILURE() << policy.error().describe();
     return {};
   }
-  analysis::RunSpec spec;
+  RunSpec spec;
   spec.metrics.push_back({policy->name, policy->metrics[0], policy->provider});
-  const auto json = analysis::run_spec_to_json(spec)["metrics"][0]["provider"];
+  const auto json = run_spec_to_json(spec)["metrics"][0]["provider"];
   EXPECT_THAT(json.dump(), Not(HasSubstr("team-a-secret")));
-  auto provider = analysis::parse_provider(SpecReader("AnalysisRun", "shop/run"), json, "p");
+  auto provider = parse_provider(SpecReader("AnalysisRun", "shop/run"), json, "p");
   EXPECT_TRUE(provider.has_value()) << provider.error().describe();
   return provider.value_or(PrometheusProvider{});
 }
@@ -210,4 +207,4 @@ TEST(PrometheusConnectionTest, RedactedHeaderOfADeletedPolicyIsAnError) {
 }
 
 }  // namespace
-}  // namespace cutover::rollout
+}  // namespace cutover::analysis

@@ -1,4 +1,4 @@
-#include "rollout/prometheus_connection.hpp"
+#include "analysis/prometheus_connection.hpp"
 
 #include <fmt/format.h>
 
@@ -8,11 +8,10 @@
 #include "util/encoding.hpp"
 #include "util/json_fields.hpp"
 
-namespace cutover::rollout {
+namespace cutover::analysis {
 
 namespace {
 
-using analysis::PrometheusProvider;
 using Value = std::expected<std::string, std::string>;
 
 constexpr const char* kField = "spec.provider.prometheus";
@@ -123,7 +122,7 @@ std::expected<PrometheusProvider, std::string> policy_provider(kube::KubeClient*
         "header's name): {}",
         shown, header, object.error().describe()));
   }
-  auto policy = analysis::parse_slo_policy(*object);
+  auto policy = parse_slo_policy(*object);
   if (!policy)
     return std::unexpected(policy.error().describe());
   return std::move(policy->provider);
@@ -131,10 +130,11 @@ std::expected<PrometheusProvider, std::string> policy_provider(kube::KubeClient*
 
 }  // namespace
 
-std::expected<analysis::PrometheusConfig, std::string> prometheus_config(
-    kube::KubeClient* client, const PrometheusProvider& provider, const std::string& namespace_name,
-    const std::string& default_address) {
-  analysis::PrometheusConfig config;
+std::expected<PrometheusConfig, std::string> prometheus_config(kube::KubeClient* client,
+                                                               const PrometheusProvider& provider,
+                                                               const std::string& namespace_name,
+                                                               const std::string& default_address) {
+  PrometheusConfig config;
   config.address = provider.address.empty() ? default_address : provider.address;
   if (config.address.empty()) {
     return std::unexpected(
@@ -162,10 +162,9 @@ std::expected<analysis::PrometheusConfig, std::string> prometheus_config(
         from_policy = std::move(*read);
       }
       const auto& headers = from_policy->headers;
-      const auto found =
-          std::find_if(headers.begin(), headers.end(), [&](const analysis::PrometheusHeader& h) {
-            return analysis::same_header_name(h.name, header.name);
-          });
+      const auto found = std::find_if(
+          headers.begin(), headers.end(),
+          [&](const PrometheusHeader& h) { return same_header_name(h.name, header.name); });
       if (found == headers.end()) {
         return std::unexpected(fmt::format(
             "{}: header \"{}\" is no longer in the policy, and the AnalysisRun records only its "
@@ -215,16 +214,16 @@ std::expected<analysis::PrometheusConfig, std::string> prometheus_config(
   return config;
 }
 
-std::expected<std::shared_ptr<analysis::MetricsSource>, std::string> connect_prometheus(
+std::expected<std::shared_ptr<MetricsSource>, std::string> connect_prometheus(
     kube::KubeClient& client, const PrometheusProvider& provider, const std::string& namespace_name,
     const std::string& default_address) {
   auto config = prometheus_config(&client, provider, namespace_name, default_address);
   if (!config)
     return std::unexpected(config.error());
-  auto client_or = analysis::PrometheusClient::connect(std::move(*config));
+  auto client_or = PrometheusClient::connect(std::move(*config));
   if (!client_or)
     return std::unexpected(client_or.error().describe());
-  return std::shared_ptr<analysis::MetricsSource>(std::move(*client_or));
+  return std::shared_ptr<MetricsSource>(std::move(*client_or));
 }
 
-}  // namespace cutover::rollout
+}  // namespace cutover::analysis
