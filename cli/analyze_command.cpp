@@ -8,6 +8,7 @@
 
 #include "analysis/analysis_runner.hpp"
 #include "analysis/prometheus_connection.hpp"
+#include "analysis/run_builder.hpp"
 #include "deploy_main.hpp"
 #include "rollout/analysis_driver.hpp"
 #include "rollout/rollout_json.hpp"
@@ -56,12 +57,14 @@ std::expected<kube::Json, std::string> policy_from_file(const std::string& spec)
 }
 
 int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
-  // Rollout-derived values come from the cluster (--rollout) or from --arg rollout.X=...
-  rollout::Rollout target;
-  target.name = "analyze";
-  target.namespace_name = globals.namespace_name.empty() ? "default" : globals.namespace_name;
-  target.status.stable_slot = rollout::Slot::a;
-  rollout::StartAnalysis start{"deploy-analyze", "analyze", {}};
+  // The rollout values come from the cluster (--rollout) or from --arg rollout.X=...; a
+  // rollout-less run reads its revision from an empty pod template, so it stays stable.
+  analysis::GateTarget target{
+      .rollout = "analyze",
+      .namespace_name = globals.namespace_name.empty() ? "default" : globals.namespace_name,
+      .current_revision = rollout::template_revision(kube::Json::object())};
+  const std::string gate = "analyze";
+  std::vector<analysis::GateArg> args;
   std::unique_ptr<kube::RestClient> client;
   std::optional<kube::RestConfig> config;
   const bool from_file =
@@ -84,7 +87,9 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
       std::cerr << "error: " << parsed.error().describe() << "\n";
       return kUsage;
     }
-    target = std::move(*parsed);
+    if (parsed->spec.pod_template.is_null())
+      parsed->spec.pod_template = kube::Json::object();
+    target = rollout::gate_target(*parsed, rollout::Observed{}, gate);
   }
   for (const auto& arg : options.args) {
     const auto eq = arg.find('=');
@@ -95,18 +100,20 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
     const std::string key = arg.substr(0, eq);
     const std::string value = arg.substr(eq + 1);
     if (key == "rollout.name") {
-      target.name = value;
+      target.rollout = value;
     } else if (key == "rollout.namespace") {
       target.namespace_name = value;
     } else if (key == "rollout.stableRevision") {
-      target.status.stable_revision = value;
+      target.stable_revision = value;
     } else if (key == "rollout.stableSlot" || key == "rollout.canarySlot") {
-      if (value != "a" && value != "b") {
+      const auto slot = rollout::parse_slot(value);
+      if (!slot) {
         std::cerr << fmt::format("error: --arg {}: must be a or b\n", key);
         return kUsage;
       }
-      const rollout::Slot slot = value == "a" ? rollout::Slot::a : rollout::Slot::b;
-      target.status.stable_slot = key == "rollout.stableSlot" ? slot : rollout::other(slot);
+      const rollout::Slot stable = key == "rollout.stableSlot" ? *slot : rollout::other(*slot);
+      target.stable_slot = rollout::to_string(stable);
+      target.canary_slot = rollout::to_string(rollout::other(stable));
     } else if (key.starts_with("rollout.")) {
       std::cerr << fmt::format(
           "error: --arg {}: unknown (use rollout.name, rollout.namespace, "
@@ -114,17 +121,17 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
           key);
       return kUsage;
     } else {
-      start.ref.args.push_back({key, value});
+      args.push_back({key, value});
     }
   }
-  kube::Json policy;
+  kube::Json object;
   if (from_file) {
     auto loaded = policy_from_file(options.policy);
     if (!loaded) {
       std::cerr << "error: " << loaded.error() << "\n";
       return kUsage;
     }
-    policy = std::move(*loaded);
+    object = std::move(*loaded);
   } else {
     const kube::ResourceRef kind{"cutover.dev/v1alpha1",
                                  options.cluster_scope ? "ClusterSLOPolicy" : "SLOPolicy",
@@ -134,14 +141,15 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
       return report_error(fetched.error(), *config,
                           fmt::format("reading {} {}", kind.kind, options.policy), std::cerr);
     }
-    policy = std::move(*fetched);
+    object = std::move(*fetched);
   }
-  auto parsed_policy = analysis::parse_slo_policy(policy);
-  if (!parsed_policy) {
-    std::cerr << "error: " << parsed_policy.error().describe() << "\n";
+  // Parsed once: the run is built from this, and its provider is what the queries go to.
+  auto policy = analysis::parse_slo_policy(object);
+  if (!policy) {
+    std::cerr << "error: " << policy.error().describe() << "\n";
     return kUsage;
   }
-  const analysis::PrometheusProvider& provider = parsed_policy->provider;
+  const analysis::PrometheusProvider& provider = policy->provider;
   if (!client && provider.reads_cluster()) {
     // A policy file may name Secrets (credentials, CA, header values): read them from the
     // namespace of -n or of the kubeconfig's context, as the operator reads the Rollout's.
@@ -151,7 +159,7 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
           "error: policy {} reads Secrets (spec.provider.prometheus), and they are read from "
           "the cluster (fix: set KUBECONFIG or --kubeconfig, and -n NAMESPACE of the "
           "Secrets)\n",
-          parsed_policy->name);
+          policy->name);
       return connection.error();
     }
     config = connection->config;
@@ -160,35 +168,28 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
   // Where Secrets are read: the namespace of -n or the kubeconfig's context (also the
   // Rollout's with --rollout), whatever --arg rollout.namespace says.
   const std::string secret_namespace = config ? config->namespace_name : target.namespace_name;
-  start.ref.policies.push_back({parsed_policy->name, parsed_policy->cluster_scope});
-  // A rollout-less run reads revisions from nothing; keep the template hash stable.
-  if (target.spec.pod_template.is_null())
-    target.spec.pod_template = kube::Json::object();
-  auto run = analysis::parse_analysis_run(
-      rollout::AnalysisDriver::build_run(target, rollout::Observed{}, start, {policy}));
-  if (!run) {
-    std::cerr << "error: " << run.error().describe() << "\n";
-    return kUsage;
-  }
-  if (!run->spec.error.empty()) {
-    std::cerr << "error: " << run->spec.error << "\n";
+  analysis::AnalysisRun run;
+  run.spec = analysis::build_run_spec(target, gate,
+                                      {{{policy->cluster_scope, policy->name}, *policy}}, args);
+  if (!run.spec.error.empty()) {
+    std::cerr << "error: " << run.spec.error << "\n";
     return kUsage;
   }
   if (options.once) {
-    for (auto& metric : run->spec.metrics) {
+    for (auto& metric : run.spec.metrics) {
       metric.spec.limits.count = 1;
       metric.spec.initial_delay = std::chrono::milliseconds{0};
     }
-    run->spec.no_data_timeout = std::chrono::milliseconds{0};
+    run.spec.no_data_timeout = std::chrono::milliseconds{0};
   }
-  // Every metric of the run is this policy's: resolve its provider once, as parsed (the run's
-  // copy has its literal header values redacted). A missing Secret or address is a
-  // configuration error that no retry fixes: exit 2 now rather than after every error allowed.
+  // Every metric of the run is this policy's: resolve its provider once. A missing Secret or
+  // address is a configuration error that no retry fixes: exit 2 now rather than after every
+  // error allowed.
   if (provider.address.empty() && options.prometheus.empty()) {
     std::cerr << fmt::format(
         "error: policy {}: no Prometheus address (fix: set spec.provider.prometheus.address in "
         "the policy, or pass --prometheus URL)\n",
-        parsed_policy->name);
+        policy->name);
     return kUsage;
   }
   auto prometheus =
@@ -204,9 +205,8 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
       return std::unexpected(made.error().describe());
     return std::shared_ptr<analysis::MetricsSource>(std::move(*made));
   };
-  std::cout << fmt::format("policy {}: {} metric(s)\n", parsed_policy->name,
-                           run->spec.metrics.size());
-  for (const auto& metric : run->spec.metrics) {
+  std::cout << fmt::format("policy {}: {} metric(s)\n", policy->name, run.spec.metrics.size());
+  for (const auto& metric : run.spec.metrics) {
     std::cout << fmt::format("  {}: ", metric.key());
     if (const auto* t = std::get_if<analysis::ThresholdSpec>(&metric.spec.judge)) {
       std::cout << fmt::format("threshold\n    query: {}\n", t->query);
@@ -216,12 +216,12 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
       std::cout << "compare\n";
     }
   }
-  std::vector<std::size_t> shown(run->spec.metrics.size(), 0);
+  std::vector<std::size_t> shown(run.spec.metrics.size(), 0);
   while (true) {
     const auto now = SystemClock::instance().wall_now();
-    const auto progress = analysis::advance_run(*run, sources, now);
-    for (std::size_t i = 0; i < run->status.metric_results.size(); ++i) {
-      const auto& result = run->status.metric_results[i];
+    const auto progress = analysis::advance_run(run, sources, now);
+    for (std::size_t i = 0; i < run.status.metric_results.size(); ++i) {
+      const auto& result = run.status.metric_results[i];
       const auto total = static_cast<std::size_t>(result.counts.measured + result.counts.error);
       if (i < shown.size() && total > shown[i] && !result.measurements.empty()) {
         const auto& m = result.measurements.back();
@@ -234,7 +234,7 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
             m.message.find("bad_data") != std::string::npos) {
           std::cerr << fmt::format(
               "error: Prometheus rejected the query of {} (fix the PromQL in policy {}): {}\n",
-              result.name, parsed_policy->name, m.message);
+              result.name, policy->name, m.message);
           return kUsage;
         }
       } else if (i < shown.size() && result.waiting_for_data_since && total == shown[i]) {
@@ -242,7 +242,7 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
                                  result.message);
       }
     }
-    if (run->finished())
+    if (run.finished())
       break;
     if (!progress.next_due)
       break;
@@ -250,8 +250,8 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
         std::chrono::duration_cast<std::chrono::system_clock::duration>(
             progress.next_due->time_since_epoch())));
   }
-  std::cout << fmt::format("verdict: {}\n", analysis::describe_run(*run));
-  switch (run->status.phase) {
+  std::cout << fmt::format("verdict: {}\n", analysis::describe_run(run));
+  switch (run.status.phase) {
     case analysis::RunPhase::successful:
       return kOk;
     case analysis::RunPhase::inconclusive:

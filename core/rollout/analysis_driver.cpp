@@ -6,7 +6,6 @@
 #include <map>
 
 #include "analysis/prometheus_connection.hpp"
-#include "analysis/query_template.hpp"
 #include "analysis/slo_policy.hpp"
 #include "rollout/slot.hpp"
 #include "util/encoding.hpp"
@@ -26,32 +25,6 @@ std::string phase_name(const AnalysisRun& run) {
   return run.status.terminated ? "Terminated" : std::string(analysis::to_string(run.status.phase));
 }
 
-// Renders every template of a metric; `window` stays for the burn-rate measurement.
-std::expected<void, std::string> render_metric(analysis::MetricSpec& metric,
-                                               const analysis::TemplateValues& values) {
-  const auto render = [&](std::string& text) -> std::expected<void, std::string> {
-    auto rendered = analysis::render_template(text, values, {"window"});
-    if (!rendered)
-      return std::unexpected(rendered.error());
-    text = std::move(*rendered);
-    return {};
-  };
-  std::vector<std::string*> texts;
-  if (auto* t = std::get_if<analysis::ThresholdSpec>(&metric.judge)) {
-    texts = {&t->query, &t->success_condition, &t->failure_condition};
-  } else if (auto* b = std::get_if<analysis::BurnRateSpec>(&metric.judge)) {
-    texts = {&b->error_query, &b->total_query};
-  } else {
-    auto& c = std::get<analysis::CompareSpec>(metric.judge);
-    texts = {&c.canary_query, &c.baseline_query};
-  }
-  for (std::string* text : texts) {
-    if (auto ok = render(*text); !ok)
-      return ok;
-  }
-  return {};
-}
-
 // The run of a gate the release still stands at, although the planner did not look at the gate
 // this pass (spec.paused, or pods not ready at the step's weight): it is not to be terminated,
 // or the gate would fail as "Terminated" once the release goes on.
@@ -68,100 +41,37 @@ bool holds_at_gate(const RolloutStatus& st, const AnalysisRun& run) {
 
 }  // namespace
 
+analysis::GateTarget gate_target(const Rollout& rollout, const Observed& observed,
+                                 std::string_view gate) {
+  const Slot stable = rollout.status.stable_slot.value_or(Slot::a);
+  // The first deployment's gate judges the stable slot itself: it is the new version.
+  const Slot canary = gate == "first-deploy" ? stable : other(stable);
+  return {.rollout = rollout.name,
+          .namespace_name = rollout.namespace_name,
+          .stable_revision = rollout.status.stable_revision,
+          .current_revision = template_revision(rollout.spec.pod_template),
+          .stable_slot = std::string(to_string(stable)),
+          .canary_slot = std::string(to_string(canary)),
+          .stable_pod_hash = observed.slot(stable).pod_template_hash,
+          .canary_pod_hash = observed.slot(canary).pod_template_hash};
+}
+
 kube::Json AnalysisDriver::build_run(const Rollout& rollout, const Observed& observed,
                                      const StartAnalysis& start,
                                      const std::vector<kube::Json>& policies) {
-  analysis::RunSpec spec;
-  spec.rollout = rollout.name;
-  spec.revision = rollout.status.current_revision;
-  spec.gate = start.gate;
-  const auto& st = rollout.status;
-  const Slot stable = st.stable_slot.value_or(Slot::a);
-  // A regex for the slot's current pods; before any pod exists, every pod of the slot.
-  const auto pods = [&](Slot slot) {
-    const auto& hash = observed.slot(slot).pod_template_hash;
-    return fmt::format("{}-{}-{}.*", rollout.name, to_string(slot), hash.empty() ? "" : hash + "-");
-  };
-  const analysis::TemplateValues rollout_values = {
-      {"rollout.stablePods", pods(stable)},
-      // The first deployment's gate judges the stable slot itself: it is the new version.
-      {"rollout.canaryPods", pods(start.gate == "first-deploy" ? stable : other(stable))},
-      {"rollout.name", rollout.name},
-      {"rollout.namespace", rollout.namespace_name},
-      {"rollout.stableRevision", st.stable_revision},
-      {"rollout.currentRevision", template_revision(rollout.spec.pod_template)},
-      {"rollout.stableSlot", std::string(to_string(stable))},
-      {"rollout.canarySlot",
-       std::string(to_string(start.gate == "first-deploy" ? stable : other(stable)))}};
-  spec.revision = rollout_values.at("rollout.currentRevision");
-  std::set<std::string> declared;
-  // The longest wait of the run's policies; an explicit noDataTimeout: 0s means "no wait".
-  std::optional<std::chrono::milliseconds> no_data;
-  int retention = 1;
+  std::vector<analysis::GatePolicy> parsed;
   for (std::size_t i = 0; i < start.ref.policies.size(); ++i) {
     const PolicyRef& ref = start.ref.policies[i];
-    const std::string kind = ref.cluster_scope ? "ClusterSLOPolicy" : "SLOPolicy";
-    spec.policies.push_back(ref.name);
-    if (!spec.error.empty())
-      continue;
-    const kube::Json& object = i < policies.size() ? policies[i] : kube::Json();
-    if (object.is_null()) {
-      spec.error = fmt::format(
-          "{} \"{}\" not found{} (fix: create it, e.g. kubectl apply -f policies/{}.yaml, or "
-          "correct the name in the Rollout's {} analysis)",
-          kind, ref.name, ref.cluster_scope ? "" : " in namespace " + rollout.namespace_name,
-          ref.name, start.gate);
-      continue;
-    }
-    auto policy = analysis::parse_slo_policy(object);
-    if (!policy) {
-      spec.error = policy.error().describe();
-      continue;
-    }
-    no_data = std::max(no_data.value_or(policy->no_data_timeout), policy->no_data_timeout);
-    retention = std::max(retention, policy->measurement_retention);
-    analysis::TemplateValues values = rollout_values;
-    for (const auto& arg : policy->args) {
-      declared.insert(arg.name);
-      const auto given = std::find_if(start.ref.args.begin(), start.ref.args.end(),
-                                      [&](const AnalysisArg& a) { return a.name == arg.name; });
-      if (given != start.ref.args.end()) {
-        values["args." + arg.name] = given->value;
-      } else if (arg.value) {
-        values["args." + arg.name] = *arg.value;
-      } else {
-        spec.error = fmt::format(
-            "{} \"{}\" needs argument \"{}\" (fix: add {{name: {}, value: ...}} to the args of "
-            "the Rollout's {} analysis)",
-            kind, ref.name, arg.name, arg.name, start.gate);
-        break;
-      }
-      spec.args[arg.name] = values["args." + arg.name];
-    }
-    if (!spec.error.empty())
-      continue;
-    for (auto& metric : policy->metrics) {
-      if (auto ok = render_metric(metric, values); !ok) {
-        spec.error =
-            fmt::format("{} \"{}\" metric {}: {}", kind, ref.name, metric.name, ok.error());
-        break;
-      }
-      spec.metrics.push_back(analysis::RunMetric{ref.name, std::move(metric), policy->provider});
-    }
+    analysis::GatePolicy policy{{ref.cluster_scope, ref.name}, std::nullopt};
+    if (i < policies.size() && !policies[i].is_null())
+      policy.found = analysis::parse_slo_policy(policies[i]);
+    parsed.push_back(std::move(policy));
   }
-  if (spec.error.empty()) {
-    for (const auto& arg : start.ref.args) {
-      if (!declared.contains(arg.name)) {
-        spec.error = fmt::format(
-            "analysis argument \"{}\" is not declared by any of the policies (fix: remove it or "
-            "correct its name)",
-            arg.name);
-      }
-    }
-  }
-  if (no_data)
-    spec.no_data_timeout = *no_data;
-  spec.measurement_retention = retention;
+  std::vector<analysis::GateArg> args;
+  for (const auto& arg : start.ref.args)
+    args.push_back({arg.name, arg.value});
+  const analysis::RunSpec spec = analysis::build_run_spec(
+      gate_target(rollout, observed, start.gate), start.gate, parsed, args);
   return {{"apiVersion", "cutover.dev/v1alpha1"},
           {"kind", "AnalysisRun"},
           {"metadata",

@@ -8,9 +8,11 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/analysis_runner.hpp"
+#include "analysis/run_builder.hpp"
 #include "kube/kube_client.hpp"
 #include "rollout/plan.hpp"
 
@@ -25,6 +27,12 @@ struct AnalysisOptions {
       const analysis::PrometheusProvider& provider, const std::string& namespace_name)>
       sources;
 };
+
+/// What the templates of `rollout`'s gate `gate` read: its name, namespace, revisions, slots and
+/// (from `observed`) each slot's current pod-template-hash. A first deployment's gate
+/// ("first-deploy") judges the stable slot as the canary.
+analysis::GateTarget gate_target(const Rollout& rollout, const Observed& observed,
+                                 std::string_view gate);
 
 class AnalysisDriver {
  public:
@@ -46,11 +54,10 @@ class AnalysisDriver {
   /// last `persist` ("Terminated").
   [[nodiscard]] const std::vector<std::string>& finished_runs() const { return finished_; }
 
-  /// The AnalysisRun object for a gate (exposed for tests): the policies resolved from
-  /// `policies` (as the API serves them, in the order of `start.ref.policies`; a null entry is a
-  /// missing policy), arguments merged, queries rendered. Problems become `spec.error`, so the
-  /// run fails instead of passing.
-
+  /// The AnalysisRun object for a gate (exposed for tests): metadata (labels, the Rollout as
+  /// owner) around `analysis::build_run_spec` of `policies` (as the API serves them, in the
+  /// order of `start.ref.policies`; a null or absent entry is a missing policy), each parsed
+  /// once. Problems become `spec.error`, so the run fails instead of passing.
   static kube::Json build_run(const Rollout& rollout, const Observed& observed,
                               const StartAnalysis& start, const std::vector<kube::Json>& policies);
   /// The same before any pod is observed (`{{rollout.canaryPods}}` then matches the whole slot).

@@ -1,4 +1,5 @@
-// The AnalysisRun objects the driver builds for a gate (pure), and which runs it keeps.
+// The AnalysisRun objects the driver builds for a gate (pure), which runs it keeps, and what it
+// measures.
 #include "rollout/analysis_driver.hpp"
 
 #include <fmt/format.h>
@@ -76,7 +77,9 @@ analysis::AnalysisRun parse_run(const Json& object) {
   return run.value_or(analysis::AnalysisRun{});
 }
 
-TEST(AnalysisDriverBuildRunTest, RendersQueriesWithTheRolloutValues) {
+// The spec itself is `analysis::build_run_spec`'s (tests/unit/analysis/run_builder_test.cpp);
+// here, the object around it and the values the driver takes from the Rollout.
+TEST(AnalysisDriverBuildRunTest, TheRunIsOwnedByTheRolloutAndLabelled) {
   const Rollout r = rollout_mid_release();
   const Json object = AnalysisDriver::build_run(
       r, start({{"errors", false}, {"burn", true}}, {{"path", "/checkout"}}),
@@ -86,98 +89,66 @@ TEST(AnalysisDriverBuildRunTest, RendersQueriesWithTheRolloutValues) {
   EXPECT_EQ(object["metadata"]["namespace"], "shop");
   EXPECT_EQ(object["metadata"]["labels"]["cutover.dev/rollout"], "web");
   EXPECT_EQ(object["metadata"]["labels"]["cutover.dev/gate"], "step-1");
+  EXPECT_EQ(object["metadata"]["labels"]["cutover.dev/revision"], r.status.current_revision);
   EXPECT_EQ(object["metadata"]["ownerReferences"][0]["uid"], "uid-1");
+  EXPECT_EQ(object["metadata"]["ownerReferences"][0]["blockOwnerDeletion"], false);
   const auto run = parse_run(object);
   ASSERT_TRUE(run.spec.error.empty()) << run.spec.error;
   EXPECT_EQ(run.spec.revision, r.status.current_revision);
   EXPECT_EQ(run.spec.policies, (std::vector<std::string>{"errors", "burn"}));
-  EXPECT_EQ(run.spec.args, Json::parse(R"({"limit":"0.01","path":"/checkout"})"));
-  EXPECT_EQ(run.spec.no_data_timeout, std::chrono::seconds{90});
   ASSERT_EQ(run.spec.metrics.size(), 2U);
-  EXPECT_EQ(run.spec.metrics[0].key(), "errors/error-rate");
   const auto& t = std::get<analysis::ThresholdSpec>(run.spec.metrics[0].spec.judge);
   EXPECT_EQ(t.query, R"(sum(rate(x{pod=~"web-a-.*",path="/checkout"}[1m])))")
       << "stable is b, so the canary is a";
-  EXPECT_EQ(t.success_condition, "result < 0.01");
   const auto& b = std::get<analysis::BurnRateSpec>(run.spec.metrics[1].spec.judge);
-  EXPECT_EQ(b.error_query, R"(sum(rate(e{ns="shop",slot="b"}[{{window}}])))");
   EXPECT_EQ(b.total_query,
             fmt::format(R"(sum(rate(t{{rev="{}"}}[{{{{window}}}}])))", r.status.current_revision));
 }
 
-TEST(AnalysisDriverBuildRunTest, AnExplicitZeroNoDataTimeoutIsKept) {
-  std::string zero = kErrorRate;
-  zero.replace(zero.find("noDataTimeout: 90s"), 18, "noDataTimeout: 0s");
-  const auto run = parse_run(AnalysisDriver::build_run(
-      rollout_mid_release(), start({{"errors", false}}, {{"path", "/"}}), {policy(zero)}));
-  ASSERT_TRUE(run.spec.error.empty()) << run.spec.error;
-  EXPECT_EQ(run.spec.no_data_timeout, std::chrono::seconds{0}) << "0s means: judge at once";
-  const auto defaulted = parse_run(
-      AnalysisDriver::build_run(rollout_mid_release(), start({{"burn", true}}), {policy(kBurn)}));
-  EXPECT_EQ(defaulted.spec.no_data_timeout, std::chrono::seconds{60}) << "the default";
-}
-
-TEST(AnalysisDriverBuildRunTest, MissingPolicyFailsTheRunWithTheFix) {
-  const Json object =
-      AnalysisDriver::build_run(rollout_mid_release(), start({{"nope", false}}), {Json()});
-  const auto run = parse_run(object);
-  EXPECT_THAT(run.spec.error, HasSubstr("SLOPolicy \"nope\" not found in namespace shop"));
-  EXPECT_THAT(run.spec.error, HasSubstr("fix: create it"));
-  EXPECT_THAT(run.spec.error, HasSubstr("step-1"));
-  EXPECT_TRUE(run.spec.metrics.empty());
-}
-
-TEST(AnalysisDriverBuildRunTest, MissingClusterPolicyHasNoNamespace) {
-  const auto run =
-      parse_run(AnalysisDriver::build_run(rollout_mid_release(), start({{"gone", true}}), {}));
-  EXPECT_THAT(run.spec.error, HasSubstr("ClusterSLOPolicy \"gone\" not found (fix:"));
-}
-
-TEST(AnalysisDriverBuildRunTest, MissingRequiredArgument) {
-  const auto run = parse_run(AnalysisDriver::build_run(
-      rollout_mid_release(), start({{"errors", false}}), {policy(kErrorRate)}));
-  EXPECT_THAT(run.spec.error, HasSubstr("needs argument \"path\""));
-  EXPECT_THAT(run.spec.error, HasSubstr("{name: path, value: ...}"));
-}
-
-TEST(AnalysisDriverBuildRunTest, UndeclaredRolloutArgument) {
-  const auto run = parse_run(AnalysisDriver::build_run(
-      rollout_mid_release(), start({{"errors", false}}, {{"path", "/"}, {"paht", "/x"}}),
-      {policy(kErrorRate)}));
-  EXPECT_THAT(run.spec.error, HasSubstr("analysis argument \"paht\" is not declared"));
-}
-
-TEST(AnalysisDriverBuildRunTest, InvalidPolicyFailsTheRun) {
+TEST(AnalysisDriverBuildRunTest, MissingAndInvalidPoliciesFailTheRun) {
+  EXPECT_THAT(parse_run(AnalysisDriver::build_run(rollout_mid_release(), start({{"nope", false}}),
+                                                  {Json()}))
+                  .spec.error,
+              HasSubstr("SLOPolicy \"nope\" not found in namespace shop"));
+  EXPECT_THAT(
+      parse_run(AnalysisDriver::build_run(rollout_mid_release(), start({{"gone", true}}), {}))
+          .spec.error,
+      HasSubstr("ClusterSLOPolicy \"gone\" not found (fix:"))
+      << "fewer objects than policies: the rest are missing";
   Json bad = policy(kErrorRate);
   bad["spec"]["metrics"][0]["threshold"]["successCondition"] = nullptr;
-  const auto run = parse_run(AnalysisDriver::build_run(
-      rollout_mid_release(), start({{"errors", false}}, {{"path", "/"}}), {bad}));
-  EXPECT_THAT(run.spec.error, HasSubstr("spec.metrics[0].threshold"));
+  EXPECT_THAT(
+      parse_run(AnalysisDriver::build_run(rollout_mid_release(),
+                                          start({{"errors", false}}, {{"path", "/"}}), {bad}))
+          .spec.error,
+      HasSubstr("spec.metrics[0].threshold"));
 }
 
-TEST(AnalysisDriverBuildRunTest, InjectedArgumentIsEscapedInsideQuotes) {
-  const auto run = parse_run(AnalysisDriver::build_run(
-      rollout_mid_release(), start({{"errors", false}}, {{"path", R"(x"} or vector(1) #)"}}),
-      {policy(kErrorRate)}));
-  ASSERT_TRUE(run.spec.error.empty()) << run.spec.error;
-  const auto& t = std::get<analysis::ThresholdSpec>(run.spec.metrics[0].spec.judge);
-  EXPECT_THAT(t.query, HasSubstr(R"(path="x\"} or vector(1) #")"));
+TEST(AnalysisDriverGateTargetTest, TakesTheRolloutsValuesAndTheObservedPods) {
+  const Rollout r = rollout_mid_release();
+  Observed observed;
+  observed.slot(Slot::a).pod_template_hash = "7d4f9c8b6";
+  observed.slot(Slot::b).pod_template_hash = "5c6d7e8f9";
+  const analysis::GateTarget target = gate_target(r, observed, "step-1");
+  EXPECT_EQ(target.rollout, "web");
+  EXPECT_EQ(target.namespace_name, "shop");
+  EXPECT_EQ(target.stable_revision, "1111111111");
+  EXPECT_EQ(target.current_revision, template_revision(r.spec.pod_template));
+  EXPECT_EQ(target.stable_slot, "b");
+  EXPECT_EQ(target.canary_slot, "a");
+  EXPECT_EQ(target.stable_pod_hash, "5c6d7e8f9");
+  EXPECT_EQ(target.canary_pod_hash, "7d4f9c8b6");
 }
 
-TEST(AnalysisDriverBuildRunTest, InjectedArgumentOutsideQuotesFailsTheRun) {
-  const auto run = parse_run(AnalysisDriver::build_run(
-      rollout_mid_release(), start({{"errors", false}}, {{"path", "/"}, {"limit", "1 or 1"}}),
-      {policy(kErrorRate)}));
-  EXPECT_THAT(run.spec.error, HasSubstr("metric error-rate"));
-  EXPECT_THAT(run.spec.error, HasSubstr("outside quotes"));
-}
-
-TEST(AnalysisDriverBuildRunTest, RolloutArgumentOverridesTheDefault) {
-  const auto run = parse_run(AnalysisDriver::build_run(
-      rollout_mid_release(), start({{"errors", false}}, {{"path", "/"}, {"limit", "0.2"}}),
-      {policy(kErrorRate)}));
-  const auto& t = std::get<analysis::ThresholdSpec>(run.spec.metrics[0].spec.judge);
-  EXPECT_EQ(t.success_condition, "result < 0.2");
+TEST(AnalysisDriverGateTargetTest, TheFirstDeploymentsGateJudgesTheStableSlot) {
+  Rollout r = rollout_mid_release();
+  Observed observed;
+  observed.slot(Slot::b).pod_template_hash = "5c6d7e8f9";
+  const analysis::GateTarget target = gate_target(r, observed, "first-deploy");
+  EXPECT_EQ(target.canary_slot, "b");
+  EXPECT_EQ(target.canary_pod_hash, "5c6d7e8f9");
+  r.status.stable_slot.reset();
+  EXPECT_EQ(gate_target(r, Observed{}, "step-1").stable_slot, "a") << "no stable slot yet";
 }
 
 // A run of the gate the release is holding at, while the planner does not evaluate the gate
