@@ -140,4 +140,10 @@ watches = sum(float(v) for v in re.findall(r'cutover_api_requests_total\{[^}]*ve
 print(f"operator-scale: {n} rollouts released in {elapsed} s, peak RSS {peak_kb / 1024:.0f} MiB, "
       f"CPU {cpu} s, reconcile p50 <= {quantile(0.5) * 1000:.0f} ms p99 <= {quantile(0.99) * 1000:.0f} ms, "
       f"{requests / n:.1f} API requests per released rollout ({watches:.0f} watches in all)")
+by = {}
+for labels, v in re.findall(r'cutover_api_requests_total\{([^}]*)\} (\S+)', text):
+    d = dict(re.findall(r'(\w+)="([^"]*)"', labels))
+    key = f'{d.get("verb", "?")} {d.get("resource", "?")}'
+    by[key] = by.get(key, 0) + float(v)
+print("  per rollout: " + ", ".join(f"{k} {v / n:.1f}" for k, v in sorted(by.items(), key=lambda kv: -kv[1])))
 PY

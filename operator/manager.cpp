@@ -159,7 +159,7 @@ int run_manager(const OperatorOptions& options) {
   client_options.qps = options.kube_api_qps;
   client_options.burst = options.kube_api_burst;
   client_options.on_response = [&metrics, lease = *lease](const kube::ApiCall& call) {
-    metrics.api_request(std::string(call.method), call.status);
+    metrics.api_request(call);
     // Every refusal is a missing RBAC rule: say which one, each time (a counter alone would
     // not name it).
     if (call.status == 403) {

@@ -31,7 +31,7 @@ OperatorMetrics::OperatorMetrics()
                  .Register(*registry_)),
       api_requests_(prometheus::BuildCounter()
                         .Name("cutover_api_requests_total")
-                        .Help("Kubernetes API requests, by verb and HTTP code (0: no answer)")
+                        .Help("Kubernetes API requests, by verb, resource and HTTP code (0: no answer)")
                         .Register(*registry_)),
       leader_(prometheus::BuildGauge()
                   .Name("cutover_leader")
@@ -95,19 +95,19 @@ OperatorMetrics::QueueMetrics::QueueMetrics(prometheus::Registry& registry)
                   .Register(registry)
                   .Add({{"name", "rollout"}}, queue_buckets())) {}
 
-void OperatorMetrics::analysis_run_finished(const std::string& result) {
+void OperatorMetrics::run_finished(std::string_view result) {
   std::lock_guard lock(mutex_);
-  analysis_runs_.Add({{"result", result}}).Increment();
+  analysis_runs_.Add({{"result", std::string(result)}}).Increment();
 }
 
-void OperatorMetrics::measurement(const std::string& phase) {
+void OperatorMetrics::measured(std::string_view phase) {
   std::lock_guard lock(mutex_);
-  measurements_.Add({{"phase", phase}}).Increment();
+  measurements_.Add({{"phase", std::string(phase)}}).Increment();
 }
 
-void OperatorMetrics::rollback(const std::string& reason) {
+void OperatorMetrics::rolled_back(std::string_view reason) {
   std::lock_guard lock(mutex_);
-  rollbacks_.Add({{"reason", reason}}).Increment();
+  rollbacks_.Add({{"reason", std::string(reason)}}).Increment();
 }
 
 void OperatorMetrics::reconciled(const std::string& result, double seconds) {
@@ -139,9 +139,14 @@ void OperatorMetrics::forget_rollout(const std::string& ns, const std::string& r
   }
 }
 
-void OperatorMetrics::api_request(const std::string& verb, int code) {
+void OperatorMetrics::api_request(const kube::ApiCall& call) {
+  const kube::ApiTarget target = kube::api_target(call.method, call.target);
   std::lock_guard lock(mutex_);
-  api_requests_.Add({{"verb", verb}, {"code", std::to_string(code)}}).Increment();
+  api_requests_
+      .Add({{"verb", std::string(call.method)},
+            {"resource", target.resource},
+            {"code", std::to_string(call.status)}})
+      .Increment();
 }
 
 void OperatorMetrics::leader(bool is_leader) {

@@ -11,11 +11,13 @@
 #include <mutex>
 #include <string>
 
+#include "kube/api_call.hpp"
 #include "kube/work_queue.hpp"
+#include "rollout/reconcile_observer.hpp"
 
 namespace cutover::op {
 
-class OperatorMetrics {
+class OperatorMetrics final : public rollout::ReconcileObserver {
  public:
   OperatorMetrics();
 
@@ -24,13 +26,15 @@ class OperatorMetrics {
   /// Sets cutover_rollout_phase{namespace,rollout,phase} to 1 for `phase`, 0 for the others.
   void rollout_phase(const std::string& ns, const std::string& rollout, const std::string& phase);
   void forget_rollout(const std::string& ns, const std::string& rollout);
-  void api_request(const std::string& verb, int code);
+  /// cutover_api_requests_total{verb, resource, code}: verb is the HTTP method (WATCH for a
+  /// watch), resource the RBAC resource ("deployments/scale"; "" for non-resource paths).
+  void api_request(const kube::ApiCall& call);
   void leader(bool is_leader);
   /// cutover_analysis_runs_total{result}, cutover_analysis_measurements_total{phase},
   /// cutover_rollbacks_total{reason}.
-  void analysis_run_finished(const std::string& result);
-  void measurement(const std::string& phase);
-  void rollback(const std::string& reason);
+  void run_finished(std::string_view result) override;
+  void measured(std::string_view phase) override;
+  void rolled_back(std::string_view reason) override;
 
   /// The work queue's figures under controller-runtime's names, labelled name="rollout":
   /// workqueue_depth, workqueue_adds_total, workqueue_retries_total,

@@ -111,12 +111,6 @@ void RolloutController::process(const std::string& key, rollout::Reconciler& rec
     queue_.done(key);
     return;
   }
-  for (const auto& p : outcome->measurements)
-    metrics_.measurement(p);
-  for (const auto& r : outcome->finished_runs)
-    metrics_.analysis_run_finished(r);
-  if (outcome->rollback_reason)
-    metrics_.rollback(*outcome->rollback_reason);
   const std::string phase(rollout::to_string(outcome->phase));
   metrics_.rollout_phase(ns, name, phase);
   metrics_.reconciled(outcome->invalid ? "invalid" : "success", seconds);
@@ -273,7 +267,7 @@ void RolloutController::run(std::stop_token stop) {
   for (int w = 0; w < options_.workers && !stop.stop_requested(); ++w) {
     threads.emplace_back([&](std::stop_token s) {
       rollout::Reconciler reconciler(cached, clock_, "cutover",
-                                     {.default_prometheus = options_.prometheus_url});
+                                     {.default_prometheus = options_.prometheus_url}, &metrics_);
       while (auto key = queue_.get(s))
         process(*key, reconciler, cached);
     });

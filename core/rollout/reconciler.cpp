@@ -88,11 +88,12 @@ kube::Result<void> record_revision(kube::KubeClient& client, const Rollout& roll
 }  // namespace
 
 Reconciler::Reconciler(kube::KubeClient& client, Clock& clock, std::string field_manager,
-                       AnalysisOptions analysis)
+                       AnalysisOptions analysis, ReconcileObserver* observer)
     : client_(client),
       clock_(clock),
       field_manager_(std::move(field_manager)),
-      analysis_(std::move(analysis)) {}
+      analysis_(std::move(analysis)),
+      observer_(observer) {}
 
 kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
                                                      const std::string& name) {
@@ -217,11 +218,15 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
   outcome.settled = plan.status.phase == Phase::healthy && !plan.status.scale_down_at &&
                     !plan.status.scale_down_slot && !outcome.status_written;
   outcome.requeue_after = plan.requeue_after;
-  outcome.measurements = analyses.measurements();
-  outcome.finished_runs = analyses.finished_runs();
-  if (plan.status.aborted_at && !rollout->status.aborted_at) {
-    // A coarse, bounded label: what kind of failure, not its text.
-    outcome.rollback_reason = plan.abort_cause.value_or("manual");
+  if (observer_ != nullptr) {
+    for (const auto& phase : analyses.measurements())
+      observer_->measured(phase);
+    for (const auto& phase : analyses.finished_runs())
+      observer_->run_finished(phase);
+    if (plan.status.aborted_at && !rollout->status.aborted_at) {
+      // A coarse, bounded label: what kind of failure, not its text.
+      observer_->rolled_back(plan.abort_cause.value_or("manual"));
+    }
   }
   if (*next_measurement) {
     const auto due =

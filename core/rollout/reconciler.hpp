@@ -9,6 +9,7 @@
 
 #include "kube/kube_client.hpp"
 #include "rollout/analysis_driver.hpp"
+#include "rollout/reconcile_observer.hpp"
 #include "rollout/rollout.hpp"
 #include "util/clock.hpp"
 
@@ -27,17 +28,13 @@ struct ReconcileOutcome {
   /// Healthy with nothing left to do (no old slot waiting for its scale-down delay).
   bool settled = false;
   std::optional<std::chrono::milliseconds> requeue_after;
-  /// For metrics: measurement phases taken, runs finished (by phase), and the reason of an
-  /// abort that started in this pass.
-  std::vector<std::string> measurements;
-  std::vector<std::string> finished_runs;
-  std::optional<std::string> rollback_reason;
 };
 
 class Reconciler {
  public:
+  /// `observer` (optional; must outlive the reconciler) hears what each successful pass did.
   Reconciler(kube::KubeClient& client, Clock& clock, std::string field_manager = "cutover",
-             AnalysisOptions analysis = {});
+             AnalysisOptions analysis = {}, ReconcileObserver* observer = nullptr);
 
   /// Errors are transient (network, conflict); the caller retries with back-off. A spec error
   /// is not an error here: it is written to the Rollout's status and an event, and not retried.
@@ -49,6 +46,7 @@ class Reconciler {
   Clock& clock_;
   std::string field_manager_;
   AnalysisOptions analysis_;
+  ReconcileObserver* observer_;
 };
 
 }  // namespace cutover::rollout

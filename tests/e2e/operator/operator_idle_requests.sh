@@ -72,6 +72,13 @@ idle_reconciles=$(($(reconciles) - before_reconciles))
 log "idle 20 s: $idle_requests API requests, $idle_reconciles reconciles"
 expect_eq "API requests while settled (20 s)" "$idle_requests" 0
 expect_eq "reconciles while settled (20 s)" "$idle_reconciles" 0
+# The work queue's figures, under controller-runtime's names.
+for m in workqueue_depth workqueue_adds_total workqueue_retries_total \
+  workqueue_queue_duration_seconds_count workqueue_work_duration_seconds_count; do
+  curl -sf "http://127.0.0.1:$metrics_port/metrics" | grep -q "^$m{name=\"rollout\"}" ||
+    check_fail "no $m{name=\"rollout\"} on /metrics"
+done
+expect_eq "workqueue_depth while settled" "$(total workqueue_depth)" 0
 
 # The caches are live: an edit is acted on at once.
 start_ms="$(date +%s%3N)"

@@ -80,5 +80,60 @@ TEST(WorkQueue, GetReturnsNulloptAfterShutDown) {
   EXPECT_EQ(h.queue.depth(), 0U);
 }
 
+// The figures controller-runtime exports: depth, adds, retries, time queued and time worked.
+struct RecordingObserver final : WorkQueueObserver {
+  std::size_t last_depth = 0;
+  int adds = 0;
+  int retries = 0;
+  std::vector<double> queued_for;
+  std::vector<double> worked_for;
+  void depth(std::size_t keys) override { last_depth = keys; }
+  void added() override { ++adds; }
+  void retried() override { ++retries; }
+  void queued(std::chrono::duration<double> waited) override {
+    queued_for.push_back(waited.count());
+  }
+  void worked(std::chrono::duration<double> took) override { worked_for.push_back(took.count()); }
+};
+
+TEST(WorkQueue, ReportsDepthAddsRetriesAndLatencies) {
+  QueueHarness h;
+  RecordingObserver observer;
+  h.queue.set_observer(&observer);
+  h.queue.add("ns/a");
+  h.queue.add("ns/a");  // de-duplicated: not an add
+  h.queue.add("ns/b");
+  EXPECT_EQ(observer.adds, 2);
+  EXPECT_EQ(observer.last_depth, 2U);
+  h.clock.advance(250ms);
+  ASSERT_EQ(h.queue.try_get(), "ns/a");
+  EXPECT_EQ(observer.last_depth, 1U);
+  h.clock.advance(40ms);
+  h.queue.add_rate_limited("ns/a");  // it failed: back in 100 ms
+  h.queue.done("ns/a");
+  EXPECT_EQ(observer.retries, 1);
+  EXPECT_EQ(observer.last_depth, 2U) << "one ready, one delayed";
+  ASSERT_EQ(observer.queued_for.size(), 1U);
+  EXPECT_DOUBLE_EQ(observer.queued_for[0], 0.25);
+  ASSERT_EQ(observer.worked_for.size(), 1U);
+  EXPECT_DOUBLE_EQ(observer.worked_for[0], 0.04);
+}
+
+TEST(WorkQueue, ManyDelayedKeysComeOutInTimeOrder) {
+  QueueHarness h;
+  for (int i = 0; i < 100; ++i)
+    h.queue.add_after("ns/k" + std::to_string(i), std::chrono::milliseconds{1000 - i * 10});
+  h.queue.add_after("ns/k5", 5ms);  // a shorter delay for a key already waiting wins
+  h.clock.advance(5ms);
+  EXPECT_EQ(h.queue.try_get(), "ns/k5");
+  h.clock.advance(1000ms);
+  std::vector<std::string> order;
+  while (auto key = h.queue.try_get())
+    order.push_back(*key);
+  ASSERT_EQ(order.size(), 99U);
+  EXPECT_EQ(order.front(), "ns/k99");
+  EXPECT_EQ(order.back(), "ns/k0");
+}
+
 }  // namespace
 }  // namespace cutover::kube

@@ -132,6 +132,14 @@ void seed_cluster(testing::FakeKubeClient& client, RolloutWorld& world, Json obj
   client.seed(kRuns, run);
 }
 
+// What the reconciler reports for metrics.
+struct RecordingObserver final : ReconcileObserver {
+  std::vector<std::string> measurements, finished, rollbacks;
+  void measured(std::string_view phase) override { measurements.emplace_back(phase); }
+  void run_finished(std::string_view phase) override { finished.emplace_back(phase); }
+  void rolled_back(std::string_view reason) override { rollbacks.emplace_back(reason); }
+};
+
 // The writes of the log, in order (reads left out).
 std::vector<std::string> writes(const testing::FakeKubeClient& client) {
   std::vector<std::string> out;
@@ -220,11 +228,14 @@ TEST(ReconcilerTest, FailedCanaryGateMovesTrafficToStableBeforeItWritesAnyRecord
   ASSERT_EQ(selected_slot(client, "web-canary"), candidate) << "the candidate serves its 25%";
   client.log.clear();
 
-  Reconciler reconciler(client, clock, "cutover", answering(0.5));
+  RecordingObserver observer;
+  Reconciler reconciler(client, clock, "cutover", answering(0.5), &observer);
   const auto outcome = reconciler.reconcile("shop", "web");
   ASSERT_TRUE(outcome.has_value()) << outcome.error().describe();
   EXPECT_TRUE(outcome->aborted);
-  EXPECT_EQ(outcome->rollback_reason, "analysis");
+  EXPECT_EQ(observer.rollbacks, std::vector<std::string>{"analysis"});
+  EXPECT_EQ(observer.measurements, std::vector<std::string>{"Failed"});
+  EXPECT_EQ(observer.finished, std::vector<std::string>{"Failed"});
   EXPECT_TRUE(outcome->status_written);
   EXPECT_EQ(outcome->phase, Phase::degraded);
 
@@ -304,11 +315,13 @@ TEST(ReconcilerTest, PassingCanaryGateDoesNotAbortAndLeavesTheServicesAlone) {
   const std::string candidate(to_string(at.candidate));
   client.log.clear();
 
-  Reconciler reconciler(client, clock, "cutover", answering(0.001));
+  RecordingObserver observer;
+  Reconciler reconciler(client, clock, "cutover", answering(0.001), &observer);
   const auto outcome = reconciler.reconcile("shop", "web");
   ASSERT_TRUE(outcome.has_value()) << outcome.error().describe();
   EXPECT_FALSE(outcome->aborted);
-  EXPECT_FALSE(outcome->rollback_reason.has_value());
+  EXPECT_TRUE(observer.rollbacks.empty());
+  EXPECT_EQ(observer.measurements, std::vector<std::string>{"Successful"});
 
   const auto log = writes(client);
   EXPECT_THAT(log, Not(Contains(StartsWith("patch Service/")))) << describe(log);
@@ -364,11 +377,14 @@ TEST(ReconcilerTest, FailedPostPromotionGateFlipsTheActiveServiceBackBeforeAnySt
   seed_cluster(client, world, object, gate_run);
   client.log.clear();
 
-  Reconciler reconciler(client, clock, "cutover", answering(0.5));
+  RecordingObserver observer;
+  Reconciler reconciler(client, clock, "cutover", answering(0.5), &observer);
   const auto outcome = reconciler.reconcile("shop", "pay");
   ASSERT_TRUE(outcome.has_value()) << outcome.error().describe();
   EXPECT_TRUE(outcome->aborted);
-  EXPECT_EQ(outcome->rollback_reason, "analysis");
+  EXPECT_EQ(observer.rollbacks, std::vector<std::string>{"analysis"});
+  EXPECT_EQ(observer.measurements, std::vector<std::string>{"Failed"});
+  EXPECT_EQ(observer.finished, std::vector<std::string>{"Failed"});
 
   const auto log = writes(client);
   const auto active_flip = positions(log, "patch Service/pay-active");
