@@ -29,10 +29,11 @@ OperatorMetrics::OperatorMetrics()
                  .Name("cutover_rollout_phase")
                  .Help("1 for the current phase of each Rollout")
                  .Register(*registry_)),
-      api_requests_(prometheus::BuildCounter()
-                        .Name("cutover_api_requests_total")
-                        .Help("Kubernetes API requests, by verb, resource and HTTP code (0: no answer)")
-                        .Register(*registry_)),
+      api_requests_(
+          prometheus::BuildCounter()
+              .Name("cutover_api_requests_total")
+              .Help("Kubernetes API requests, by verb, resource and HTTP code (0: no answer)")
+              .Register(*registry_)),
       leader_(prometheus::BuildGauge()
                   .Name("cutover_leader")
                   .Help("1 while this replica holds the leader Lease")
