@@ -51,6 +51,40 @@ std::optional<int> scale_override(const std::vector<CanaryStep>& steps, std::siz
   return result;
 }
 
+// Promotion when no stable Service is pinned (no `stableService`, as in Argo Rollouts' basic
+// canary): the user's Service selects both slots, so every Ready pod of the old slot takes a
+// share of the traffic, and nothing can take that share away while the slot stays warm. So, as
+// Argo Rollouts does for a basic canary, `scaleDownDelaySeconds` does not apply: once the
+// candidate is at full size and available, the old slot scales to 0, and the release may only
+// say Healthy (weight 100) in a later pass that observes the old slot with no ready pod left.
+// Holding the status back, rather than promoting in the pass that scales, is what makes the
+// claim true: pods take a moment to leave after a scale-down. Returns true once the old slot
+// serves nothing; false (with the status message set) while waiting.
+bool drain_old_slot(PlanBuilder& b, Slot candidate, Slot old) {
+  auto& st = b.plan.status;
+  const int replicas = b.rollout.spec.replicas;
+  // Capacity first: the old slot gives up its pods only once the candidate can take it all.
+  b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, replicas});
+  if (!b.slot_ready(candidate, b.revision, replicas)) {
+    st.message = fmt::format("promoting: candidate {}/{} available",
+                             b.observed.slot(candidate).available_replicas, replicas);
+    return false;
+  }
+  b.plan.actions.emplace_back(ScaleSlot{old, 0});
+  // A Deployment's readyReplicas leaves out terminating pods, which have also left the Service's
+  // ready endpoints: 0, with the scale to 0 observed, means no old pod serves.
+  const auto& old_obs = b.observed.slot(old);
+  if (old_obs.exists &&
+      (old_obs.spec_replicas > 0 || !old_obs.observed || old_obs.ready_replicas > 0)) {
+    st.message =
+        fmt::format("promoting: slot {} scaling down, ready pods left: {}; weight 100 once none is",
+                    to_string(old), old_obs.ready_replicas);
+    b.requeue_at(b.now + std::chrono::seconds{1});
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void plan_canary(PlanBuilder& b) {
@@ -71,6 +105,9 @@ void plan_canary(PlanBuilder& b) {
   const auto& cand_obs = b.observed.slot(candidate);
   const auto& stable_obs = b.observed.slot(stable);
   const auto release_actions_start = b.plan.actions.size();
+  // Whether a Service routes to the stable slot alone. Without one, the old slot's Ready pods
+  // serve through the user's Service, which spans both slots.
+  const bool stable_pinned = !canary.stable_service.empty();
 
   if (hold_for_spec_pause(b))
     return;
@@ -95,7 +132,11 @@ void plan_canary(PlanBuilder& b) {
       const int cand_target = scale_override(steps, index, replicas, weight).value_or(weight_pods);
       // Until promotion the stable slot keeps a pod: a pinned stable Service must never select
       // zero ready pods (with 1 replica, or at setWeight 100, the split would leave it none).
-      const int stable_target = std::max(replicas - weight_pods, std::min(replicas, 1));
+      // Unpinned, the user's Service spans both slots, and a full-size candidate at weight 100
+      // serves it alone: the stable pod would be traffic that the weight says is not there.
+      const bool candidate_serves_all = !stable_pinned && weight >= 100 && cand_target >= replicas;
+      const int stable_target =
+          candidate_serves_all ? 0 : std::max(replicas - weight_pods, std::min(replicas, 1));
       b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, cand_target});
       if (!b.slot_ready(candidate, b.revision, cand_target)) {
         b.plan.actions.emplace_back(
@@ -106,7 +147,10 @@ void plan_canary(PlanBuilder& b) {
         return false;
       }
       b.plan.actions.emplace_back(ScaleSlot{stable, stable_target});
-      if (stable_obs.spec_replicas != stable_target) {
+      // Weight 100 with stable unpinned is claimed only once no stable pod is left ready.
+      const bool stable_still_serves =
+          candidate_serves_all && (stable_obs.ready_replicas > 0 || !stable_obs.observed);
+      if (stable_obs.spec_replicas != stable_target || stable_still_serves) {
         st.message = fmt::format("step {}/{}: weight {}: scaling stable to {}", index + 1,
                                  steps.size(), weight, stable_target);
         b.plan.requeue_after = std::chrono::milliseconds{1000};
@@ -182,11 +226,25 @@ void plan_canary(PlanBuilder& b) {
     }
     if (!background_holds && !st.abort &&
         static_cast<std::size_t>(st.current_step_index) >= steps.size()) {
-      if (promote_when_ready(
-              b, services, canary.scale_down_delay_seconds,
-              fmt::format("revision {} promoted to stable on slot {}; slot {} scales down in {}s",
-                          b.revision, to_string(candidate), to_string(stable),
-                          canary.scale_down_delay_seconds))) {
+      if (stable_pinned) {
+        // The pin moves to the candidate first, so the old slot can stay warm (no traffic) for
+        // a fast rollback until scaleDownDelaySeconds.
+        if (promote_when_ready(
+                b, services, canary.scale_down_delay_seconds,
+                fmt::format("revision {} promoted to stable on slot {}; slot {} scales down in {}s",
+                            b.revision, to_string(candidate), to_string(stable),
+                            canary.scale_down_delay_seconds))) {
+          return;
+        }
+      } else if (drain_old_slot(b, candidate, stable) &&
+                 promote_when_ready(
+                     b, services, 0,
+                     fmt::format("revision {} promoted to stable on slot {}; slot {} scaled down "
+                                 "(no stableService: its pods would take traffic)",
+                                 b.revision, to_string(candidate), to_string(stable)))) {
+        // The old slot is already at 0 (drain_old_slot): nothing is left to scale down later.
+        st.scale_down_slot.reset();
+        st.scale_down_at.reset();
         return;
       }
       waiting_for_pods = true;

@@ -376,3 +376,238 @@ TEST(CanaryPlanner, AReplayedPassNamesItsTransitionsAlike) {
 
 }  // namespace
 }  // namespace cutover::rollout
+
+namespace cutover::rollout {
+namespace {
+
+// Issue 13 (section 3): with no stable Service pinned, the user's Service selects both slots, so
+// an old pod that stays Ready for scaleDownDelaySeconds serves a share of the traffic while the
+// status says Healthy at weight 100. Like Argo Rollouts' basic canary, such a promotion scales
+// the old slot to 0 first and says Healthy only once no old pod is ready; a pinned stableService
+// moves the traffic away first and keeps the old slot warm for the delay, as before.
+struct ServicesCase {
+  const char* name;
+  const char* stable_service;  // "" when the strategy does not name one
+  const char* canary_service;
+};
+
+constexpr ServicesCase kServiceCases[] = {
+    {"basic canary, no Service named", "", ""},
+    {"canaryService only", "", "web-canary"},
+    {"stableService pinned", "web-stable", ""},
+    {"stableService and canaryService", "web-stable", "web-canary"},
+};
+
+bool pinned(const ServicesCase& c) {
+  return *c.stable_service != '\0';
+}
+
+Json rollout_with_services(const ServicesCase& c, int replicas, const Json& steps) {
+  Json object = canary_rollout_json(replicas, steps, "web:1");
+  auto& canary = object["spec"]["strategy"]["canary"];
+  canary.erase("stableService");
+  canary.erase("canaryService");
+  canary.erase("scaleDownDelaySeconds");  // the default, 30 s
+  if (*c.stable_service != '\0')
+    canary["stableService"] = c.stable_service;
+  if (*c.canary_service != '\0')
+    canary["canaryService"] = c.canary_service;
+  return object;
+}
+
+Json weight_then_manual_pause() {
+  return Json::array({{{"setWeight", 50}}, {{"pause", Json::object()}}});
+}
+
+bool has_action(const Plan& plan, const Action& wanted) {
+  return std::find(plan.actions.begin(), plan.actions.end(), wanted) != plan.actions.end();
+}
+
+// Drives web:2 (slot b) from the manual pause to Healthy, one pass a second. Fails if a pass
+// claims weight 100 while the old slot (a) had a ready pod when that pass read the world, unless
+// a pinned stable Service kept that pod from taking traffic. Returns the promotion's plan.
+std::optional<Plan> promote_to_healthy(RolloutWorld& world, const ServicesCase& c) {
+  promote(world);
+  for (int i = 0; i < 20; ++i) {
+    const int old_ready_before = world.slot(Slot::a).ready_replicas;
+    const Plan pass = world.step();
+    if (!pinned(c) && (pass.status.current_weight == 100 || pass.status.phase == Phase::healthy)) {
+      EXPECT_EQ(old_ready_before, 0) << "pass " << i << " says weight "
+                                     << pass.status.current_weight << ": " << pass.status.message;
+    }
+    if (pass.status.phase == Phase::healthy && pass.status.stable_slot == Slot::b)
+      return pass;
+    world.now += std::chrono::seconds{1};
+  }
+  return std::nullopt;
+}
+
+TEST(CanaryPlanner, PromotionScalesTheOldSlotDownAtOnceUnlessTheStableServiceIsPinned) {
+  for (const auto& c : kServiceCases) {
+    SCOPED_TRACE(c.name);
+    RolloutWorld world(rollout_with_services(c, 4, weight_then_manual_pause()));
+    world.settle();
+    world.set_image("web:2");
+    world.settle();
+    ASSERT_EQ(world.status().phase, Phase::paused);
+    ASSERT_EQ(world.slot(Slot::a).ready_replicas, 2) << "old pods serve at weight 50";
+
+    const auto promotion = promote_to_healthy(world, c);
+    ASSERT_TRUE(promotion.has_value()) << "never Healthy: " << world.status().message;
+    const auto& st = promotion->status;
+    EXPECT_EQ(st.current_weight, 100);
+    if (pinned(c)) {
+      EXPECT_FALSE(has_action(*promotion, ScaleSlot{Slot::a, 0})) << "kept warm";
+      ASSERT_TRUE(st.scale_down_at.has_value());
+      EXPECT_EQ(*st.scale_down_at, world.now + std::chrono::seconds{30});
+      EXPECT_EQ(st.scale_down_slot, Slot::a);
+      EXPECT_EQ(world.slot(Slot::a).spec_replicas, 2);
+      EXPECT_EQ(world.observed.service_slots.at("web-stable"), Slot::b) << "traffic moved first";
+    } else {
+      EXPECT_TRUE(has_action(*promotion, ScaleSlot{Slot::a, 0}));
+      EXPECT_FALSE(st.scale_down_at.has_value()) << "no scaleDownDelaySeconds without a pin";
+      EXPECT_FALSE(st.scale_down_slot.has_value());
+      EXPECT_EQ(world.slot(Slot::a).spec_replicas, 0);
+      EXPECT_EQ(world.slot(Slot::a).ready_replicas, 0);
+      EXPECT_DOUBLE_EQ(world.share_of(st.stable_revision), 1.0);
+    }
+    // Either way the release ends with the old slot at 0 and a Healthy, settled Rollout.
+    world.settle();
+    EXPECT_EQ(world.status().phase, Phase::healthy);
+    EXPECT_EQ(world.slot(Slot::a).spec_replicas, 0);
+    EXPECT_FALSE(world.status().scale_down_at.has_value());
+    EXPECT_EQ(world.status().history.back().result, "Promoted");
+  }
+}
+
+// Pods take a moment to go after a scale-down, and the Deployment's status lags: the status stays
+// short of Healthy (and of weight 100) while the old slot reports a ready pod.
+TEST(CanaryPlanner, UnpinnedPromotionWaitsUntilNoOldPodIsReady) {
+  const ServicesCase basic = kServiceCases[0];
+  RolloutWorld world(rollout_with_services(basic, 4, weight_then_manual_pause()));
+  world.settle();
+  world.set_image("web:2");
+  world.settle();
+  promote(world);
+  Plan pass;
+  for (int i = 0; i < 20 && !has_action(pass, ScaleSlot{Slot::a, 0}); ++i)
+    pass = world.step();
+  ASSERT_TRUE(has_action(pass, ScaleSlot{Slot::a, 0})) << world.status().message;
+  EXPECT_NE(pass.status.phase, Phase::healthy);
+
+  auto& old_slot = world.observed.slot(Slot::a);
+  old_slot.ready_replicas = old_slot.available_replicas = 1;  // one pod not gone yet
+  for (int i = 0; i < 3; ++i) {
+    pass = world.step();
+    old_slot.ready_replicas = old_slot.available_replicas = 1;
+    EXPECT_EQ(pass.status.phase, Phase::progressing);
+    EXPECT_EQ(pass.status.current_weight, 50);
+    EXPECT_EQ(pass.status.stable_slot, Slot::a);
+    EXPECT_EQ(pass.status.message,
+              "promoting: slot a scaling down, ready pods left: 1; weight 100 once none is");
+    EXPECT_TRUE(pass.requeue_after.has_value());
+  }
+  old_slot.spec_replicas = 0;
+  old_slot.observed = false;  // the Deployment controller has not seen the scale yet
+  old_slot.ready_replicas = old_slot.available_replicas = 0;
+  EXPECT_EQ(world.step().status.phase, Phase::progressing);
+
+  old_slot.observed = true;
+  pass = world.step();
+  EXPECT_EQ(pass.status.phase, Phase::healthy);
+  EXPECT_EQ(pass.status.current_weight, 100);
+  EXPECT_EQ(pass.status.stable_slot, Slot::b);
+}
+
+// At setWeight 100 with no pinned stable Service, the full-size candidate serves the user's
+// Service alone: stable goes to 0, and the status says weight 100 only once no stable pod is
+// ready. A pinned stable Service keeps its pod until promotion (chaos-suite fix).
+TEST(CanaryPlanner, WeightHundredLeavesNoStablePodOnlyWhenNothingIsPinnedToIt) {
+  const Json steps =
+      Json::array({{{"setWeight", 50}}, {{"setWeight", 100}}, {{"pause", Json::object()}}});
+  for (const auto& c : kServiceCases) {
+    SCOPED_TRACE(c.name);
+    for (const int replicas : {1, 3}) {
+      SCOPED_TRACE(replicas);
+      RolloutWorld world(rollout_with_services(c, replicas, steps));
+      world.settle();
+      world.set_image("web:2");
+      for (int i = 0; i < 50 && world.status().phase != Phase::paused; ++i) {
+        const int stable_ready_before = world.slot(Slot::a).ready_replicas;
+        world.step();
+        if (pinned(c)) {
+          EXPECT_GE(world.slot(Slot::a).spec_replicas, 1)
+              << "weight " << world.status().current_weight;
+        } else if (world.status().current_weight == 100) {
+          EXPECT_EQ(stable_ready_before, 0) << "weight 100 claimed while stable pods were ready";
+        }
+        world.now += std::chrono::seconds{1};
+      }
+      ASSERT_EQ(world.status().phase, Phase::paused);
+      EXPECT_EQ(world.status().current_weight, 100);
+      EXPECT_EQ(world.slot(Slot::b).spec_replicas, replicas);
+      EXPECT_EQ(world.slot(Slot::a).spec_replicas, pinned(c) ? 1 : 0);
+    }
+  }
+}
+
+// The abort paths are the same with and without a pinned Service: stable back to full size,
+// the candidate's pods removed as soon as stable has one available.
+TEST(CanaryPlanner, AbortsRestoreStableWhetherOrNotAServiceIsPinned) {
+  for (const auto& c : kServiceCases) {
+    SCOPED_TRACE(c.name);
+    RolloutWorld world(rollout_with_services(c, 4, weight_then_manual_pause()));
+    world.settle();
+    world.set_image("web:2");
+    world.settle();
+    world.status().abort = true;
+    const Plan plan = world.step();
+    std::vector<std::string> order;
+    for (const auto& action : plan.actions) {
+      if (const auto* pin = std::get_if<PinService>(&action)) {
+        EXPECT_EQ(pin->slot, Slot::a);
+        order.push_back("pin");
+      } else if (const auto* scale = std::get_if<ScaleSlot>(&action)) {
+        order.push_back(scale->slot == Slot::a ? "stable" : "candidate");
+      }
+    }
+    std::vector<std::string> want(strategy_services(world.rollout().spec).size(), "pin");
+    want.insert(want.end(), {"stable", "candidate"});
+    EXPECT_EQ(order, want);
+    EXPECT_EQ(world.status().phase, Phase::degraded);
+    EXPECT_EQ(world.status().current_weight, 0);
+    EXPECT_EQ(world.slot(Slot::a).spec_replicas, 4);
+    EXPECT_EQ(world.slot(Slot::b).spec_replicas, 0);
+  }
+}
+
+// An abort while an unpinned promotion drains the old slot (already at 0, status not yet
+// Healthy) brings stable back and keeps the candidate until stable has a pod: never zero pods.
+TEST(CanaryPlanner, AbortWhileTheOldSlotDrainsNeverLeavesZeroPods) {
+  const ServicesCase basic = kServiceCases[0];
+  RolloutWorld world(rollout_with_services(basic, 4, weight_then_manual_pause()));
+  world.settle();
+  world.set_image("web:2");
+  world.settle();
+  promote(world);
+  Plan pass;
+  for (int i = 0; i < 20 && world.slot(Slot::a).spec_replicas != 0; ++i)
+    pass = world.step();
+  ASSERT_EQ(world.slot(Slot::a).spec_replicas, 0);
+  ASSERT_NE(world.status().phase, Phase::healthy);
+
+  world.instant_pods = false;  // stable's pods take their time to come back
+  world.status().abort = true;
+  pass = world.step();
+  EXPECT_TRUE(has_action(pass, ScaleSlot{Slot::a, 4}));
+  EXPECT_FALSE(has_action(pass, ScaleSlot{Slot::b, 0})) << "stable has no pod yet";
+  EXPECT_EQ(world.slot(Slot::b).available_replicas, 4);
+  world.observed.slot(Slot::a).available_replicas = world.observed.slot(Slot::a).ready_replicas = 4;
+  pass = world.step();
+  EXPECT_TRUE(has_action(pass, ScaleSlot{Slot::b, 0}));
+  EXPECT_EQ(world.status().phase, Phase::degraded);
+  EXPECT_EQ(world.status().stable_slot, Slot::a);
+}
+
+}  // namespace
+}  // namespace cutover::rollout
