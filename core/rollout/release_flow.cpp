@@ -148,15 +148,21 @@ bool plan_first_deployment(PlanBuilder& b, const std::vector<std::string>& servi
     st.phase = Phase::healthy;
     st.message = "";
     st.current_weight = 100;
-    st.current_step_index = 0;
+    // Past the last step, as the steady state says it (so its next pass writes nothing).
+    st.current_step_index =
+        b.rollout.spec.is_canary() ? static_cast<int>(b.rollout.spec.canary().steps.size()) : 0;
     b.finish_history(b.revision, "Promoted",
                      b.rollout.spec.workload_ref
                          ? fmt::format("first deployment, adopted Deployment {} (scaleDown {})",
                                        b.rollout.spec.workload_ref->name,
                                        b.rollout.spec.workload_ref->scale_down)
                          : std::string("first deployment"));
+    // The same conditions as the steady state sets (plan_steady_state), so the next pass finds
+    // nothing to write.
     b.set_condition("Available", true, "AvailableReplicas", "");
     b.set_condition("Progressing", true, "RolloutHealthy", "");
+    b.set_condition("Aborted", false, "", "");
+    b.set_condition("Paused", false, "", "");
     b.event("Normal", "RolloutHealthy", fmt::format("revision {} is stable", b.revision));
   } else {
     st.phase = Phase::progressing;
@@ -423,7 +429,11 @@ bool promote_when_ready(PlanBuilder& b, const std::vector<std::string>& services
   st.scale_down_at = b.now + std::chrono::seconds{scale_down_delay_seconds};
   st.current_weight = 100;
   st.phase = Phase::healthy;
-  st.message = "";
+  // As the steady state will say it while the old slot waits (so its next pass writes nothing).
+  st.message = scale_down_delay_seconds > 0
+                   ? fmt::format("slot {} scales down at {}", to_string(stable),
+                                 format_rfc3339(*st.scale_down_at))
+                   : "";
   b.clear_pauses();
   b.finish_history(
       b.revision, "Promoted",
@@ -432,6 +442,8 @@ bool promote_when_ready(PlanBuilder& b, const std::vector<std::string>& services
   b.requeue_at(*st.scale_down_at);
   b.set_condition("Progressing", true, "RolloutHealthy", "");
   b.set_condition("Available", true, "AvailableReplicas", "");
+  b.set_condition("Aborted", false, "", "");
+  b.set_condition("Paused", false, "", "");
   b.event("Normal", "Promoted", event_message);
   return true;
 }

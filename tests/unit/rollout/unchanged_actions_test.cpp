@@ -85,5 +85,31 @@ TEST(UnchangedActions, DropsAnUnpinOfAServiceThatIsGone) {
   EXPECT_EQ(std::get<PinService>(plan.actions[0]).service, "gone-too");
 }
 
+// The pass that makes a Rollout Healthy writes the status the next pass would plan too, so
+// reaching Healthy costs one status write, not two (the Paused and Aborted conditions once
+// lagged a pass behind).
+TEST(UnchangedActions, HealthyIsAFixedPointOfTheStatus) {
+  for (const bool release : {false, true}) {
+    RolloutWorld world(testing::canary_rollout_json(
+        2, Json::array({{{"setWeight", 50}}, {{"pause", {{"duration", "1s"}}}}}), "web:1"));
+    if (release) {
+      for (int i = 0; i < 10; ++i)
+        world.step();
+      world.rollout().spec.pod_template["spec"]["containers"][0]["image"] = "web:2";
+      world.step();
+    }
+    for (int i = 0; i < 40 && !(world.status().phase == Phase::healthy &&
+                                world.status().history.back().finished_at);
+         ++i) {
+      world.now += std::chrono::seconds{1};
+      world.step();
+    }
+    ASSERT_EQ(world.status().phase, Phase::healthy) << "release " << release;
+    const Plan next = rollout::plan(world.rollout(), world.observed, world.now);
+    EXPECT_EQ(status_to_json(next.status).dump(), status_to_json(world.status()).dump())
+        << "release " << release;
+  }
+}
+
 }  // namespace
 }  // namespace cutover::rollout
