@@ -73,10 +73,10 @@ log "idle 20 s: $idle_requests API requests, $idle_reconciles reconciles"
 expect_eq "API requests while settled (20 s)" "$idle_requests" 0
 expect_eq "reconciles while settled (20 s)" "$idle_reconciles" 0
 # The work queue's figures, under controller-runtime's names.
+metrics="$(curl -sf "http://127.0.0.1:$metrics_port/metrics")"
 for m in workqueue_depth workqueue_adds_total workqueue_retries_total \
   workqueue_queue_duration_seconds_count workqueue_work_duration_seconds_count; do
-  curl -sf "http://127.0.0.1:$metrics_port/metrics" | grep -q "^$m{name=\"rollout\"}" ||
-    check_fail "no $m{name=\"rollout\"} on /metrics"
+  grep -q "^$m{name=\"rollout\"}" <<<"$metrics" || check_fail "no $m{name=\"rollout\"} on /metrics"
 done
 expect_eq "workqueue_depth while settled" "$(total workqueue_depth)" 0
 
