@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <iostream>
 #include <nlohmann/json.hpp>
+#include <ostream>
 
 #include "blueprint/source.hpp"
 #include "blueprint/updater.hpp"
@@ -68,82 +68,82 @@ Json blueprint_json(const blueprint::LoadedBlueprint& loaded, bool details) {
   return out;
 }
 
-int run_list(const GlobalOptions& globals, const std::string& from) {
+int run_list(const CommandContext& context, const std::string& from) {
   auto all = blueprint::load_all_blueprints(from, embedded_blueprints());
   if (!all) {
-    std::cerr << "error: " << all.error() << "\n";
+    context.err << "error: " << all.error() << "\n";
     return kUsage;
   }
-  if (globals.output_format() == Output::json) {
+  if (context.globals.output_format() == Output::json) {
     Json out = Json::array();
     for (const auto& loaded : *all)
       out.push_back(blueprint_json(loaded, false));
-    std::cout << out.dump(2) << "\n";
+    context.out << out.dump(2) << "\n";
     return kOk;
   }
   if (all->empty()) {
-    std::cout << (from.empty() ? "no blueprints are shipped in this build (try --from PATH)\n"
-                               : "no blueprints found\n");
+    context.out << (from.empty() ? "no blueprints are shipped in this build (try --from PATH)\n"
+                                 : "no blueprints found\n");
     return kOk;
   }
   std::size_t width = 4;
   for (const auto& loaded : *all)
     width = std::max(width, loaded.blueprint.manifest.name.size());
-  std::cout << fmt::format("{:<{}}  {:<8}  {}\n", "NAME", width, "VERSION", "DESCRIPTION");
+  context.out << fmt::format("{:<{}}  {:<8}  {}\n", "NAME", width, "VERSION", "DESCRIPTION");
   for (const auto& loaded : *all) {
     const auto& m = loaded.blueprint.manifest;
-    std::cout << fmt::format("{:<{}}  {:<8}  {}\n", m.name, width, m.version, m.description);
+    context.out << fmt::format("{:<{}}  {:<8}  {}\n", m.name, width, m.version, m.description);
   }
   return kOk;
 }
 
-int run_show(const GlobalOptions& globals, const std::string& name, const std::string& from) {
+int run_show(const CommandContext& context, const std::string& name, const std::string& from) {
   auto loaded = blueprint::load_blueprint({name, from, ""}, embedded_blueprints());
   if (!loaded) {
-    std::cerr << "error: " << loaded.error() << "\n";
+    context.err << "error: " << loaded.error() << "\n";
     return kUsage;
   }
-  if (globals.output_format() == Output::json) {
-    std::cout << blueprint_json(*loaded, true).dump(2) << "\n";
+  if (context.globals.output_format() == Output::json) {
+    context.out << blueprint_json(*loaded, true).dump(2) << "\n";
     return kOk;
   }
   const auto& m = loaded->blueprint.manifest;
-  std::cout << fmt::format("{} {} ({})\n", m.name, m.version, source_text(loaded->source));
+  context.out << fmt::format("{} {} ({})\n", m.name, m.version, source_text(loaded->source));
   if (!m.description.empty())
-    std::cout << m.description << "\n";
-  std::cout << "\nparameters:\n";
+    context.out << m.description << "\n";
+  context.out << "\nparameters:\n";
   for (const auto& p : m.parameters) {
-    std::cout << fmt::format(
+    context.out << fmt::format(
         "  {} ({}){}\n", p.name, constraint_text(p),
         p.default_value.is_null()
             ? std::string{}
             : " default " + (p.default_value.is_string() ? p.default_value.get<std::string>()
                                                          : p.default_value.dump()));
     if (!p.help.empty())
-      std::cout << "      " << p.help << "\n";
+      context.out << "      " << p.help << "\n";
   }
   if (!m.files.empty()) {
-    std::cout << "\nfile rules:\n";
+    context.out << "\nfile rules:\n";
     for (const auto& rule : m.files)
-      std::cout << fmt::format("  {}  when {}\n", rule.path, rule.when.source());
+      context.out << fmt::format("  {}  when {}\n", rule.path, rule.when.source());
   }
   if (!m.copy_without_render.empty()) {
-    std::cout << "\ncopied without rendering:\n";
+    context.out << "\ncopied without rendering:\n";
     for (const auto& glob : m.copy_without_render)
-      std::cout << "  " << glob << "\n";
+      context.out << "  " << glob << "\n";
   }
-  std::cout << "\nhooks (run only with deploy new --allow-hooks):\n";
+  context.out << "\nhooks (run only with deploy new --allow-hooks):\n";
   if (m.hooks.empty())
-    std::cout << "  none\n";
+    context.out << "  none\n";
   for (const auto& hook : m.hooks) {
     std::string argv;
     for (const auto& word : hook.run)
       argv += (argv.empty() ? "" : " ") + word;
-    std::cout << fmt::format("  {}: {}\n", hook.name, argv);
+    context.out << fmt::format("  {}: {}\n", hook.name, argv);
   }
-  std::cout << fmt::format("\ntemplate files: {}\n", loaded->blueprint.files.size());
+  context.out << fmt::format("\ntemplate files: {}\n", loaded->blueprint.files.size());
   for (const auto& file : loaded->blueprint.files)
-    std::cout << "  " << file.path << "\n";
+    context.out << "  " << file.path << "\n";
   return kOk;
 }
 
@@ -154,17 +154,17 @@ struct UpdateCommandOptions {
   bool no_input = false;
 };
 
-int run_update(const UpdateCommandOptions& options) {
+int run_update(const CommandContext& context, const UpdateCommandOptions& options) {
   blueprint::UpdateOptions update{options.dir, options.to_version, options.from,
                                   terminal_prompter(options.no_input)};
-  auto result = blueprint::update_service(update, embedded_blueprints(), std::cout);
+  auto result = blueprint::update_service(update, embedded_blueprints(), context.out);
   if (!result) {
-    std::cerr << "error: " << result.error().message << "\n";
+    context.err << "error: " << result.error().message << "\n";
     return result.error().failure == blueprint::Failure::usage ? kUsage : kFailed;
   }
   if (!result->conflicts.empty()) {
-    std::cerr << fmt::format("error: {} file{} with conflicts; resolve them and commit\n",
-                             result->conflicts.size(), result->conflicts.size() == 1 ? "" : "s");
+    context.err << fmt::format("error: {} file{} with conflicts; resolve them and commit\n",
+                               result->conflicts.size(), result->conflicts.size() == 1 ? "" : "s");
     return kFailed;
   }
   return kOk;
@@ -172,13 +172,13 @@ int run_update(const UpdateCommandOptions& options) {
 
 }  // namespace
 
-void add_blueprint_commands(CLI::App& app, GlobalOptions& globals, int& exit_code) {
+void add_blueprint_commands(CLI::App& app, CommandContext& context, int& exit_code) {
   auto* blueprints = app.add_subcommand("blueprints", "List and show blueprints");
   blueprints->require_subcommand(1);
   auto list_from = std::make_shared<std::string>();
   auto* list = blueprints->add_subcommand("list", "List blueprints (shipped, or --from)");
   list->add_option("--from", *list_from, "A folder or git URL[#REF] holding blueprints");
-  list->callback([&globals, &exit_code, list_from] { exit_code = run_list(globals, *list_from); });
+  list->callback([&context, &exit_code, list_from] { exit_code = run_list(context, *list_from); });
 
   auto show_name = std::make_shared<std::string>();
   auto show_from = std::make_shared<std::string>();
@@ -186,8 +186,8 @@ void add_blueprint_commands(CLI::App& app, GlobalOptions& globals, int& exit_cod
       blueprints->add_subcommand("show", "Show a blueprint's parameters, file rules and hooks");
   show->add_option("NAME", *show_name, "The blueprint")->required();
   show->add_option("--from", *show_from, "A folder or git URL[#REF] holding it");
-  show->callback([&globals, &exit_code, show_name, show_from] {
-    exit_code = run_show(globals, *show_name, *show_from);
+  show->callback([&context, &exit_code, show_name, show_from] {
+    exit_code = run_show(context, *show_name, *show_from);
   });
 
   auto update_options = std::make_shared<UpdateCommandOptions>();
@@ -201,7 +201,8 @@ void add_blueprint_commands(CLI::App& app, GlobalOptions& globals, int& exit_cod
   update->add_option("--from", update_options->from,
                      "Take the blueprint from this folder or git URL[#REF] instead");
   update->add_flag("--no-input", update_options->no_input, "Never prompt for new parameters");
-  update->callback([update_options, &exit_code] { exit_code = run_update(*update_options); });
+  update->callback(
+      [&context, update_options, &exit_code] { exit_code = run_update(context, *update_options); });
 }
 
 }  // namespace cutover::cli

@@ -2,7 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "global_options.hpp"
+#include "command_context.hpp"
 
 namespace cutover::cli {
 
@@ -12,6 +12,6 @@ namespace cutover::cli {
 /// `deploy blueprint update [DIR] [--to-version V] [--from SRC] [--no-input]`: re-renders the
 /// service in DIR (default .) with its recorded answers and merges (blueprint/updater.hpp).
 /// Exit 0 merged cleanly, 1 conflicts (listed, markers written), 2 bad input.
-void add_blueprint_commands(CLI::App& app, GlobalOptions& globals, int& exit_code);
+void add_blueprint_commands(CLI::App& app, CommandContext& context, int& exit_code);
 
 }  // namespace cutover::cli

@@ -4,7 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <filesystem>
-#include <iostream>
+#include <ostream>
 
 #include "exit_code.hpp"
 #include "git_head.hpp"
@@ -35,26 +35,26 @@ struct WaitFlags {
     cmd->add_flag("--success-on-pause", success_on_pause,
                   "With --wait: exit 0 (not 3) when the release pauses for a person");
   }
-  /// The timeout, or prints the error and returns kUsage.
-  [[nodiscard]] std::expected<std::chrono::milliseconds, int> parsed_timeout() const {
+  /// The timeout, or prints the error to `err` and returns kUsage.
+  [[nodiscard]] std::expected<std::chrono::milliseconds, int> parsed_timeout(
+      std::ostream& err) const {
     auto parsed = parse_duration(timeout);
     if (!parsed) {
-      std::cerr << "error: --timeout " << parsed.error() << " (fix: e.g. --timeout 5m)\n";
+      err << "error: --timeout " << parsed.error() << " (fix: e.g. --timeout 5m)\n";
       return std::unexpected(kUsage);
     }
     return *parsed;
   }
 };
 
-int follow(const WaitFlags& flags, std::chrono::milliseconds timeout, const GlobalOptions& globals,
-           Connection& connection, const std::string& ns, const std::string& name) {
+int follow(const WaitFlags& flags, std::chrono::milliseconds timeout, const CommandContext& context,
+           const Cluster& cluster, const std::string& ns, const std::string& name) {
   if (!flags.wait)
     return kOk;
-  return watch_rollout(*connection.client, connection.config, ns, name, SystemClock::instance(),
-                       globals.terminal(),
+  return watch_rollout(*cluster.client, cluster.config, ns, name, context.clock, context.terminal(),
                        {timeout, flags.success_on_pause ? SuccessOnPause::yes : SuccessOnPause::no,
-                        std::chrono::milliseconds{500}, globals.output_format()},
-                       std::cout, std::cerr);
+                        std::chrono::milliseconds{500}, context.globals.output_format()},
+                       context.out, context.err);
 }
 
 std::string current_git_sha() {
@@ -66,10 +66,10 @@ std::string current_git_sha() {
 }
 
 int report_patch_error(const kube::Error& error, const kube::RestConfig& config,
-                       const std::string& ns, const std::string& name) {
+                       const std::string& ns, const std::string& name, std::ostream& err) {
   if (error.reason == kube::ErrorReason::not_found)
-    return report_missing_rollout(ns, name, std::cerr);
-  return report_error(error, config, fmt::format("changing rollout {}/{}", ns, name), std::cerr);
+    return report_missing_rollout(ns, name, err);
+  return report_error(error, config, fmt::format("changing rollout {}/{}", ns, name), err);
 }
 
 // ---- set image ----
@@ -81,26 +81,26 @@ struct SetImageOptions {
   WaitFlags wait;
 };
 
-int run_set_image(const GlobalOptions& globals, const SetImageOptions& options) {
+int run_set_image(const CommandContext& context, const SetImageOptions& options) {
   std::vector<rollout::ImageAssignment> assignments;
   for (const auto& text : options.assignments) {
     auto assignment = rollout::parse_image_assignment(text);
     if (!assignment) {
-      std::cerr << "error: deploy set image " << options.rollout << ": " << assignment.error()
-                << "\n";
+      context.err << "error: deploy set image " << options.rollout << ": " << assignment.error()
+                  << "\n";
       return kUsage;
     }
     assignments.push_back(std::move(*assignment));
   }
-  const auto timeout = options.wait.parsed_timeout();
+  const auto timeout = options.wait.parsed_timeout(context.err);
   if (!timeout)
     return timeout.error();
-  auto connection = connect(globals);
+  auto connection = context.connect();
   if (!connection)
     return connection.error();
   const auto& config = connection->config;
   const std::string ns = config.namespace_name;
-  auto object = get_rollout_object(*connection->client, config, ns, options.rollout, std::cerr);
+  auto object = get_rollout_object(*connection->client, config, ns, options.rollout, context.err);
   if (!object)
     return object.error();
   const Json& pod_template = member(member(*object, "spec"), "template");
@@ -114,24 +114,24 @@ int run_set_image(const GlobalOptions& globals, const SetImageOptions& options) 
   auto patch =
       rollout::set_image_patch(*object, assignments, change_annotations(cause, current_git_sha()));
   if (!patch) {
-    std::cerr << "error: " << patch.error().describe() << "\n";
+    context.err << "error: " << patch.error().describe() << "\n";
     return kUsage;
   }
   const bool unchanged = std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
     return std::find(before.begin(), before.end(), w) != before.end();
   });
   if (unchanged) {
-    std::cout << fmt::format("rollout {}/{} already runs {}: unchanged\n", ns, options.rollout,
-                             fmt::join(wanted, " "));
+    context.out << fmt::format("rollout {}/{} already runs {}: unchanged\n", ns, options.rollout,
+                               fmt::join(wanted, " "));
   } else {
     auto result = connection->client->patch(rollouts_ref(ns), options.rollout,
                                             kube::PatchType::json_patch, *patch);
     if (!result)
-      return report_patch_error(result.error(), config, ns, options.rollout);
-    std::cout << fmt::format("rollout {}/{} image updated: {} (change cause: {})\n", ns,
-                             options.rollout, fmt::join(wanted, " "), cause);
+      return report_patch_error(result.error(), config, ns, options.rollout, context.err);
+    context.out << fmt::format("rollout {}/{} image updated: {} (change cause: {})\n", ns,
+                               options.rollout, fmt::join(wanted, " "), cause);
   }
-  return follow(options.wait, *timeout, globals, *connection, ns, options.rollout);
+  return follow(options.wait, *timeout, context, *connection, ns, options.rollout);
 }
 
 // ---- apply ----
@@ -168,7 +168,7 @@ Json without_change_annotations(Json pod_template) {
   return pod_template;
 }
 
-int run_apply(const GlobalOptions& globals, const ApplyFileOptions& options) {
+int run_apply(const CommandContext& context, const ApplyFileOptions& options) {
   // Read and check everything before touching the cluster: a typo in the third file must not
   // leave the first two applied.
   std::vector<Manifest> manifests;
@@ -189,8 +189,8 @@ int run_apply(const GlobalOptions& globals, const ApplyFileOptions& options) {
       }
     }
     if (ec) {
-      std::cerr << "error: -f " << path << ": " << ec.message()
-                << " (fix: give a readable folder or YAML file)\n";
+      context.err << "error: -f " << path << ": " << ec.message()
+                  << " (fix: give a readable folder or YAML file)\n";
       return kUsage;
     }
     std::sort(found.begin(), found.end());
@@ -199,13 +199,13 @@ int run_apply(const GlobalOptions& globals, const ApplyFileOptions& options) {
   for (const auto& file : files) {
     auto text = read_file(file);
     if (!text) {
-      std::cerr << "error: -f " << file << ": " << text.error()
-                << " (fix: give a readable YAML file)\n";
+      context.err << "error: -f " << file << ": " << text.error()
+                  << " (fix: give a readable YAML file)\n";
       return kUsage;
     }
     auto documents = parse_yaml_documents(*text, file);
     if (!documents) {
-      std::cerr << "error: " << documents.error() << "\n";
+      context.err << "error: " << documents.error() << "\n";
       return kUsage;
     }
     for (std::size_t i = 0; i < documents->size(); ++i) {
@@ -214,14 +214,14 @@ int run_apply(const GlobalOptions& globals, const ApplyFileOptions& options) {
       if (!object.is_object() || string_or(object, "kind").empty() ||
           string_or(object, "apiVersion").empty() ||
           string_or(member(object, "metadata"), "name").empty()) {
-        std::cerr << "error: " << source
-                  << ": not a Kubernetes object (fix: every document needs apiVersion, kind and "
-                     "metadata.name)\n";
+        context.err << "error: " << source
+                    << ": not a Kubernetes object (fix: every document needs apiVersion, kind and "
+                       "metadata.name)\n";
         return kUsage;
       }
       if (is_rollout(object)) {
         if (auto parsed = rollout::parse_rollout(object); !parsed) {
-          std::cerr << "error: " << source << ": " << parsed.error().describe() << "\n";
+          context.err << "error: " << source << ": " << parsed.error().describe() << "\n";
           return kUsage;
         }
       }
@@ -229,14 +229,14 @@ int run_apply(const GlobalOptions& globals, const ApplyFileOptions& options) {
     }
   }
   if (manifests.empty()) {
-    std::cerr << "error: -f " << fmt::format("{}", fmt::join(options.files, ", "))
-              << ": no objects found (fix: give files with at least one YAML document)\n";
+    context.err << "error: -f " << fmt::format("{}", fmt::join(options.files, ", "))
+                << ": no objects found (fix: give files with at least one YAML document)\n";
     return kUsage;
   }
-  const auto timeout = options.wait.parsed_timeout();
+  const auto timeout = options.wait.parsed_timeout(context.err);
   if (!timeout)
     return timeout.error();
-  auto connection = connect(globals);
+  auto connection = context.connect();
   if (!connection)
     return connection.error();
   const auto& config = connection->config;
@@ -289,18 +289,19 @@ int run_apply(const GlobalOptions& globals, const ApplyFileOptions& options) {
     if (!result) {
       const int code = report_error(
           result.error(), config,
-          fmt::format("applying {} {}/{} from {}", ref.kind, ns, name, manifest.source), std::cerr);
+          fmt::format("applying {} {}/{} from {}", ref.kind, ns, name, manifest.source),
+          context.err);
       if (result.error().reason == kube::ErrorReason::conflict) {
-        std::cerr << "  (fix: another field manager owns these fields; rerun with "
-                     "--force-conflicts to take them over)\n";
+        context.err << "  (fix: another field manager owns these fields; rerun with "
+                       "--force-conflicts to take them over)\n";
       }
       return code;
     }
-    std::cout << fmt::format("{} {}/{} applied\n", ref.kind, ns, name);
+    context.out << fmt::format("{} {}/{} applied\n", ref.kind, ns, name);
   }
   int code = kOk;
   for (const auto& [ns, name] : applied_rollouts) {
-    code = std::max(code, follow(options.wait, *timeout, globals, *connection, ns, name));
+    code = std::max(code, follow(options.wait, *timeout, context, *connection, ns, name));
   }
   return code;
 }
@@ -313,43 +314,43 @@ struct TemplateOptions {
   WaitFlags wait;
 };
 
-int run_restart(const GlobalOptions& globals, const TemplateOptions& options) {
-  const auto timeout = options.wait.parsed_timeout();
+int run_restart(const CommandContext& context, const TemplateOptions& options) {
+  const auto timeout = options.wait.parsed_timeout(context.err);
   if (!timeout)
     return timeout.error();
-  auto connection = connect(globals);
+  auto connection = context.connect();
   if (!connection)
     return connection.error();
   const auto& config = connection->config;
   const std::string ns = config.namespace_name;
-  auto object = get_rollout_object(*connection->client, config, ns, options.rollout, std::cerr);
+  auto object = get_rollout_object(*connection->client, config, ns, options.rollout, context.err);
   if (!object)
     return object.error();
-  const auto now = SystemClock::instance().wall_now();
+  const auto now = context.clock.wall_now();
   auto result =
       connection->client->patch(rollouts_ref(ns), options.rollout, kube::PatchType::json_merge,
                                 rollout::restart_spec_patch(now));
   if (!result)
-    return report_patch_error(result.error(), config, ns, options.rollout);
-  std::cout << fmt::format("rollout {}/{} restarted: a new revision with the same images\n", ns,
-                           options.rollout);
-  return follow(options.wait, *timeout, globals, *connection, ns, options.rollout);
+    return report_patch_error(result.error(), config, ns, options.rollout, context.err);
+  context.out << fmt::format("rollout {}/{} restarted: a new revision with the same images\n", ns,
+                             options.rollout);
+  return follow(options.wait, *timeout, context, *connection, ns, options.rollout);
 }
 
-int run_undo(const GlobalOptions& globals, const TemplateOptions& options, bool to_given) {
-  const auto timeout = options.wait.parsed_timeout();
+int run_undo(const CommandContext& context, const TemplateOptions& options, bool to_given) {
+  const auto timeout = options.wait.parsed_timeout(context.err);
   if (!timeout)
     return timeout.error();
-  auto connection = connect(globals);
+  auto connection = context.connect();
   if (!connection)
     return connection.error();
   const auto& config = connection->config;
   auto& client = *connection->client;
   const std::string ns = config.namespace_name;
-  auto object = get_rollout_object(client, config, ns, options.rollout, std::cerr);
+  auto object = get_rollout_object(client, config, ns, options.rollout, context.err);
   if (!object)
     return object.error();
-  auto parsed = parse_or_report(*object, std::cerr);
+  auto parsed = parse_or_report(*object, context.err);
   if (!parsed)
     return parsed.error();
   kube::ListOptions list_options;
@@ -358,7 +359,7 @@ int run_undo(const GlobalOptions& globals, const TemplateOptions& options, bool 
   if (!revisions) {
     return report_error(revisions.error(), config,
                         fmt::format("listing the revisions of rollout {}/{}", ns, options.rollout),
-                        std::cerr);
+                        context.err);
   }
   std::optional<Json> stable_template;
   if (parsed->status.stable_slot) {
@@ -380,27 +381,28 @@ int run_undo(const GlobalOptions& globals, const TemplateOptions& options, bool 
       *parsed, *revisions, to_given ? std::optional(options.to_revision) : std::nullopt,
       stable_template);
   if (!chosen) {
-    std::cerr << "error: " << chosen.error().describe() << "\n";
+    context.err << "error: " << chosen.error().describe() << "\n";
     return kUsage;
   }
   const std::string target = rollout::template_revision(*chosen);
   if (*chosen == parsed->spec.pod_template) {
-    std::cout << fmt::format("rollout {}/{} already has the template of revision {}: unchanged\n",
-                             ns, options.rollout, target);
+    context.out << fmt::format("rollout {}/{} already has the template of revision {}: unchanged\n",
+                               ns, options.rollout, target);
   } else {
     auto result = client.patch(rollouts_ref(ns), options.rollout, kube::PatchType::json_patch,
                                rollout::replace_template_patch(*chosen));
     if (!result)
-      return report_patch_error(result.error(), config, ns, options.rollout);
-    std::cout << fmt::format("rollout {}/{} rolled back to revision {} ({})\n", ns, options.rollout,
-                             target, fmt::join(rollout::template_images(*chosen), " "));
+      return report_patch_error(result.error(), config, ns, options.rollout, context.err);
+    context.out << fmt::format("rollout {}/{} rolled back to revision {} ({})\n", ns,
+                               options.rollout, target,
+                               fmt::join(rollout::template_images(*chosen), " "));
   }
-  return follow(options.wait, *timeout, globals, *connection, ns, options.rollout);
+  return follow(options.wait, *timeout, context, *connection, ns, options.rollout);
 }
 
 }  // namespace
 
-void add_change_commands(CLI::App& app, GlobalOptions& globals, int& exit_code) {
+void add_change_commands(CLI::App& app, CommandContext& context, int& exit_code) {
   auto* set = app.add_subcommand("set", "Change part of a Rollout");
   set->require_subcommand(1);
   auto image = std::make_shared<SetImageOptions>();
@@ -413,7 +415,7 @@ void add_change_commands(CLI::App& app, GlobalOptions& globals, int& exit_code) 
                         "Why: recorded in cutover.dev/change-cause and deploy history");
   image->wait.add_to(image_cmd);
   image_cmd->callback(
-      [&globals, &exit_code, image] { exit_code = run_set_image(globals, *image); });
+      [&context, &exit_code, image] { exit_code = run_set_image(context, *image); });
 
   auto apply = std::make_shared<ApplyFileOptions>();
   auto* apply_cmd = app.add_subcommand("apply", "Server-side apply Rollout (and other) YAML files");
@@ -423,7 +425,7 @@ void add_change_commands(CLI::App& app, GlobalOptions& globals, int& exit_code) 
   apply_cmd->add_flag("--force-conflicts", apply->force_conflicts,
                       "Take over fields another field manager owns");
   apply->wait.add_to(apply_cmd);
-  apply_cmd->callback([&globals, &exit_code, apply] { exit_code = run_apply(globals, *apply); });
+  apply_cmd->callback([&context, &exit_code, apply] { exit_code = run_apply(context, *apply); });
 
   auto restart = std::make_shared<TemplateOptions>();
   auto* restart_cmd = app.add_subcommand(
@@ -431,7 +433,7 @@ void add_change_commands(CLI::App& app, GlobalOptions& globals, int& exit_code) 
   restart_cmd->add_option("rollout", restart->rollout, "Name of the Rollout")->required();
   restart->wait.add_to(restart_cmd);
   restart_cmd->callback(
-      [&globals, &exit_code, restart] { exit_code = run_restart(globals, *restart); });
+      [&context, &exit_code, restart] { exit_code = run_restart(context, *restart); });
 
   auto undo = std::make_shared<TemplateOptions>();
   auto* undo_cmd = app.add_subcommand(
@@ -441,8 +443,8 @@ void add_change_commands(CLI::App& app, GlobalOptions& globals, int& exit_code) 
       "--to-revision", undo->to_revision,
       "The revision number to go back to (default: the stable one, or the previous one)");
   undo->wait.add_to(undo_cmd);
-  undo_cmd->callback([&globals, &exit_code, undo, to_revision] {
-    exit_code = run_undo(globals, *undo, to_revision->count() > 0);
+  undo_cmd->callback([&context, &exit_code, undo, to_revision] {
+    exit_code = run_undo(context, *undo, to_revision->count() > 0);
   });
 }
 

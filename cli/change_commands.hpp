@@ -2,7 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "global_options.hpp"
+#include "command_context.hpp"
 
 namespace cutover::cli {
 
@@ -12,6 +12,6 @@ namespace cutover::cli {
 /// (follow like `status --watch`), `--timeout` and `--success-on-pause`. `set image` and `apply`
 /// record `cutover.dev/change-cause` and, inside a git work tree, `cutover.dev/git-sha` on the
 /// pod template.
-void add_change_commands(CLI::App& app, GlobalOptions& globals, int& exit_code);
+void add_change_commands(CLI::App& app, CommandContext& context, int& exit_code);
 
 }  // namespace cutover::cli

@@ -4,9 +4,10 @@
 #include <fmt/ranges.h>
 #include <unistd.h>
 
-#include <iostream>
+#include <ostream>
 #include <vector>
 
+#include "command_context.hpp"
 #include "exit_code.hpp"
 
 namespace cutover::cli {
@@ -318,17 +319,17 @@ std::string program_name(std::string_view argv0) {
   return base == "kubectl-deploy" ? "kubectl deploy" : "deploy";
 }
 
-void add_completion_commands(CLI::App& app, int& exit_code) {
+void add_completion_commands(CLI::App& app, const CommandContext& context, int& exit_code) {
   auto shell = std::make_shared<std::string>();
   auto* completion = app.add_subcommand(
       "completion", "Print a shell completion script: source <(deploy completion bash)");
   completion->add_option("shell", *shell, "bash, zsh or fish")
       ->required()
       ->check(CLI::IsMember({"bash", "zsh", "fish"}));
-  completion->callback([&app, shell] {
-    std::cout << completion_script(app, *shell == "bash"  ? Shell::bash
-                                        : *shell == "zsh" ? Shell::zsh
-                                                          : Shell::fish);
+  completion->callback([&app, &context, shell] {
+    context.out << completion_script(app, *shell == "bash"  ? Shell::bash
+                                          : *shell == "zsh" ? Shell::zsh
+                                                            : Shell::fish);
   });
 
   struct PluginOptions {
@@ -343,11 +344,11 @@ void add_completion_commands(CLI::App& app, int& exit_code) {
   plugin_cmd->add_option("dir", plugin->dir,
                          "Where to put the link (default: the directory of this deploy)");
   plugin_cmd->add_flag("--force", plugin->force, "Replace an existing kubectl-deploy");
-  plugin_cmd->callback([&exit_code, plugin] {
+  plugin_cmd->callback([&context, &exit_code, plugin] {
     std::error_code ec;
     const fs::path self = fs::read_symlink("/proc/self/exe", ec);
     if (ec) {
-      std::cerr << "error: cannot find this program's path: " << ec.message() << "\n";
+      context.err << "error: cannot find this program's path: " << ec.message() << "\n";
       exit_code = kFailed;
       return;
     }
@@ -355,12 +356,12 @@ void add_completion_commands(CLI::App& app, int& exit_code) {
     auto link = install_plugin_link(fs::absolute(dir, ec), self,
                                     plugin->force ? Replace::yes : Replace::no);
     if (!link) {
-      std::cerr << "error: " << link.error() << "\n";
+      context.err << "error: " << link.error() << "\n";
       exit_code = kFailed;
       return;
     }
-    std::cout << fmt::format("{} -> {}: `kubectl deploy` works when {} is on $PATH\n",
-                             link->string(), self.string(), link->parent_path().string());
+    context.out << fmt::format("{} -> {}: `kubectl deploy` works when {} is on $PATH\n",
+                               link->string(), self.string(), link->parent_path().string());
   });
 }
 

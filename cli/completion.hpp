@@ -29,6 +29,10 @@ std::expected<std::filesystem::path, std::string> install_plugin_link(
 /// name), else "deploy".
 std::string program_name(std::string_view argv0);
 
-void add_completion_commands(CLI::App& app, int& exit_code);
+struct CommandContext;
+
+/// `deploy completion bash|zsh|fish` and `deploy install-plugin [DIR] [--force]`, printing to
+/// `context.out` and `context.err`.
+void add_completion_commands(CLI::App& app, const CommandContext& context, int& exit_code);
 
 }  // namespace cutover::cli

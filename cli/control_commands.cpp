@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <iostream>
+#include <ostream>
 
 #include "exit_code.hpp"
 #include "rollout/rollout_commands.hpp"
@@ -25,17 +25,17 @@ bool releasing(const rollout::Rollout& r) {
   return r.status.stable_revision.empty() || r.status.current_revision != r.status.stable_revision;
 }
 
-int run_control(const GlobalOptions& globals, Verb verb, const std::string& name) {
-  auto connection = connect(globals);
+int run_control(const CommandContext& context, Verb verb, const std::string& name) {
+  auto connection = context.connect();
   if (!connection)
     return connection.error();
   const auto& config = connection->config;
   auto& client = *connection->client;
   const std::string ns = config.namespace_name;
-  auto object = get_rollout_object(client, config, ns, name, std::cerr);
+  auto object = get_rollout_object(client, config, ns, name, context.err);
   if (!object)
     return object.error();
-  auto parsed = parse_or_report(*object, std::cerr);
+  auto parsed = parse_or_report(*object, context.err);
   if (!parsed)
     return parsed.error();
   const rollout::Rollout& r = *parsed;
@@ -47,14 +47,14 @@ int run_control(const GlobalOptions& globals, Verb verb, const std::string& name
     case Verb::promote:
     case Verb::promote_full:
       if (!releasing(r) && r.status.phase == Phase::healthy) {
-        std::cout << fmt::format(
+        context.out << fmt::format(
             "rollout {}/{} is Healthy with no release under way: nothing to "
             "promote\n",
             ns, name);
         return kOk;
       }
       if (r.spec.paused) {
-        std::cerr << fmt::format(
+        context.err << fmt::format(
             "warning: rollout {}/{} has spec.paused=true; it stays paused until deploy resume "
             "{}\n",
             ns, name, name);
@@ -67,8 +67,8 @@ int run_control(const GlobalOptions& globals, Verb verb, const std::string& name
       break;
     case Verb::abort:
       if (!releasing(r)) {
-        std::cout << fmt::format("rollout {}/{} has no release under way: nothing to abort\n", ns,
-                                 name);
+        context.out << fmt::format("rollout {}/{} has no release under way: nothing to abort\n", ns,
+                                   name);
         return kOk;
       }
       patch = rollout::abort_status_patch(config.user_name);
@@ -77,7 +77,7 @@ int run_control(const GlobalOptions& globals, Verb verb, const std::string& name
     case Verb::retry: {
       auto retry = rollout::retry_status_patch(r);
       if (!retry) {
-        std::cerr << "error: " << retry.error().describe() << "\n";
+        context.err << "error: " << retry.error().describe() << "\n";
         return kUsage;
       }
       done = retry->at("status").contains("retryAnalysis")
@@ -98,15 +98,15 @@ int run_control(const GlobalOptions& globals, Verb verb, const std::string& name
       client.patch(rollouts_ref(ns), name, kube::PatchType::json_merge, patch, subresource);
   if (!result) {
     if (result.error().reason == kube::ErrorReason::not_found)
-      return report_missing_rollout(ns, name, std::cerr);
+      return report_missing_rollout(ns, name, context.err);
     return report_error(result.error(), config, fmt::format("patching rollout {}/{}", ns, name),
-                        std::cerr);
+                        context.err);
   }
-  std::cout << fmt::format("rollout {}/{} {}\n", ns, name, done);
+  context.out << fmt::format("rollout {}/{} {}\n", ns, name, done);
   return kOk;
 }
 
-CLI::App* add_verb(CLI::App& app, GlobalOptions& globals, int& exit_code, const char* command,
+CLI::App* add_verb(CLI::App& app, CommandContext& context, int& exit_code, const char* command,
                    const char* description, Verb verb) {
   auto options = std::make_shared<ControlOptions>();
   auto* cmd = app.add_subcommand(command, description);
@@ -114,25 +114,25 @@ CLI::App* add_verb(CLI::App& app, GlobalOptions& globals, int& exit_code, const 
   if (verb == Verb::promote) {
     cmd->add_flag("--full", options->full, "Skip every remaining step and analysis");
   }
-  cmd->callback([&globals, &exit_code, options, verb] {
+  cmd->callback([&context, &exit_code, options, verb] {
     const Verb chosen = verb == Verb::promote && options->full ? Verb::promote_full : verb;
-    exit_code = run_control(globals, chosen, options->rollout);
+    exit_code = run_control(context, chosen, options->rollout);
   });
   return cmd;
 }
 
 }  // namespace
 
-void add_control_commands(CLI::App& app, GlobalOptions& globals, int& exit_code) {
-  add_verb(app, globals, exit_code, "promote",
+void add_control_commands(CLI::App& app, CommandContext& context, int& exit_code) {
+  add_verb(app, context, exit_code, "promote",
            "Continue a paused release (with --full: skip to the end)", Verb::promote);
-  add_verb(app, globals, exit_code, "abort",
+  add_verb(app, context, exit_code, "abort",
            "Abort the release under way: all traffic back to the stable revision", Verb::abort);
-  add_verb(app, globals, exit_code, "retry", "Start an aborted release again from step 1",
+  add_verb(app, context, exit_code, "retry", "Start an aborted release again from step 1",
            Verb::retry);
-  add_verb(app, globals, exit_code, "pause", "Hold a Rollout where it is (spec.paused=true)",
+  add_verb(app, context, exit_code, "pause", "Hold a Rollout where it is (spec.paused=true)",
            Verb::pause);
-  add_verb(app, globals, exit_code, "resume", "Let a paused Rollout continue (spec.paused=false)",
+  add_verb(app, context, exit_code, "resume", "Let a paused Rollout continue (spec.paused=false)",
            Verb::resume);
 }
 

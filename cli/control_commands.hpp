@@ -2,13 +2,13 @@
 
 #include <CLI/CLI.hpp>
 
-#include "global_options.hpp"
+#include "command_context.hpp"
 
 namespace cutover::cli {
 
 /// `deploy promote ROLLOUT [--full]`, `abort`, `retry`, `pause` and `resume`: requests the
 /// controller (the operator or `deploy run`) carries out. See rollout/rollout_commands.hpp for
 /// the patches.
-void add_control_commands(CLI::App& app, GlobalOptions& globals, int& exit_code);
+void add_control_commands(CLI::App& app, CommandContext& context, int& exit_code);
 
 }  // namespace cutover::cli

@@ -4,8 +4,8 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <iostream>
 #include <optional>
+#include <ostream>
 #include <vector>
 
 #include "exit_code.hpp"
@@ -212,7 +212,7 @@ int delete_rollout(kube::KubeClient& client, const kube::RestConfig& config, Clo
   return deleter.run();
 }
 
-void add_delete_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
+void add_delete_command(CLI::App& app, CommandContext& context, int& exit_code) {
   auto options = std::make_shared<DeleteOptions>();
   auto* cmd = app.add_subcommand(
       "delete",
@@ -223,22 +223,22 @@ void add_delete_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
                 "Return once the Rollout and its slot Deployments are gone");
   cmd->add_option("--timeout", options->timeout, "Give up after this long (exit 4)")
       ->capture_default_str();
-  cmd->callback([&globals, &exit_code, options] {
+  cmd->callback([&context, &exit_code, options] {
     const auto timeout = parse_duration(options->timeout);
     if (!timeout) {
-      std::cerr << "error: --timeout " << timeout.error() << " (fix: e.g. --timeout 2m)\n";
+      context.err << "error: --timeout " << timeout.error() << " (fix: e.g. --timeout 2m)\n";
       exit_code = kUsage;
       return;
     }
-    auto connection = connect(globals);
+    auto connection = context.connect();
     if (!connection) {
       exit_code = connection.error();
       return;
     }
     const DeleteRequest request{connection->config.namespace_name, options->rollout,
                                 options->wait ? WaitForGone::yes : WaitForGone::no, *timeout};
-    exit_code = delete_rollout(*connection->client, connection->config, SystemClock::instance(),
-                               request, std::cout, std::cerr);
+    exit_code = delete_rollout(*connection->client, connection->config, context.clock, request,
+                               context.out, context.err);
   });
 }
 

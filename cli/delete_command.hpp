@@ -9,7 +9,7 @@
 #include <iosfwd>
 #include <string>
 
-#include "global_options.hpp"
+#include "command_context.hpp"
 #include "kube/kube_client.hpp"
 #include "util/clock.hpp"
 
@@ -34,6 +34,6 @@ struct DeleteRequest {
 int delete_rollout(kube::KubeClient& client, const kube::RestConfig& config, Clock& clock,
                    const DeleteRequest& request, std::ostream& out, std::ostream& err);
 
-void add_delete_command(CLI::App& app, GlobalOptions& globals, int& exit_code);
+void add_delete_command(CLI::App& app, CommandContext& context, int& exit_code);
 
 }  // namespace cutover::cli

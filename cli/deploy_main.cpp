@@ -9,6 +9,7 @@
 #include "blueprint_commands.hpp"
 #include "change_commands.hpp"
 #include "cluster_commands.hpp"
+#include "command_context.hpp"
 #include "completion.hpp"
 #include "control_commands.hpp"
 #include "delete_command.hpp"
@@ -25,6 +26,11 @@
 namespace cutover::cli {
 
 int deploy_main(int argc, char** argv) {
+  CommandContext context{connect_with_kubeconfig, SystemClock::instance(), std::cout, std::cerr};
+  return deploy_main(argc, argv, context);
+}
+
+int deploy_main(int argc, char** argv, CommandContext& context) {
   CLI::App app{
       "deploy: blue-green, canary and strangler-fig releases on Kubernetes, gated on "
       "SLOs"};
@@ -34,30 +40,29 @@ int deploy_main(int argc, char** argv) {
   app.footer(kExitCodeHelp);
   // Global flags (--kubeconfig, -n, ...) may also follow the subcommand, as in kubectl.
   app.fallthrough();
-  GlobalOptions globals;
-  globals.add_to(app);
+  context.globals.add_to(app);
   int exit_code = kOk;
 
-  app.add_subcommand("version", "Print the version of deploy")->callback([] {
-    std::cout << "deploy " << kVersion << "\n";
+  app.add_subcommand("version", "Print the version of deploy")->callback([&context] {
+    context.out << "deploy " << kVersion << "\n";
   });
-  add_view_commands(app, globals, exit_code);
-  add_control_commands(app, globals, exit_code);
-  add_change_commands(app, globals, exit_code);
-  add_run_command(app, globals, exit_code);
-  add_delete_command(app, globals, exit_code);
-  add_analyze_command(app, globals, exit_code);
-  add_cluster_commands(app, globals, exit_code);
-  add_lint_command(app, globals, exit_code);
-  add_install_commands(app, globals, exit_code);
-  add_new_command(app, globals, exit_code);
-  add_blueprint_commands(app, globals, exit_code);
-  add_completion_commands(app, exit_code);
+  add_view_commands(app, context, exit_code);
+  add_control_commands(app, context, exit_code);
+  add_change_commands(app, context, exit_code);
+  add_run_command(app, context, exit_code);
+  add_delete_command(app, context, exit_code);
+  add_analyze_command(app, context.globals, exit_code);
+  add_cluster_commands(app, context, exit_code);
+  add_lint_command(app, context, exit_code);
+  add_install_commands(app, context, exit_code);
+  add_new_command(app, context, exit_code);
+  add_blueprint_commands(app, context, exit_code);
+  add_completion_commands(app, context, exit_code);
 
   // In GitHub Actions, release commands fold their logs into a group and end with outputs and
   // a step summary (github_report.hpp).
   const auto actions = GithubActions::from_environment();
-  const auto started = std::chrono::steady_clock::now();
+  const auto started = context.clock.steady_now();
   std::optional<ReleaseCommand> release;
   std::optional<LogGroup> group;
   app.parse_complete_callback([&] {
@@ -65,13 +70,13 @@ int deploy_main(int argc, char** argv) {
       return;
     release = release_command(app);
     if (release)
-      group.emplace(actions, release->title, std::cout);
+      group.emplace(actions, release->title, context.out);
   });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     group.reset();
-    const int code = app.exit(e);
+    const int code = app.exit(e, context.out, context.err);
     return code == 0 ? kOk : kUsage;
   }
   group.reset();
@@ -79,9 +84,9 @@ int deploy_main(int argc, char** argv) {
     std::string command_line = "deploy";
     for (int i = 1; i < argc; ++i)
       command_line += std::string(" ") + argv[i];
-    report_release(actions, globals, *release, command_line, exit_code,
+    report_release(actions, context, *release, command_line, exit_code,
                    std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::steady_clock::now() - started));
+                       context.clock.steady_now() - started));
   }
   return exit_code;
 }

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <iostream>
+#include <ostream>
 
 #include "rollout/slot.hpp"
 #include "rollout_access.hpp"
@@ -87,7 +87,7 @@ std::optional<ReleaseCommand> release_command(CLI::App& app) {
   return std::nullopt;
 }
 
-void report_release(const GithubActions& actions, const GlobalOptions& globals,
+void report_release(const GithubActions& actions, const CommandContext& context,
                     const ReleaseCommand& command, const std::string& command_line, int exit_code,
                     std::chrono::milliseconds elapsed) {
   if (!actions.enabled)
@@ -108,15 +108,15 @@ void report_release(const GithubActions& actions, const GlobalOptions& globals,
        fmt::format("{}", std::chrono::duration_cast<std::chrono::seconds>(elapsed).count())}};
   std::string summary;
   if (!command.rollouts.empty()) {
-    auto connection = connect(globals);
+    auto connection = context.connect();
     if (connection) {
       const std::string ns = command.namespace_name.empty() ? connection->config.namespace_name
                                                             : command.namespace_name;
       for (const auto& name : command.rollouts) {
         auto snapshot = fetch_snapshot(*connection->client, ns, name);
         if (!snapshot) {
-          std::cerr << fmt::format("warning: no GitHub report for rollout {}/{}: {}\n", ns, name,
-                                   snapshot.error().describe());
+          context.err << fmt::format("warning: no GitHub report for rollout {}/{}: {}\n", ns, name,
+                                     snapshot.error().describe());
           continue;
         }
         kube::ListOptions list_options;
@@ -152,9 +152,9 @@ void report_release(const GithubActions& actions, const GlobalOptions& globals,
         exit_code == 0 ? "✅" : "❌", command_line, outcome.verdict, exit_code, outputs[3].second);
   }
   if (!actions.set_outputs(outputs))
-    std::cerr << "warning: cannot write $GITHUB_OUTPUT (" << actions.output_file << ")\n";
+    context.err << "warning: cannot write $GITHUB_OUTPUT (" << actions.output_file << ")\n";
   if (!actions.append_summary(summary))
-    std::cerr << "warning: cannot write $GITHUB_STEP_SUMMARY (" << actions.summary_file << ")\n";
+    context.err << "warning: cannot write $GITHUB_STEP_SUMMARY (" << actions.summary_file << ")\n";
 }
 
 }  // namespace cutover::cli

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "command_context.hpp"
 #include "github_actions.hpp"
-#include "global_options.hpp"
 
 namespace cutover::cli {
 
@@ -28,9 +28,9 @@ struct ReleaseCommand {
 std::optional<ReleaseCommand> release_command(CLI::App& app);
 
 /// Writes the outputs and the step summary for `command`, which exited with `exit_code` after
-/// `elapsed`. Reads the Rollouts (and their AnalysisRuns) once more for the report; a failure
-/// to do so is a warning on stderr, never a change of the exit code.
-void report_release(const GithubActions& actions, const GlobalOptions& globals,
+/// `elapsed`. Reads the Rollouts (and their AnalysisRuns) once more for the report, through
+/// `context`; a failure to do so is a warning on `context.err`, never a change of the exit code.
+void report_release(const GithubActions& actions, const CommandContext& context,
                     const ReleaseCommand& command, const std::string& command_line, int exit_code,
                     std::chrono::milliseconds elapsed);
 

@@ -25,36 +25,42 @@ void GlobalOptions::add_to(CLI::App& app) {
 }
 
 std::expected<Connection, int> connect(const GlobalOptions& globals, kube::ClientOptions options) {
+  return connect(globals, std::move(options), std::cerr);
+}
+
+std::expected<Connection, int> connect(const GlobalOptions& globals, kube::ClientOptions options,
+                                       std::ostream& err) {
   if (!globals.request_timeout.empty()) {
     const auto timeout = parse_duration(globals.request_timeout);
     if (!timeout || timeout->count() == 0) {
-      std::cerr << "error: --request-timeout "
-                << (timeout ? std::string("must be more than 0") : timeout.error())
-                << " (fix: e.g. --request-timeout 10s)\n";
+      err << "error: --request-timeout "
+          << (timeout ? std::string("must be more than 0") : timeout.error())
+          << " (fix: e.g. --request-timeout 10s)\n";
       return std::unexpected(kUsage);
     }
     options.timeout = *timeout;
   }
   if (globals.verbosity >= 2 && !options.on_response) {
-    options.on_response = [](const kube::ApiCall& call) {
-      std::cerr << fmt::format(
-          "api: {} {} -> {}\n", call.method, call.target.substr(0, call.target.find('?')),
-          call.status == 0 ? std::string("no answer") : std::to_string(call.status));
+    // `err` outlives the client: it is the context's stream, which outlives every command.
+    options.on_response = [&err](const kube::ApiCall& call) {
+      err << fmt::format("api: {} {} -> {}\n", call.method,
+                         call.target.substr(0, call.target.find('?')),
+                         call.status == 0 ? std::string("no answer") : std::to_string(call.status));
     };
   }
   auto config = kube::resolve_rest_config(globals.load_options(), kube::Environment::system());
   if (!config) {
-    std::cerr << "error: " << config.error().describe() << "\n";
+    err << "error: " << config.error().describe() << "\n";
     return std::unexpected(kUsage);
   }
   if (globals.verbosity >= 1) {
-    std::cerr << fmt::format("using {} (context {}, namespace {}, {})\n", config->server,
-                             config->context_name.empty() ? "in-cluster" : config->context_name,
-                             config->namespace_name, config->source);
+    err << fmt::format("using {} (context {}, namespace {}, {})\n", config->server,
+                       config->context_name.empty() ? "in-cluster" : config->context_name,
+                       config->namespace_name, config->source);
   }
   auto client = kube::RestClient::create(*config, std::move(options));
   if (!client) {
-    std::cerr << "error: " << client.error().describe() << "\n";
+    err << "error: " << client.error().describe() << "\n";
     return std::unexpected(kUnreachable);
   }
   return Connection{std::move(*config), std::move(*client)};

@@ -42,9 +42,13 @@ struct Connection {
 };
 
 /// Resolves the kubeconfig (or in-cluster config) and builds a client with the global
-/// `--request-timeout` and `-v` applied. On failure it prints the error to stderr and returns
-/// the exit code to use (kUsage for a bad config or flag, kUnreachable for a client that cannot
-/// be built).
+/// `--request-timeout` and `-v` applied (`-v` and `-vv` write to `err`). On failure it prints
+/// the error to `err` and returns the exit code to use (kUsage for a bad config or flag,
+/// kUnreachable for a client that cannot be built). Commands reach it through their
+/// CommandContext (command_context.hpp), never directly.
+std::expected<Connection, int> connect(const GlobalOptions& globals, kube::ClientOptions options,
+                                       std::ostream& err);
+/// The same, printing to stderr: for `deploy analyze` until it takes a CommandContext.
 std::expected<Connection, int> connect(const GlobalOptions& globals,
                                        kube::ClientOptions options = {});
 

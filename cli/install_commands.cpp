@@ -3,8 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <iostream>
-#include <thread>
+#include <ostream>
 
 #include "exit_code.hpp"
 #include "install_plan.hpp"
@@ -47,21 +46,21 @@ bool crd_established(const Json& crd) {
   return false;
 }
 
-int run_install(const GlobalOptions& globals, const InstallOptions& options) {
+int run_install(const CommandContext& context, const InstallOptions& options) {
   auto objects = install_objects({options.namespaced, options.version});
   if (!objects) {
-    std::cerr << "error: " << objects.error() << "\n";
+    context.err << "error: " << objects.error() << "\n";
     return kFailed;
   }
   if (options.dry_run) {
     bool first = true;
     for (const auto& object : *objects) {
-      std::cout << (first ? "" : "---\n") << to_yaml(object);
+      context.out << (first ? "" : "---\n") << to_yaml(object);
       first = false;
     }
     return kOk;
   }
-  auto connection = connect(globals);
+  auto connection = context.connect();
   if (!connection)
     return connection.error();
   auto& client = *connection->client;
@@ -69,12 +68,12 @@ int run_install(const GlobalOptions& globals, const InstallOptions& options) {
     auto applied = client.apply(ref_of(object), object, {"deploy", kube::Force::yes});
     if (!applied) {
       return report_error(applied.error(), connection->config, "applying " + describe(object),
-                          std::cerr);
+                          context.err);
     }
-    std::cout << describe(object) << " applied\n";
+    context.out << describe(object) << " applied\n";
   }
   // The CRDs serve Rollouts only once Established; say when they do not within a while.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+  const auto deadline = context.clock.steady_now() + std::chrono::seconds{30};
   for (const auto& object : *objects) {
     if (!is_crd(object))
       continue;
@@ -82,16 +81,16 @@ int run_install(const GlobalOptions& globals, const InstallOptions& options) {
       auto crd = client.get(ref_of(object), object_name(object));
       if (crd && crd_established(*crd))
         break;
-      if (std::chrono::steady_clock::now() >= deadline) {
-        std::cerr << fmt::format(
+      if (context.clock.steady_now() >= deadline) {
+        context.err << fmt::format(
             "warning: {} is not Established yet (see kubectl describe crd {})\n", describe(object),
             object_name(object));
         break;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds{200});
+      context.clock.sleep_for(std::chrono::milliseconds{200});
     }
   }
-  std::cout << fmt::format(
+  context.out << fmt::format(
       "cutover installed: deploy-operator {} in {} watching {} (deploy uninstall removes it)\n",
       options.version, kOperatorNamespace,
       options.namespaced.empty() ? std::string("every namespace")
@@ -109,22 +108,27 @@ struct UninstallOptions {
 
 class Uninstaller {
  public:
-  Uninstaller(Connection& connection, const UninstallOptions& options)
-      : connection_(connection), client_(*connection.client), options_(options) {}
+  Uninstaller(const Cluster& connection, const UninstallOptions& options, std::ostream& out,
+              std::ostream& err)
+      : connection_(connection),
+        client_(*connection.client),
+        options_(options),
+        out_(out),
+        err_(err) {}
 
   // Deletes one object; a missing one is fine. Returns false after printing an error.
   bool remove(const Json& object) {
     if (options_.dry_run) {
-      std::cout << "would delete " << describe(object) << "\n";
+      out_ << "would delete " << describe(object) << "\n";
       return true;
     }
     auto result = client_.remove(ref_of(object), object_name(object));
     if (!result && result.error().reason != kube::ErrorReason::not_found) {
-      code_ = report_error(result.error(), connection_.config, "deleting " + describe(object),
-                           std::cerr);
+      code_ =
+          report_error(result.error(), connection_.config, "deleting " + describe(object), err_);
       return false;
     }
-    std::cout << describe(object) << (result ? " deleted\n" : " not found, skipped\n");
+    out_ << describe(object) << (result ? " deleted\n" : " not found, skipped\n");
     return true;
   }
 
@@ -137,8 +141,7 @@ class Uninstaller {
     auto deployments = client_.list_all({"apps/v1", "Deployment", ns}, list_options);
     if (!deployments) {
       code_ = report_error(deployments.error(), connection_.config,
-                           fmt::format("listing the Deployments of rollout {}/{}", ns, name),
-                           std::cerr);
+                           fmt::format("listing the Deployments of rollout {}/{}", ns, name), err_);
       return false;
     }
     for (const auto& deployment : member(*deployments, "items")) {
@@ -149,8 +152,7 @@ class Uninstaller {
         continue;
       const std::string what = fmt::format("Deployment {}/{}", ns, object_name(deployment));
       if (options_.dry_run) {
-        std::cout << fmt::format("would detach {} from rollout {} (it keeps running)\n", what,
-                                 name);
+        out_ << fmt::format("would detach {} from rollout {} (it keeps running)\n", what, name);
         continue;
       }
       const Json patch = Json::array(
@@ -161,18 +163,18 @@ class Uninstaller {
       auto patched = client_.patch({"apps/v1", "Deployment", ns}, object_name(deployment),
                                    kube::PatchType::json_patch, patch);
       if (!patched) {
-        code_ = report_error(patched.error(), connection_.config, "detaching " + what, std::cerr);
+        code_ = report_error(patched.error(), connection_.config, "detaching " + what, err_);
         return false;
       }
-      std::cout << fmt::format("{} detached from rollout {}: it keeps running\n", what, name);
+      out_ << fmt::format("{} detached from rollout {}: it keeps running\n", what, name);
     }
     const Json& metadata = member(rollout, "metadata");
     const Json& finalizers = member(metadata, "finalizers");
     const Json kept = without_our_finalizer(finalizers);
     if (finalizers.is_array() && kept.size() != finalizers.size()) {
       if (options_.dry_run) {
-        std::cout << fmt::format("would remove finalizer {} from rollout {}/{}\n",
-                                 rollout::kFinalizer, ns, name);
+        out_ << fmt::format("would remove finalizer {} from rollout {}/{}\n", rollout::kFinalizer,
+                            ns, name);
         return true;
       }
       const Json patch =
@@ -183,12 +185,12 @@ class Uninstaller {
       auto patched = client_.patch({"cutover.dev/v1alpha1", "Rollout", ns}, name,
                                    kube::PatchType::json_patch, patch);
       if (!patched) {
-        code_ = report_error(patched.error(), connection_.config,
-                             fmt::format("removing the finalizer of rollout {}/{}", ns, name),
-                             std::cerr);
+        code_ =
+            report_error(patched.error(), connection_.config,
+                         fmt::format("removing the finalizer of rollout {}/{}", ns, name), err_);
         return false;
       }
-      std::cout << fmt::format(
+      out_ << fmt::format(
           "rollout {}/{}: finalizer {} removed (its Services keep their selectors)\n", ns, name,
           rollout::kFinalizer);
     }
@@ -198,14 +200,17 @@ class Uninstaller {
   [[nodiscard]] int code() const { return code_; }
 
  private:
-  Connection& connection_;
+  const Cluster& connection_;
   kube::KubeClient& client_;
   const UninstallOptions& options_;
+  std::ostream& out_;
+  std::ostream& err_;
   int code_ = kOk;
 };
 
-int run_uninstall(const GlobalOptions& globals, const UninstallOptions& options) {
-  auto connection = connect(globals);
+int run_uninstall(const CommandContext& context, const UninstallOptions& options) {
+  const GlobalOptions& globals = context.globals;
+  auto connection = context.connect();
   if (!connection)
     return connection.error();
   auto& client = *connection->client;
@@ -223,7 +228,7 @@ int run_uninstall(const GlobalOptions& globals, const UninstallOptions& options)
   if (rollouts) {
     items = member(*rollouts, "items");
   } else if (rollouts.error().reason != kube::ErrorReason::not_found) {
-    return report_error(rollouts.error(), config, "listing rollouts", std::cerr);
+    return report_error(rollouts.error(), config, "listing rollouts", context.err);
   }
   std::vector<std::string> names;
   for (const auto& item : items) {
@@ -231,7 +236,7 @@ int run_uninstall(const GlobalOptions& globals, const UninstallOptions& options)
         fmt::format("{}/{}", string_or(member(item, "metadata"), "namespace"), object_name(item)));
   }
   if (!names.empty() && !options.force && !options.workloads_only) {
-    std::cerr << fmt::format(
+    context.err << fmt::format(
         "error: {} Rollout{} left ({}{}); uninstalling would stop managing them (fix: delete "
         "them first, or pass --force: their slot Deployments are detached and keep running, "
         "their Services keep pointing at them)\n",
@@ -241,10 +246,10 @@ int run_uninstall(const GlobalOptions& globals, const UninstallOptions& options)
         names.size() > 5 ? ", ..." : "");
     return kFailed;
   }
-  Uninstaller uninstaller(*connection, options);
+  Uninstaller uninstaller(*connection, options, context.out, context.err);
   auto objects = install_objects({options.namespaced, kVersion});
   if (!objects) {
-    std::cerr << "error: " << objects.error() << "\n";
+    context.err << "error: " << objects.error() << "\n";
     return kFailed;
   }
   // The operator first, so that it does not re-attach what we detach.
@@ -263,8 +268,8 @@ int run_uninstall(const GlobalOptions& globals, const UninstallOptions& options)
     }
   }
   if (options.workloads_only) {
-    std::cout << fmt::format("{} rollout{} released; nothing deleted\n", items.size(),
-                             items.size() == 1 ? "" : "s");
+    context.out << fmt::format("{} rollout{} released; nothing deleted\n", items.size(),
+                               items.size() == 1 ? "" : "s");
     return kOk;
   }
   // RBAC and the Namespace, then the CRDs, in reverse order of installation.
@@ -281,17 +286,17 @@ int run_uninstall(const GlobalOptions& globals, const UninstallOptions& options)
         return uninstaller.code();
     }
   } else {
-    std::cout << "CustomResourceDefinitions kept (--keep-crds)\n";
+    context.out << "CustomResourceDefinitions kept (--keep-crds)\n";
   }
-  std::cout << (options.dry_run ? "dry run: nothing was changed\n"
-                                : "cutover uninstalled; the workloads of its Rollouts keep "
-                                  "running\n");
+  context.out << (options.dry_run ? "dry run: nothing was changed\n"
+                                  : "cutover uninstalled; the workloads of its Rollouts keep "
+                                    "running\n");
   return kOk;
 }
 
 }  // namespace
 
-void add_install_commands(CLI::App& app, GlobalOptions& globals, int& exit_code) {
+void add_install_commands(CLI::App& app, CommandContext& context, int& exit_code) {
   auto install = std::make_shared<InstallOptions>();
   auto* install_cmd = app.add_subcommand(
       "install", "Install the CRDs, RBAC and deploy-operator (server-side apply)");
@@ -302,7 +307,7 @@ void add_install_commands(CLI::App& app, GlobalOptions& globals, int& exit_code)
   install_cmd->add_option("--version", install->version, "The deploy-operator image tag")
       ->capture_default_str();
   install_cmd->callback(
-      [&globals, &exit_code, install] { exit_code = run_install(globals, *install); });
+      [&context, &exit_code, install] { exit_code = run_install(context, *install); });
 
   auto uninstall = std::make_shared<UninstallOptions>();
   auto* uninstall_cmd = app.add_subcommand(
@@ -321,7 +326,7 @@ void add_install_commands(CLI::App& app, GlobalOptions& globals, int& exit_code)
       "Only detach the slot Deployments of the Rollouts in -n NAMESPACE (or -A) and remove our "
       "finalizer; delete nothing");
   uninstall_cmd->callback(
-      [&globals, &exit_code, uninstall] { exit_code = run_uninstall(globals, *uninstall); });
+      [&context, &exit_code, uninstall] { exit_code = run_uninstall(context, *uninstall); });
 }
 
 }  // namespace cutover::cli

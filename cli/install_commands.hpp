@@ -2,7 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "global_options.hpp"
+#include "command_context.hpp"
 
 namespace cutover::cli {
 
@@ -15,6 +15,6 @@ namespace cutover::cli {
 /// `--force`; then it first detaches their slot Deployments (removes the ownerReferences to
 /// the Rollout) and removes our finalizer, so that deleting the CRD never deletes a workload.
 /// `--workloads-only` does just that detaching, in -n NAMESPACE (or -A), and deletes nothing.
-void add_install_commands(CLI::App& app, GlobalOptions& globals, int& exit_code);
+void add_install_commands(CLI::App& app, CommandContext& context, int& exit_code);
 
 }  // namespace cutover::cli

@@ -55,7 +55,7 @@ fs::path default_policies_dir() {
   return "policies";
 }
 
-int run_lint(LintCommandOptions options) {
+int run_lint(LintCommandOptions options, const CommandContext& context) {
   // `--policies` takes an optional value, so `deploy lint --policies web.yaml` reads the file
   // as the directory: lint it instead and use the default directory.
   std::error_code fs_error;
@@ -64,7 +64,7 @@ int run_lint(LintCommandOptions options) {
     options.policies.clear();
   }
   if (options.files.empty()) {
-    std::cerr << "error: deploy lint needs at least one FILE (fix: deploy lint rollout.yaml)\n";
+    context.err << "error: deploy lint needs at least one FILE (fix: deploy lint rollout.yaml)\n";
     return kUsage;
   }
   std::vector<LintInput> inputs;
@@ -72,10 +72,10 @@ int run_lint(LintCommandOptions options) {
   for (const auto& file : options.files) {
     auto text = read_file(file);
     if (!text) {
-      std::cerr << fmt::format("error: cannot read {}: {} (fix: check the path)\n", file,
-                               fs::is_directory(file) ? "it is a directory"
-                                                      : "no such file or "
-                                                        "not readable");
+      context.err << fmt::format("error: cannot read {}: {} (fix: check the path)\n", file,
+                                 fs::is_directory(file) ? "it is a directory"
+                                                        : "no such file or "
+                                                          "not readable");
       code = kUsage;
       continue;
     }
@@ -88,7 +88,7 @@ int run_lint(LintCommandOptions options) {
         options.policies.empty() ? default_policies_dir() : fs::path(options.policies);
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
-      std::cerr << fmt::format("error: --policies {}: not a directory\n", dir.string());
+      context.err << fmt::format("error: --policies {}: not a directory\n", dir.string());
       return kUsage;
     }
     std::vector<fs::path> paths;
@@ -108,16 +108,16 @@ int run_lint(LintCommandOptions options) {
   int errors = 0;
   int warnings = 0;
   for (const auto& finding : findings) {
-    std::cout << format_finding(finding) << "\n";
+    context.out << format_finding(finding) << "\n";
     if (annotate)
-      std::cout << github_annotation(finding) << "\n";
+      context.out << github_annotation(finding) << "\n";
     errors += finding.severity == Severity::error ? 1 : 0;
     warnings += finding.severity == Severity::warning ? 1 : 0;
   }
-  std::cout << std::flush;
-  std::cerr << fmt::format("{} file{} linted: {} error{}, {} warning{}\n", inputs.size(),
-                           inputs.size() == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings,
-                           warnings == 1 ? "" : "s");
+  context.out << std::flush;
+  context.err << fmt::format("{} file{} linted: {} error{}, {} warning{}\n", inputs.size(),
+                             inputs.size() == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
+                             warnings, warnings == 1 ? "" : "s");
   if (code != kOk)
     return code;
   return errors > 0 || (options.strict && warnings > 0) ? kFailed : kOk;
@@ -125,7 +125,7 @@ int run_lint(LintCommandOptions options) {
 
 }  // namespace
 
-void add_lint_command(CLI::App& app, GlobalOptions& /*globals*/, int& exit_code) {
+void add_lint_command(CLI::App& app, CommandContext& context, int& exit_code) {
   auto options = std::make_shared<LintCommandOptions>();
   auto* cmd = app.add_subcommand(
       "lint",
@@ -137,9 +137,9 @@ void add_lint_command(CLI::App& app, GlobalOptions& /*globals*/, int& exit_code)
                   "a policy found in neither the files nor DIR is then an error, not a warning")
       ->expected(0, 1);
   cmd->add_flag("--strict", options->strict, "Exit 1 on warnings too");
-  cmd->callback([&exit_code, options, cmd] {
+  cmd->callback([&context, &exit_code, options, cmd] {
     options->policies_given = cmd->count("--policies") > 0;
-    exit_code = run_lint(*options);
+    exit_code = run_lint(*options, context);
   });
 }
 

@@ -30,12 +30,15 @@ struct NewOptions {
   bool force = false;
 };
 
-int fail(int code, const std::string& message) {
-  std::cerr << "error: " << message << "\n";
+int print_failure(int code, const std::string& message, std::ostream& err) {
+  err << "error: " << message << "\n";
   return code;
 }
 
-int run_new(const NewOptions& options) {
+int run_new(const CommandContext& context, const NewOptions& options) {
+  const auto fail = [&context](int code, const std::string& message) {
+    return print_failure(code, message, context.err);
+  };
   blueprint::AnswerSources sources;
   for (const auto& set : options.sets) {
     const std::size_t equals = set.find('=');
@@ -71,7 +74,7 @@ int run_new(const NewOptions& options) {
   generate_options.hooks = options.allow_hooks ? blueprint::RunHooks::yes : blueprint::RunHooks::no;
   generate_options.replace = options.force ? blueprint::Replace::yes : blueprint::Replace::no;
   auto generated = blueprint::generate(*loaded, *answers, generate_options,
-                                       SystemProcessRunner::instance(), std::cout);
+                                       SystemProcessRunner::instance(), context.out);
   if (!generated) {
     return fail(generated.error().failure == blueprint::Failure::usage ? kUsage : kFailed,
                 generated.error().message);
@@ -127,7 +130,7 @@ blueprint::Prompter* terminal_prompter(bool no_input) {
   return &prompter;
 }
 
-void add_new_command(CLI::App& app, GlobalOptions& /*globals*/, int& exit_code) {
+void add_new_command(CLI::App& app, CommandContext& context, int& exit_code) {
   auto options = std::make_shared<NewOptions>();
   auto* command = app.add_subcommand(
       "new",
@@ -153,7 +156,7 @@ void add_new_command(CLI::App& app, GlobalOptions& /*globals*/, int& exit_code) 
   command->add_flag("--force", options->force,
                     "Replace an existing, non-empty output folder (only once the new one is "
                     "complete; never the current folder, a parent of it, / or $HOME)");
-  command->callback([options, &exit_code] { exit_code = run_new(*options); });
+  command->callback([&context, options, &exit_code] { exit_code = run_new(context, *options); });
 }
 
 }  // namespace cutover::cli

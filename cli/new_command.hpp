@@ -5,7 +5,7 @@
 #include <string>
 
 #include "blueprint/answers.hpp"
-#include "global_options.hpp"
+#include "command_context.hpp"
 
 namespace cutover::cli {
 
@@ -16,8 +16,9 @@ namespace cutover::cli {
 /// once the new one is complete (refused for the current folder, its parents, / and $HOME).
 /// Exit 0 on success, 2 for bad input (unknown blueprint, invalid answer, existing folder, no
 /// git author), 1 when generation fails (a hook, the disk); nothing is left behind on error,
-/// and a folder `--force` would have replaced is put back as it was.
-void add_new_command(CLI::App& app, GlobalOptions& globals, int& exit_code);
+/// and a folder `--force` would have replaced is put back as it was. Progress goes to
+/// `context.out`, errors to `context.err`; questions go to the terminal (TerminalPrompter).
+void add_new_command(CLI::App& app, CommandContext& context, int& exit_code);
 
 /// Asks on the terminal (stdin/stdout): shows the help, the type and constraints and the
 /// default; an empty line takes the default.

@@ -8,8 +8,8 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
-#include <iostream>
 #include <mutex>
+#include <ostream>
 #include <thread>
 
 #include "exit_code.hpp"
@@ -67,15 +67,15 @@ class StopSignals {
   struct sigaction old_term_ {};
 };
 
-/// Sleeps up to `duration` in short slices; false if a stop signal arrived meanwhile.
-bool sleep_unless_stopped(std::chrono::milliseconds duration, const StopSignals& signals) {
-  const auto until = std::chrono::steady_clock::now() + duration;
+/// Sleeps up to `duration` in short slices of `clock`; false if a stop signal arrived meanwhile.
+bool sleep_unless_stopped(std::chrono::milliseconds duration, const StopSignals& signals,
+                          Clock& clock) {
+  const auto until = clock.steady_now() + duration;
   while (signals.received() == 0) {
-    const auto left = until - std::chrono::steady_clock::now();
+    const auto left = until - clock.steady_now();
     if (left <= std::chrono::nanoseconds{0})
       return true;
-    std::this_thread::sleep_for(
-        std::min<std::chrono::nanoseconds>(left, std::chrono::milliseconds{100}));
+    clock.sleep_for(std::min<std::chrono::nanoseconds>(left, std::chrono::milliseconds{100}));
   }
   return false;
 }
@@ -91,12 +91,14 @@ std::string this_host() {
 /// destruction, so it is given up on every exit path: a thread renews it every retry period;
 /// when a renewal finds another holder, or renewals fail for the renew deadline (shorter than
 /// the lease duration, so we stop before anyone may take over), the Lease counts as lost and
-/// the run loop must stop writing.
+/// the run loop must stop writing. The renew deadline is measured on `clock`; the wait between
+/// two renewals is the thread's own (real time), so that `release` can cut it short.
 class HeldLease {
  public:
-  HeldLease(kube::LeaderElector& elector, const kube::LeaseConfig& config)
+  HeldLease(kube::LeaderElector& elector, const kube::LeaseConfig& config, Clock& clock)
       : elector_(elector),
         config_(config),
+        clock_(clock),
         renewer_([this](std::stop_token stop) { renew_until(stop); }) {}
   ~HeldLease() { (void)release(); }
   HeldLease(const HeldLease&) = delete;
@@ -121,7 +123,7 @@ class HeldLease {
 
  private:
   void renew_until(std::stop_token stop) {
-    auto last_renewal = std::chrono::steady_clock::now();
+    auto last_renewal = clock_.steady_now();
     std::mutex m;
     std::condition_variable_any cv;
     while (!stop.stop_requested()) {
@@ -133,14 +135,14 @@ class HeldLease {
         return;
       auto renewed = elector_.try_acquire_or_renew();
       if (renewed && *renewed) {
-        last_renewal = std::chrono::steady_clock::now();
+        last_renewal = clock_.steady_now();
         continue;
       }
       std::string why;
       if (renewed) {
         const auto& seen = elector_.observed();
         why = fmt::format("{} holds it now", seen ? seen->holder : std::string("someone else"));
-      } else if (std::chrono::steady_clock::now() - last_renewal >= config_.renew_deadline) {
+      } else if (clock_.steady_now() - last_renewal >= config_.renew_deadline) {
         why = fmt::format("no renewal succeeded for {}: {}",
                           format_duration(config_.renew_deadline), renewed.error().describe());
       }
@@ -154,6 +156,7 @@ class HeldLease {
 
   kube::LeaderElector& elector_;
   kube::LeaseConfig config_;
+  Clock& clock_;
   mutable std::mutex mutex_;
   std::string lost_;
   bool released_ = false;
@@ -168,7 +171,8 @@ enum class Acquired { yes, refused, stopped };
 /// (as the operator judges it) and we take it. So clock skew can delay a run, never let two
 /// drive.
 kube::Result<Acquired> acquire(kube::LeaderElector& elector, const kube::LeaseConfig& config,
-                               const std::string& rollout, const StopSignals& signals) {
+                               const std::string& rollout, const StopSignals& signals,
+                               const CommandContext& context) {
   auto acquired = elector.try_acquire_or_renew();
   if (!acquired)
     return std::unexpected(acquired.error());
@@ -176,26 +180,26 @@ kube::Result<Acquired> acquire(kube::LeaderElector& elector, const kube::LeaseCo
     return Acquired::yes;
   const kube::LeaseRecord first = elector.observed().value_or(kube::LeaseRecord{});
   const auto refuse = [&](const kube::LeaseRecord& record) {
-    std::cerr << "error: "
-              << rollout::describe_refusal(config.namespace_name, rollout,
-                                           rollout::run_lease_view(record),
-                                           SystemClock::instance().wall_now())
-              << "\n";
+    context.err << "error: "
+                << rollout::describe_refusal(config.namespace_name, rollout,
+                                             rollout::run_lease_view(record),
+                                             context.clock.wall_now())
+                << "\n";
     return Acquired::refused;
   };
   const auto view = rollout::run_lease_view(first);
-  if (view.held_at(SystemClock::instance().wall_now()))
+  if (view.held_at(context.clock.wall_now()))
     return refuse(first);
   const auto patience =
       std::chrono::seconds{std::max(1, first.lease_duration_seconds)} + config.retry_period;
-  std::cerr << fmt::format(
+  context.err << fmt::format(
       "Lease {}/{} names {}, last renewed {} by this machine's clock: waiting up to {} for it "
       "to be renewed before taking it over\n",
       config.namespace_name, config.name, first.holder, first.renew_time,
       format_duration(patience));
-  const auto until = std::chrono::steady_clock::now() + patience + std::chrono::seconds{1};
-  while (std::chrono::steady_clock::now() < until) {
-    if (!sleep_unless_stopped(config.retry_period, signals))
+  const auto until = context.clock.steady_now() + patience + std::chrono::seconds{1};
+  while (context.clock.steady_now() < until) {
+    if (!sleep_unless_stopped(config.retry_period, signals, context.clock))
       return Acquired::stopped;
     acquired = elector.try_acquire_or_renew();
     if (!acquired)
@@ -208,19 +212,19 @@ kube::Result<Acquired> acquire(kube::LeaderElector& elector, const kube::LeaseCo
   return refuse(elector.observed().value_or(first));
 }
 
-int run_rollout(const GlobalOptions& globals, const RunOptions& options) {
+int run_rollout(const CommandContext& context, const RunOptions& options) {
   const auto timeout = parse_duration(options.timeout);
   if (!timeout) {
-    std::cerr << "error: --timeout " << timeout.error() << "\n";
+    context.err << "error: --timeout " << timeout.error() << "\n";
     return kUsage;
   }
   const auto lease_duration = parse_duration(options.lease_duration);
   if (!lease_duration || *lease_duration < std::chrono::seconds{3} ||
       *lease_duration > std::chrono::hours{1}) {
-    std::cerr << "error: --lease-duration "
-              << (lease_duration ? options.lease_duration + " is out of range"
-                                 : lease_duration.error())
-              << " (fix: a duration from 3s to 1h, e.g. --lease-duration 15s)\n";
+    context.err << "error: --lease-duration "
+                << (lease_duration ? options.lease_duration + " is out of range"
+                                   : lease_duration.error())
+                << " (fix: a duration from 3s to 1h, e.g. --lease-duration 15s)\n";
     return kUsage;
   }
   // Status writes (PUT) carry no fieldManager, so the API server names their manager after the
@@ -228,12 +232,12 @@ int run_rollout(const GlobalOptions& globals, const RunOptions& options) {
   // tell the CLI's writes from the operator's ("cutover" and "cutover-operator").
   kube::ClientOptions client_options;
   client_options.user_agent = fmt::format("cutover-cli/{} (deploy run)", CUTOVER_VERSION);
-  auto connection = connect(globals, std::move(client_options));
+  auto connection = context.connect(std::move(client_options));
   if (!connection)
     return connection.error();
   const kube::RestConfig* config = &connection->config;
   const std::string& ns = config->namespace_name;
-  auto object = get_rollout_object(*connection->client, *config, ns, options.rollout, std::cerr);
+  auto object = get_rollout_object(*connection->client, *config, ns, options.rollout, context.err);
   if (!object)
     return object.error();
 
@@ -249,36 +253,36 @@ int run_rollout(const GlobalOptions& globals, const RunOptions& options) {
                                   }),
       std::chrono::duration_cast<std::chrono::seconds>(*lease_duration));
   const std::string lease_name = ns + "/" + lease_config.name;
-  kube::LeaderElector elector(*connection->client, lease_config, SystemClock::instance());
-  auto acquired = acquire(elector, lease_config, options.rollout, signals);
+  kube::LeaderElector elector(*connection->client, lease_config, context.clock);
+  auto acquired = acquire(elector, lease_config, options.rollout, signals, context);
   if (!acquired) {
     return report_error(acquired.error(), *config,
                         fmt::format("taking Lease {} for rollout {}/{} (deploy run needs get, "
                                     "create and update on leases.coordination.k8s.io in {})",
                                     lease_name, ns, options.rollout, ns),
-                        std::cerr);
+                        context.err);
   }
   if (*acquired == Acquired::refused)
     return kUsage;
   if (*acquired == Acquired::stopped) {
-    std::cerr << "interrupted before taking the Lease; nothing was changed\n";
+    context.err << "interrupted before taking the Lease; nothing was changed\n";
     return kPaused;
   }
-  HeldLease held(elector, lease_config);
-  std::cerr << fmt::format(
+  HeldLease held(elector, lease_config, context.clock);
+  context.err << fmt::format(
       "Holding Lease {} as {}: the operator leaves rollout {}/{} alone until this run ends\n",
       lease_name, lease_config.identity, ns, options.rollout);
 
-  rollout::Reconciler reconciler(*connection->client, SystemClock::instance(), "cutover-cli",
+  rollout::Reconciler reconciler(*connection->client, context.clock, "cutover-cli",
                                  {.default_prometheus = options.prometheus_url});
-  const auto deadline = std::chrono::steady_clock::now() + *timeout;
+  const auto deadline = context.clock.steady_now() + *timeout;
   std::string last_line;
   int transient_errors = 0;
   bool answered = false;
   const auto stopped = [&]() -> std::optional<int> {
     if (const int signal = signals.received(); signal != 0) {
       auto released = held.release();
-      std::cerr << fmt::format(
+      context.err << fmt::format(
           "interrupted ({}): stopped driving rollout {}/{} {}; it is left as it is, and the "
           "operator (if installed) or the next deploy run continues from there\n",
           signal == SIGINT ? "SIGINT" : "SIGTERM", ns, options.rollout,
@@ -289,7 +293,7 @@ int run_rollout(const GlobalOptions& globals, const RunOptions& options) {
       return kPaused;
     }
     if (const std::string lost = held.lost(); !lost.empty()) {
-      std::cerr << fmt::format(
+      context.err << fmt::format(
           "error: lost Lease {} ({}); stopped driving rollout {}/{} so that only one driver "
           "writes to it (fix: check the connection to the API server, then run deploy run "
           "again)\n",
@@ -298,34 +302,34 @@ int run_rollout(const GlobalOptions& globals, const RunOptions& options) {
     }
     return std::nullopt;
   };
-  while (std::chrono::steady_clock::now() < deadline) {
+  while (context.clock.steady_now() < deadline) {
     if (const auto code = stopped())
       return *code;
     auto outcome = reconciler.reconcile(ns, options.rollout);
     if (!outcome && !answered && is_unreachable(outcome.error())) {
       return report_error(outcome.error(), *config, "reading rollout " + options.rollout,
-                          std::cerr);
+                          context.err);
     }
     if (!outcome) {
       // Conflicts and network blips are expected; persistent failure is not.
       if (++transient_errors > 30) {
-        std::cerr << "error: " << outcome.error().describe() << "\n";
+        context.err << "error: " << outcome.error().describe() << "\n";
         return kFailed;
       }
-      sleep_unless_stopped(std::chrono::milliseconds{500}, signals);
+      sleep_unless_stopped(std::chrono::milliseconds{500}, signals, context.clock);
       continue;
     }
     transient_errors = 0;
     answered = true;
     if (!outcome->found) {
-      std::cerr << fmt::format("error: rollout {}/{} not found\n", ns, options.rollout);
+      context.err << fmt::format("error: rollout {}/{} not found\n", ns, options.rollout);
       return kFailed;
     }
     const std::string line = fmt::format("{}: {}{}", rollout::to_string(outcome->phase),
                                          outcome->message.empty() ? "ok" : outcome->message,
                                          outcome->aborted ? " (aborted)" : "");
     if (line != last_line) {
-      std::cout << line << std::endl;
+      context.out << line << std::endl;
       last_line = line;
     }
     if (outcome->invalid || outcome->aborted)
@@ -336,16 +340,16 @@ int run_rollout(const GlobalOptions& globals, const RunOptions& options) {
       return kOk;
     const auto wait = std::clamp(outcome->requeue_after.value_or(std::chrono::milliseconds{1000}),
                                  std::chrono::milliseconds{0}, std::chrono::milliseconds{1000});
-    sleep_unless_stopped(wait, signals);
+    sleep_unless_stopped(wait, signals, context.clock);
   }
-  std::cerr << fmt::format("error: rollout {} did not finish within {}\n", options.rollout,
-                           options.timeout);
+  context.err << fmt::format("error: rollout {} did not finish within {}\n", options.rollout,
+                             options.timeout);
   return kTimedOut;
 }
 
 }  // namespace
 
-void add_run_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
+void add_run_command(CLI::App& app, CommandContext& context, int& exit_code) {
   auto options = std::make_shared<RunOptions>();
   auto* cmd = app.add_subcommand(
       "run",
@@ -363,7 +367,7 @@ void add_run_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
                   "If this run dies without releasing its Lease, others take over after this "
                   "long")
       ->capture_default_str();
-  cmd->callback([&globals, &exit_code, options] { exit_code = run_rollout(globals, *options); });
+  cmd->callback([&context, &exit_code, options] { exit_code = run_rollout(context, *options); });
 }
 
 }  // namespace cutover::cli
