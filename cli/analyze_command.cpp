@@ -3,13 +3,12 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <iostream>
-#include <thread>
+#include <ostream>
 
 #include "analysis/analysis_runner.hpp"
 #include "analysis/prometheus_connection.hpp"
 #include "analysis/run_builder.hpp"
-#include "deploy_main.hpp"
+#include "exit_code.hpp"
 #include "rollout/analysis_driver.hpp"
 #include "rollout/rollout_json.hpp"
 #include "util/encoding.hpp"
@@ -56,7 +55,8 @@ std::expected<kube::Json, std::string> policy_from_file(const std::string& spec)
           : fmt::format("{} holds no policy named \"{}\" (fix: check metadata.name)", path, name));
 }
 
-int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
+int analyze(const CommandContext& context, const AnalyzeOptions& options) {
+  const GlobalOptions& globals = context.globals;
   // The rollout values come from the cluster (--rollout) or from --arg rollout.X=...; a
   // rollout-less run reads its revision from an empty pod template, so it stays stable.
   analysis::GateTarget target{
@@ -65,12 +65,12 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
       .current_revision = rollout::template_revision(kube::Json::object())};
   const std::string gate = "analyze";
   std::vector<analysis::GateArg> args;
-  std::unique_ptr<kube::RestClient> client;
+  std::shared_ptr<kube::KubeClient> client;
   std::optional<kube::RestConfig> config;
   const bool from_file =
       std::filesystem::exists(options.policy.substr(0, options.policy.find('#')));
   if (!from_file || !options.rollout.empty()) {
-    auto connection = connect(globals);
+    auto connection = context.connect();
     if (!connection)
       return connection.error();
     config = connection->config;
@@ -81,10 +81,11 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
     auto object =
         client->get({"cutover.dev/v1alpha1", "Rollout", target.namespace_name}, options.rollout);
     if (!object)
-      return report_error(object.error(), *config, "reading rollout " + options.rollout, std::cerr);
+      return report_error(object.error(), *config, "reading rollout " + options.rollout,
+                          context.err);
     auto parsed = rollout::parse_rollout(*object);
     if (!parsed) {
-      std::cerr << "error: " << parsed.error().describe() << "\n";
+      context.err << "error: " << parsed.error().describe() << "\n";
       return kUsage;
     }
     if (parsed->spec.pod_template.is_null())
@@ -94,7 +95,7 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
   for (const auto& arg : options.args) {
     const auto eq = arg.find('=');
     if (eq == std::string::npos || eq == 0) {
-      std::cerr << fmt::format("error: --arg \"{}\": expected NAME=VALUE\n", arg);
+      context.err << fmt::format("error: --arg \"{}\": expected NAME=VALUE\n", arg);
       return kUsage;
     }
     const std::string key = arg.substr(0, eq);
@@ -108,14 +109,14 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
     } else if (key == "rollout.stableSlot" || key == "rollout.canarySlot") {
       const auto slot = rollout::parse_slot(value);
       if (!slot) {
-        std::cerr << fmt::format("error: --arg {}: must be a or b\n", key);
+        context.err << fmt::format("error: --arg {}: must be a or b\n", key);
         return kUsage;
       }
       const rollout::Slot stable = key == "rollout.stableSlot" ? *slot : rollout::other(*slot);
       target.stable_slot = rollout::to_string(stable);
       target.canary_slot = rollout::to_string(rollout::other(stable));
     } else if (key.starts_with("rollout.")) {
-      std::cerr << fmt::format(
+      context.err << fmt::format(
           "error: --arg {}: unknown (use rollout.name, rollout.namespace, "
           "rollout.stableRevision, rollout.stableSlot or rollout.canarySlot)\n",
           key);
@@ -128,7 +129,7 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
   if (from_file) {
     auto loaded = policy_from_file(options.policy);
     if (!loaded) {
-      std::cerr << "error: " << loaded.error() << "\n";
+      context.err << "error: " << loaded.error() << "\n";
       return kUsage;
     }
     object = std::move(*loaded);
@@ -139,23 +140,23 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
     auto fetched = client->get(kind, options.policy);
     if (!fetched) {
       return report_error(fetched.error(), *config,
-                          fmt::format("reading {} {}", kind.kind, options.policy), std::cerr);
+                          fmt::format("reading {} {}", kind.kind, options.policy), context.err);
     }
     object = std::move(*fetched);
   }
   // Parsed once: the run is built from this, and its provider is what the queries go to.
   auto policy = analysis::parse_slo_policy(object);
   if (!policy) {
-    std::cerr << "error: " << policy.error().describe() << "\n";
+    context.err << "error: " << policy.error().describe() << "\n";
     return kUsage;
   }
   const analysis::PrometheusProvider& provider = policy->provider;
   if (!client && provider.reads_cluster()) {
     // A policy file may name Secrets (credentials, CA, header values): read them from the
     // namespace of -n or of the kubeconfig's context, as the operator reads the Rollout's.
-    auto connection = connect(globals);
+    auto connection = context.connect();
     if (!connection) {
-      std::cerr << fmt::format(
+      context.err << fmt::format(
           "error: policy {} reads Secrets (spec.provider.prometheus), and they are read from "
           "the cluster (fix: set KUBECONFIG or --kubeconfig, and -n NAMESPACE of the "
           "Secrets)\n",
@@ -172,7 +173,7 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
   run.spec = analysis::build_run_spec(target, gate,
                                       {{{policy->cluster_scope, policy->name}, *policy}}, args);
   if (!run.spec.error.empty()) {
-    std::cerr << "error: " << run.spec.error << "\n";
+    context.err << "error: " << run.spec.error << "\n";
     return kUsage;
   }
   if (options.once) {
@@ -186,7 +187,7 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
   // address is a configuration error that no retry fixes: exit 2 now rather than after every
   // error allowed.
   if (provider.address.empty() && options.prometheus.empty()) {
-    std::cerr << fmt::format(
+    context.err << fmt::format(
         "error: policy {}: no Prometheus address (fix: set spec.provider.prometheus.address in "
         "the policy, or pass --prometheus URL)\n",
         policy->name);
@@ -195,7 +196,7 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
   auto prometheus =
       analysis::prometheus_config(client.get(), provider, secret_namespace, options.prometheus);
   if (!prometheus) {
-    std::cerr << "error: " << prometheus.error() << "\n";
+    context.err << "error: " << prometheus.error() << "\n";
     return kUsage;
   }
   const auto sources = [&](const analysis::PrometheusProvider&)
@@ -205,52 +206,53 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
       return std::unexpected(made.error().describe());
     return std::shared_ptr<analysis::MetricsSource>(std::move(*made));
   };
-  std::cout << fmt::format("policy {}: {} metric(s)\n", policy->name, run.spec.metrics.size());
+  context.out << fmt::format("policy {}: {} metric(s)\n", policy->name, run.spec.metrics.size());
   for (const auto& metric : run.spec.metrics) {
-    std::cout << fmt::format("  {}: ", metric.key());
+    context.out << fmt::format("  {}: ", metric.key());
     if (const auto* t = std::get_if<analysis::ThresholdSpec>(&metric.spec.judge)) {
-      std::cout << fmt::format("threshold\n    query: {}\n", t->query);
+      context.out << fmt::format("threshold\n    query: {}\n", t->query);
     } else if (std::holds_alternative<analysis::BurnRateSpec>(metric.spec.judge)) {
-      std::cout << "burnRate\n";
+      context.out << "burnRate\n";
     } else {
-      std::cout << "compare\n";
+      context.out << "compare\n";
     }
   }
   std::vector<std::size_t> shown(run.spec.metrics.size(), 0);
   while (true) {
-    const auto now = SystemClock::instance().wall_now();
+    const auto now = context.clock.wall_now();
     const auto progress = analysis::advance_run(run, sources, now);
     for (std::size_t i = 0; i < run.status.metric_results.size(); ++i) {
       const auto& result = run.status.metric_results[i];
       const auto total = static_cast<std::size_t>(result.counts.measured + result.counts.error);
       if (i < shown.size() && total > shown[i] && !result.measurements.empty()) {
         const auto& m = result.measurements.back();
-        std::cout << fmt::format("{} {} {} value={}{}\n", format_rfc3339(m.finished_at),
-                                 result.name, analysis::to_string(m.phase),
-                                 m.value.empty() ? "-" : m.value,
-                                 m.message.empty() ? "" : " (" + m.message + ")");
+        context.out << fmt::format("{} {} {} value={}{}\n", format_rfc3339(m.finished_at),
+                                   result.name, analysis::to_string(m.phase),
+                                   m.value.empty() ? "-" : m.value,
+                                   m.message.empty() ? "" : " (" + m.message + ")");
         shown[i] = total;
         if (m.phase == analysis::MeasurementPhase::error &&
             m.message.find("bad_data") != std::string::npos) {
-          std::cerr << fmt::format(
+          context.err << fmt::format(
               "error: Prometheus rejected the query of {} (fix the PromQL in policy {}): {}\n",
               result.name, policy->name, m.message);
           return kUsage;
         }
       } else if (i < shown.size() && result.waiting_for_data_since && total == shown[i]) {
-        std::cout << fmt::format("{} {} waiting: {}\n", format_rfc3339(now), result.name,
-                                 result.message);
+        context.out << fmt::format("{} {} waiting: {}\n", format_rfc3339(now), result.name,
+                                   result.message);
       }
     }
     if (run.finished())
       break;
     if (!progress.next_due)
       break;
-    std::this_thread::sleep_until(std::chrono::system_clock::time_point(
-        std::chrono::duration_cast<std::chrono::system_clock::duration>(
-            progress.next_due->time_since_epoch())));
+    if (const auto wait = *progress.next_due - context.clock.wall_now();
+        wait > std::chrono::nanoseconds{0}) {
+      context.clock.sleep_for(wait);
+    }
   }
-  std::cout << fmt::format("verdict: {}\n", analysis::describe_run(run));
+  context.out << fmt::format("verdict: {}\n", analysis::describe_run(run));
   switch (run.status.phase) {
     case analysis::RunPhase::successful:
       return kOk;
@@ -263,7 +265,7 @@ int analyze(const GlobalOptions& globals, const AnalyzeOptions& options) {
 
 }  // namespace
 
-void add_analyze_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
+void add_analyze_command(CLI::App& app, CommandContext& context, int& exit_code) {
   auto options = std::make_shared<AnalyzeOptions>();
   auto* cmd = app.add_subcommand(
       "analyze", "Run an SLO policy against Prometheus now and print every measurement");
@@ -282,7 +284,7 @@ void add_analyze_command(CLI::App& app, GlobalOptions& globals, int& exit_code) 
       ->envname("CUTOVER_PROMETHEUS_URL");
   cmd->add_flag("--once", options->once, "One measurement per metric, then the verdict");
   cmd->add_flag("--cluster-scope", options->cluster_scope, "--policy names a ClusterSLOPolicy");
-  cmd->callback([&globals, &exit_code, options] { exit_code = analyze(globals, *options); });
+  cmd->callback([&context, &exit_code, options] { exit_code = analyze(context, *options); });
 }
 
 }  // namespace cutover::cli

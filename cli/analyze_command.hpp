@@ -2,13 +2,14 @@
 
 #include <CLI/CLI.hpp>
 
-#include "global_options.hpp"
+#include "command_context.hpp"
 
 namespace cutover::cli {
 
 /// `deploy analyze --policy FILE|NAME [--arg k=v]... [--rollout R] [--prometheus URL] [--once]`:
 /// runs an SLO policy against a live Prometheus from this process, printing every measurement
 /// and the verdict. Exit 0 pass, 1 fail, 3 inconclusive, 2 for a bad policy, argument or query.
-void add_analyze_command(CLI::App& app, GlobalOptions& globals, int& exit_code);
+/// Measurements are taken and waited for on `context.clock`.
+void add_analyze_command(CLI::App& app, CommandContext& context, int& exit_code);
 
 }  // namespace cutover::cli

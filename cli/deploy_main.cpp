@@ -51,7 +51,7 @@ int deploy_main(int argc, char** argv, CommandContext& context) {
   add_change_commands(app, context, exit_code);
   add_run_command(app, context, exit_code);
   add_delete_command(app, context, exit_code);
-  add_analyze_command(app, context.globals, exit_code);
+  add_analyze_command(app, context, exit_code);
   add_cluster_commands(app, context, exit_code);
   add_lint_command(app, context, exit_code);
   add_install_commands(app, context, exit_code);

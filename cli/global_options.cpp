@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <iostream>
+#include <ostream>
 
 #include "exit_code.hpp"
 #include "util/duration.hpp"
@@ -22,10 +22,6 @@ void GlobalOptions::add_to(CLI::App& app) {
                "More detail on stderr; repeat for more (-vv logs every API request)");
   app.add_option("--request-timeout", request_timeout,
                  "Give up on one API request after this long, e.g. 10s (default 30s)");
-}
-
-std::expected<Connection, int> connect(const GlobalOptions& globals, kube::ClientOptions options) {
-  return connect(globals, std::move(options), std::cerr);
 }
 
 std::expected<Connection, int> connect(const GlobalOptions& globals, kube::ClientOptions options,

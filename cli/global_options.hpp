@@ -48,9 +48,6 @@ struct Connection {
 /// CommandContext (command_context.hpp), never directly.
 std::expected<Connection, int> connect(const GlobalOptions& globals, kube::ClientOptions options,
                                        std::ostream& err);
-/// The same, printing to stderr: for `deploy analyze` until it takes a CommandContext.
-std::expected<Connection, int> connect(const GlobalOptions& globals,
-                                       kube::ClientOptions options = {});
 
 /// True when the request never reached an API server: connection refused, reset, or a
 /// client-side timeout.
