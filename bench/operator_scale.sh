@@ -19,7 +19,7 @@ fi
 n="${1:-$( ((idle)) && echo 10000 || echo 1000)}"
 ns="bench-scale"
 eval "$("$repo/scripts/cluster" env)"
-operator="$repo/build/operator/deploy-operator"
+operator="${CUTOVER_OPERATOR_BIN:-$repo/build/operator/deploy-operator}"
 deploy="$repo/build/cli/deploy"
 kubectl apply --server-side --force-conflicts -f "$repo/operator/config/crd/rollouts.cutover.dev.yaml" >/dev/null
 kubectl wait --for=condition=Established crd/rollouts.cutover.dev --timeout=60s >/dev/null
