@@ -12,9 +12,9 @@
 namespace cutover::cli {
 namespace {
 
+using kube::Json;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using kube::Json;
 
 const kube::ResourceRef kRollouts{"cutover.dev/v1alpha1", "Rollout", "shop"};
 const kube::ResourceRef kDeployments{"apps/v1", "Deployment", "shop"};
