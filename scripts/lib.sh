@@ -3,15 +3,15 @@
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Debian packages the build, the tests and the local cluster need. python3-yaml is for
-# operator/config/crd/gen_crds.py.
+# Debian packages the build, the tests and the local cluster need. clang-tidy-19 is for
+# scripts/tidy (the same LLVM as the fuzz build); python3-yaml for operator/config/crd/gen_crds.py.
 CUTOVER_PACKAGES=(
   cmake ninja-build pkg-config g++ ccache git
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgit2-dev prometheus-cpp-dev
   libkainjow-mustache-dev
   libfmt-dev libgtest-dev libgmock-dev
-  clang-format clang-19 libclang-rt-19-dev
+  clang-format clang-19 libclang-rt-19-dev clang-tidy-19
   prometheus curl python3 python3-yaml tmux
 )
 

@@ -10,8 +10,8 @@
 
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <map>
+#include <system_error>
 
 extern char** environ;
 
@@ -54,7 +54,8 @@ struct Pipe {
 std::expected<ProcessResult, std::string> SystemProcessRunner::run(const ProcessRequest& request) {
   Pipe in, out, err;
   if (!in.open() || !out.open() || !err.open()) {
-    return std::unexpected(fmt::format("cannot create pipes: {}", std::strerror(errno)));
+    return std::unexpected(fmt::format("cannot create pipes: {}",
+                                       std::error_code(errno, std::generic_category()).message()));
   }
   // The child's environment: ours, with the extra variables overriding.
   std::map<std::string, std::string> env_map;
@@ -97,7 +98,8 @@ std::expected<ProcessResult, std::string> SystemProcessRunner::run(const Process
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) {
     return std::unexpected(
-        fmt::format("cannot run \"{}\": {}", request.command, std::strerror(spawned)));
+        fmt::format("cannot run \"{}\": {}", request.command,
+                    std::error_code(spawned, std::generic_category()).message()));
   }
   in.close_read();
   out.close_write();

@@ -50,6 +50,8 @@ TEST(WatchDecoder, ErrorEventCarriesStatus) {
 
 TEST(WatchDecoder, MalformedLinesBecomeDecodeErrors) {
   WatchDecoder decoder;
+  // Each raw string and the "\n" after it make one line: no comma is missing.
+  // NOLINTBEGIN(bugprone-suspicious-missing-comma)
   const auto events = feed_all(decoder, {"not json\n",
                                          R"({"type":"ADDED"})"
                                          "\n",
@@ -58,6 +60,7 @@ TEST(WatchDecoder, MalformedLinesBecomeDecodeErrors) {
                                          R"({"type":1,"object":{}})"
                                          "\n",
                                          "\n  \r\n"});
+  // NOLINTEND(bugprone-suspicious-missing-comma)
   ASSERT_EQ(events.size(), 4U);
   for (const auto& event : events) {
     ASSERT_FALSE(event.has_value());

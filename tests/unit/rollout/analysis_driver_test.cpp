@@ -19,7 +19,6 @@ namespace cutover::rollout {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::Not;
 
 Rollout rollout_mid_release() {
   auto parsed =

@@ -14,7 +14,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using kube::Json;
-using kube::WatchEvent;
 using kube::WatchEventType;
 
 EnvLookup env_of(std::map<std::string, std::string> values) {
