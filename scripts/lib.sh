@@ -12,7 +12,7 @@ CUTOVER_PACKAGES=(
   libkainjow-mustache-dev
   libfmt-dev libgtest-dev libgmock-dev
   clang-format clang-19 libclang-rt-19-dev clang-tidy-19
-  prometheus curl python3 python3-yaml tmux
+  prometheus curl jq python3 python3-yaml tmux
 )
 
 log() { printf '\n==> %s\n' "$*" >&2; }
