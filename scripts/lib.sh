@@ -15,7 +15,9 @@ CUTOVER_PACKAGES=(
   prometheus curl jq python3 python3-yaml tmux
 )
 
-log() { printf '\n==> %s\n' "$*" >&2; }
+# log MESSAGE: a step heading on stderr, with the seconds since the calling script started (so
+# a CI log shows where the time went).
+log() { printf '\n==> %s  [%d s]\n' "$*" "$SECONDS" >&2; }
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
