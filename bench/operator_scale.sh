@@ -21,8 +21,10 @@ ns="bench-scale"
 eval "$("$repo/scripts/cluster" env)"
 operator="${CUTOVER_OPERATOR_BIN:-$repo/build/operator/deploy-operator}"
 deploy="$repo/build/cli/deploy"
-kubectl apply --server-side --force-conflicts -f "$repo/operator/config/crd/rollouts.cutover.dev.yaml" >/dev/null
-kubectl wait --for=condition=Established crd/rollouts.cutover.dev --timeout=60s >/dev/null
+# Every CRD: the operator's informers wait for AnalysisRuns and SLOPolicies too.
+kubectl apply --server-side --force-conflicts -k "$repo/operator/config/crd" >/dev/null
+kubectl wait --for=condition=Established --timeout=60s crd/rollouts.cutover.dev \
+  crd/analysisruns.cutover.dev crd/slopolicies.cutover.dev >/dev/null
 if [[ "$(kubectl get namespace "$ns" -o jsonpath='{.status.phase}' 2>/dev/null)" == Terminating ]]; then
   # Left by a run of an older build, whose Rollouts all carried our finalizer after their
   # operator was gone: deploy delete finishes them (there is no Service to restore).

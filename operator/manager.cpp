@@ -214,8 +214,16 @@ int run_manager(const OperatorOptions& options) {
     return bad_listener(bound.error());
   std::thread probe_thread([&probes] { probes.listen_after_bind(); });
 
+  // Events get a client of their own, as client-go's event recorder does: its own QPS/burst,
+  // so an Event never waits behind the release's writes (it is counted in the same metrics).
+  auto event_client = kube::RestClient::create(*config, client_options);
+  if (!event_client) {
+    log::error("cannot create the API client", {{"error", event_client.error().describe()}});
+    return 3;
+  }
   ControllerOptions controller_options{options.watch_namespace, options.instance_id,
-                                       options.workers, options.prometheus_url};
+                                       options.workers, options.prometheus_url,
+                                       event_client->get()};
   RolloutController controller(**client, controller_options, metrics);
   std::jthread engine([&](std::stop_token token) {
     if (!options.leader_elect) {

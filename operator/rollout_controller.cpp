@@ -267,7 +267,8 @@ void RolloutController::run(std::stop_token stop) {
   for (int w = 0; w < options_.workers && !stop.stop_requested(); ++w) {
     threads.emplace_back([&](std::stop_token s) {
       rollout::Reconciler reconciler(cached, clock_, "cutover",
-                                     {.default_prometheus = options_.prometheus_url}, &metrics_);
+                                     {.default_prometheus = options_.prometheus_url}, &metrics_,
+                                     options_.event_client);
       while (auto key = queue_.get(s))
         process(*key, reconciler, cached);
     });

@@ -25,6 +25,8 @@ struct ControllerOptions {
   std::string instance_id;      // shard: only Rollouts labelled cutover.dev/instance-id=<id>
   int workers = 4;
   std::string prometheus_url;  // for SLO policies that name no address
+  /// Creates the Events (a client of their own, with its own rate limit); null: `server` does.
+  kube::KubeClient* event_client = nullptr;
 };
 
 class RolloutController {

@@ -25,9 +25,7 @@ void enter_step(PlanBuilder& b, std::size_t index) {
 
 void advance(PlanBuilder& b, std::size_t index, const std::string& what) {
   b.clear_pauses();
-  b.event(
-      "Normal", "StepCompleted",
-      fmt::format("step {}/{} done: {}", index + 1, b.rollout.spec.canary().steps.size(), what));
+  b.step_completed(index, b.rollout.spec.canary().steps.size(), what);
   enter_step(b, index + 1);
 }
 

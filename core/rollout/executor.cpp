@@ -39,8 +39,11 @@ std::string event_name(const Rollout& r, const RecordEvent& e) {
 
 }  // namespace
 
-Executor::Executor(kube::KubeClient& client, std::string field_manager)
-    : client_(client), field_manager_(std::move(field_manager)) {}
+Executor::Executor(kube::KubeClient& client, std::string field_manager,
+                   kube::KubeClient* event_client)
+    : client_(client),
+      field_manager_(std::move(field_manager)),
+      event_client_(event_client != nullptr ? *event_client : client) {}
 
 Json Executor::slot_deployment(const Rollout& r, Slot slot, const std::string& revision,
                                int replicas) {
@@ -139,7 +142,7 @@ kube::Result<void> Executor::apply(const Rollout& r, const Plan& plan) {
         {"count", 1},
         {"source", {{"component", "cutover"}}},
         {"reportingComponent", "cutover.dev/rollout-controller"}};
-    auto created = client_.create(events(r), event);
+    auto created = event_client_.create(events(r), event);
     // Already there: this transition was recorded by an earlier run that then crashed.
     if (!created && created.error().reason != kube::ErrorReason::already_exists) {
       return std::unexpected(created.error());

@@ -12,8 +12,12 @@ namespace cutover::rollout {
 
 class Executor {
  public:
-  /// `field_manager` names us in server-side apply and managedFields.
-  explicit Executor(kube::KubeClient& client, std::string field_manager = "cutover");
+  /// `field_manager` names us in server-side apply and managedFields. `event_client` (optional)
+  /// creates the Events, else `client` does: the operator gives Events a client of their own,
+  /// as client-go's event recorder has, so they never queue behind the release's own requests
+  /// in one client-side rate limit.
+  explicit Executor(kube::KubeClient& client, std::string field_manager = "cutover",
+                    kube::KubeClient* event_client = nullptr);
 
   /// Applies the actions in order. Stops at the first failure and returns it; the next
   /// reconcile re-plans from what actually happened. Events are created with names derived
@@ -32,6 +36,7 @@ class Executor {
 
   kube::KubeClient& client_;
   std::string field_manager_;
+  kube::KubeClient& event_client_;
 };
 
 }  // namespace cutover::rollout

@@ -28,6 +28,36 @@ void PlanBuilder::event(std::string type, std::string reason, std::string messag
                                         std::move(transition)});
 }
 
+bool PlanBuilder::last_event_is_steps_done() const {
+  if (!steps_done_ || steps_done_->action >= plan.actions.size())
+    return false;
+  return std::none_of(plan.actions.begin() + static_cast<std::ptrdiff_t>(steps_done_->action) + 1,
+                      plan.actions.end(),
+                      [](const Action& a) { return std::holds_alternative<RecordEvent>(a); });
+}
+
+void PlanBuilder::step_completed(std::size_t index, std::size_t total, const std::string& what) {
+  if (last_event_is_steps_done()) {
+    auto& done = *steps_done_;
+    done.what += ", " + what;
+    std::get<RecordEvent>(plan.actions[done.action]).message =
+        fmt::format("steps {}-{}/{} done: {}", done.first + 1, index + 1, total, done.what);
+    return;
+  }
+  event("Normal", "StepCompleted", fmt::format("step {}/{} done: {}", index + 1, total, what));
+  steps_done_ = StepsDone{plan.actions.size() - 1, index, what};
+}
+
+std::optional<std::string> PlanBuilder::take_step_event() {
+  if (!last_event_is_steps_done())
+    return std::nullopt;
+  const auto at = plan.actions.begin() + static_cast<std::ptrdiff_t>(steps_done_->action);
+  std::string message = std::get<RecordEvent>(*at).message;
+  plan.actions.erase(at);
+  steps_done_.reset();
+  return message;
+}
+
 void PlanBuilder::requeue_at(WallTime when) {
   const auto delay = std::max(std::chrono::milliseconds{0},
                               std::chrono::duration_cast<std::chrono::milliseconds>(when - now));

@@ -1,6 +1,7 @@
 #pragma once
 // Internal helpers shared by the canary and blue-green planners. Not part of the public API.
 
+#include <optional>
 #include <string>
 
 #include "rollout/plan.hpp"
@@ -14,8 +15,15 @@ struct PlanBuilder {
   WallTime now;
   Plan plan;
   std::string revision;  // of spec.template
-
   void event(std::string type, std::string reason, std::string message);
+  /// A StepCompleted Event for step `index` of `total`. Steps that complete in one pass (instant
+  /// ones, or weights the pods already meet) share one Event, "steps 1-3/3 done: ...", unless
+  /// another Event came between them: each Event is an API request, and a chain of them told
+  /// no more than one does.
+  void step_completed(std::size_t index, std::size_t total, const std::string& what);
+  /// Removes this pass's StepCompleted Event if no other Event followed it, and returns its
+  /// message, so the Event that ends the release (Promoted) tells it instead.
+  std::optional<std::string> take_step_event();
   void requeue_at(WallTime when);
   void set_condition(const std::string& type, bool value, const std::string& reason,
                      const std::string& message);
@@ -30,6 +38,16 @@ struct PlanBuilder {
                       const std::string& reason);
   /// Ready for traffic: runs `revision`, the controller saw the spec, and enough pods are up.
   [[nodiscard]] bool slot_ready(Slot slot, const std::string& revision, int replicas) const;
+
+
+  // For step_completed and take_step_event only (public: PlanBuilder is built as an aggregate).
+  struct StepsDone {
+    std::size_t action;  // its index in plan.actions
+    std::size_t first;   // the first completed step's index
+    std::string what;
+  };
+  std::optional<StepsDone> steps_done_;
+  [[nodiscard]] bool last_event_is_steps_done() const;
 };
 
 /// Canary replicas for a traffic weight under the replica-ratio model.

@@ -88,12 +88,14 @@ kube::Result<void> record_revision(kube::KubeClient& client, const Rollout& roll
 }  // namespace
 
 Reconciler::Reconciler(kube::KubeClient& client, Clock& clock, std::string field_manager,
-                       AnalysisOptions analysis, ReconcileObserver* observer)
+                       AnalysisOptions analysis, ReconcileObserver* observer,
+                       kube::KubeClient* event_client)
     : client_(client),
       clock_(clock),
       field_manager_(std::move(field_manager)),
       analysis_(std::move(analysis)),
-      observer_(observer) {}
+      observer_(observer),
+      event_client_(event_client) {}
 
 kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
                                                      const std::string& name) {
@@ -184,7 +186,7 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
       rollout->resource_version = *set;  // the status write below is conditional on it
     }
   }
-  Executor executor(client_, field_manager_);
+  Executor executor(client_, field_manager_, event_client_);
   // Traffic first (the executor's actions, then its events), then the analysis records, then
   // the Rollout's status.
   if (auto applied = executor.apply(*rollout, plan); !applied) {

@@ -33,8 +33,10 @@ struct ReconcileOutcome {
 class Reconciler {
  public:
   /// `observer` (optional; must outlive the reconciler) hears what each successful pass did.
+  /// `event_client` (optional; must outlive it) carries the Events, else `client` does.
   Reconciler(kube::KubeClient& client, Clock& clock, std::string field_manager = "cutover",
-             AnalysisOptions analysis = {}, ReconcileObserver* observer = nullptr);
+             AnalysisOptions analysis = {}, ReconcileObserver* observer = nullptr,
+             kube::KubeClient* event_client = nullptr);
 
   /// Errors are transient (network, conflict); the caller retries with back-off. A spec error
   /// is not an error here: it is written to the Rollout's status and an event, and not retried.
@@ -47,6 +49,7 @@ class Reconciler {
   std::string field_manager_;
   AnalysisOptions analysis_;
   ReconcileObserver* observer_;
+  kube::KubeClient* event_client_;
 };
 
 }  // namespace cutover::rollout

@@ -444,7 +444,10 @@ bool promote_when_ready(PlanBuilder& b, const std::vector<std::string>& services
   b.set_condition("Available", true, "AvailableReplicas", "");
   b.set_condition("Aborted", false, "", "");
   b.set_condition("Paused", false, "", "");
-  b.event("Normal", "Promoted", event_message);
+  // The last steps often complete in the pass that promotes: then one Event tells both.
+  const auto steps = b.take_step_event();
+  b.event("Normal", "Promoted",
+          steps ? fmt::format("{} ({})", event_message, *steps) : event_message);
   return true;
 }
 

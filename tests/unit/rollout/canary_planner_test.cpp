@@ -611,3 +611,50 @@ TEST(CanaryPlanner, AbortWhileTheOldSlotDrainsNeverLeavesZeroPods) {
 
 }  // namespace
 }  // namespace cutover::rollout
+
+namespace cutover::rollout {
+namespace {
+
+std::vector<std::string> events(const testing::RolloutWorld& world, const std::string& reason) {
+  std::vector<std::string> messages;
+  for (const auto& plan : world.plans) {
+    for (const auto& action : plan.actions) {
+      const auto* e = std::get_if<RecordEvent>(&action);
+      if (e != nullptr && e->reason == reason)
+        messages.push_back(e->message);
+    }
+  }
+  return messages;
+}
+
+// Each Event is an API request: steps that complete in one pass (weights that the one
+// candidate pod meets at once, a pause that has elapsed) are told in one Event, and so are the
+// last steps and the promotion when they come in one pass; a step that completes in a later
+// pass gets its own.
+TEST(CanaryPlanner, StepsThatCompleteInOnePassShareOneEvent) {
+  auto one_pod = stable_world(
+      1, Json::array({{{"setWeight", 33}}, {{"setWeight", 66}}, {{"setWeight", 100}}}));
+  one_pod.set_image("web:2");
+  one_pod.settle();
+  ASSERT_EQ(one_pod.status().phase, Phase::healthy);
+  EXPECT_EQ(events(one_pod, "StepCompleted"), std::vector<std::string>{});
+  const auto promoted = events(one_pod, "Promoted");
+  ASSERT_EQ(promoted.size(), 1U);
+  EXPECT_TRUE(promoted[0].ends_with("(steps 1-3/3 done: weight 33%, weight 66%, weight 100%)"))
+      << promoted[0];
+
+  auto world = stable_world();
+  world.set_image("web:2");
+  world.settle();
+  promote(world);
+  world.settle();
+  ASSERT_EQ(world.status().phase, Phase::healthy);
+  // Here every step waits for pods, the pause or a promotion: one Event each.
+  EXPECT_EQ(events(world, "StepCompleted"),
+            (std::vector<std::string>{"step 1/5 done: weight 25%", "step 2/5 done: pause elapsed",
+                                      "step 3/5 done: weight 50%", "step 4/5 done: pause promoted",
+                                      "step 5/5 done: weight 75%"}));
+}
+
+}  // namespace
+}  // namespace cutover::rollout
