@@ -83,12 +83,63 @@ bool drain_old_slot(PlanBuilder& b, Slot candidate, Slot old) {
   return true;
 }
 
+// Promotion through routes, as Argo Rollouts does it and in this order, each step read back
+// before the next: the candidate at full size; every route 100% to canaryService; stableService
+// moved to the candidate (so both Services select it); every route back to 0% (stableService,
+// which now is the candidate). Then the candidate is stable and the old slot scales down after
+// scaleDownDelaySeconds. True once promoted; otherwise the status says what it waits for.
+bool promote_routed(PlanBuilder& b, const std::vector<std::string>& services,
+                    const CanaryStrategy& canary, Slot candidate, Slot stable) {
+  auto& st = b.plan.status;
+  const int replicas = b.rollout.spec.replicas;
+  b.plan.actions.emplace_back(ScaleSlot{stable, replicas});
+  b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, replicas});
+  if (!b.slot_ready(candidate, b.revision, replicas)) {
+    st.message = fmt::format("promoting: candidate {}/{} available",
+                             b.observed.slot(candidate).available_replicas, replicas);
+    return false;
+  }
+  const auto pinned = b.observed.service_slots.find(canary.stable_service);
+  const bool stable_moved = pinned != b.observed.service_slots.end() && pinned->second == candidate;
+  if (!stable_moved) {
+    b.plan.actions.emplace_back(SetRouteWeight{100});
+    if (!b.routes_say(100)) {
+      st.message =
+          fmt::format("promoting: waiting for the routes to read 100 ({})", b.route_readings());
+      return false;
+    }
+    b.plan.actions.emplace_back(PinService{canary.stable_service, candidate});
+    st.message =
+        fmt::format("promoting: moving {} to slot {}", canary.stable_service, to_string(candidate));
+    return false;
+  }
+  b.plan.actions.emplace_back(SetRouteWeight{0});
+  if (!b.routes_say(0)) {
+    st.message = fmt::format("promoting: waiting for the routes to read 0, all on {} ({})",
+                             canary.stable_service, b.route_readings());
+    return false;
+  }
+  return promote_when_ready(
+      b, services, canary.scale_down_delay_seconds,
+      fmt::format("revision {} promoted to stable on slot {} through {} route(s); slot {} "
+                  "scales down in {}s",
+                  b.revision, to_string(candidate), canary.routes.size(), to_string(stable),
+                  canary.scale_down_delay_seconds));
+}
+
 }  // namespace
 
 void plan_canary(PlanBuilder& b) {
   const auto& spec = b.rollout.spec;
   const auto& canary = spec.canary();
   const auto services = strategy_services(spec);
+  if (b.routed()) {
+    // status.canary.weights: what the routes read back at the start of this pass.
+    auto& weights = b.plan.status.route_weights;
+    weights.clear();
+    for (const auto& [route, reading] : b.observed.routes)
+      weights.push_back({route, reading.weight});
+  }
   const ReleaseStart start = start_release(b, services);
   if (start == ReleaseStart::decided)
     return;
@@ -106,13 +157,27 @@ void plan_canary(PlanBuilder& b) {
   // Whether a Service routes to the stable slot alone. Without one, the old slot's Ready pods
   // serve through the user's Service, which spans both slots.
   const bool stable_pinned = !canary.stable_service.empty();
+  const bool routed = b.routed();
+  if (routed) {
+    if (const std::string problem = b.route_problem(); !problem.empty()) {
+      // Nothing moves through a route Cutover cannot edit; its watch wakes us once it is fixed.
+      st.phase = Phase::degraded;
+      st.message = problem;
+      b.set_condition("Progressing", false, "RouteProblem", problem);
+      return;
+    }
+  }
+  // Routed, past the last step: stableService moves to the candidate during the promotion
+  // (promote_routed), and must not be pinned back.
+  const bool promoting_routed =
+      routed && !st.abort && static_cast<std::size_t>(st.current_step_index) >= steps.size();
 
   if (hold_for_spec_pause(b))
     return;
 
   bool waiting_for_pods = false;
   if (!st.abort) {
-    if (!canary.stable_service.empty()) {
+    if (!canary.stable_service.empty() && !promoting_routed) {
       b.plan.actions.emplace_back(PinService{canary.stable_service, stable});
     }
     if (!canary.canary_service.empty()) {
@@ -125,7 +190,37 @@ void plan_canary(PlanBuilder& b) {
     }
     // Keeps the candidate and stable at the replica split of `weight` (as of step `index`).
     // Stable gives up pods only once the candidate's are available. Returns true when reached.
+    // Routed: the routes carry `weight`; the candidate runs its share of the pods (or
+    // setCanaryScale's), stable stays at full size. The weight counts only once read back.
+    const auto hold_routed = [&](std::size_t index, int weight) {
+      b.plan.actions.emplace_back(ScaleSlot{stable, replicas});
+      if (cand_obs.exists && cand_obs.revision != b.revision && !b.routes_say(0)) {
+        // The candidate slot is about to run another revision: no route may send it traffic.
+        b.plan.actions.emplace_back(SetRouteWeight{0});
+        st.message = fmt::format("step {}/{}: taking traffic off slot {} first ({})", index + 1,
+                                 steps.size(), to_string(candidate), b.route_readings());
+        return false;
+      }
+      const int target = scale_override(steps, index, replicas, weight)
+                             .value_or(routed_replicas(replicas, weight));
+      b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, target});
+      if (!b.slot_ready(candidate, b.revision, target)) {
+        waiting_for_pods = true;
+        st.message = fmt::format("step {}/{}: weight {}: candidate {}/{} available", index + 1,
+                                 steps.size(), weight, cand_obs.available_replicas, target);
+        return false;
+      }
+      b.plan.actions.emplace_back(SetRouteWeight{weight});
+      if (!b.routes_say(weight)) {
+        st.message = fmt::format("step {}/{}: weight {}: waiting for the routes to read it ({})",
+                                 index + 1, steps.size(), weight, b.route_readings());
+        return false;
+      }
+      return true;
+    };
     const auto hold_weight = [&](std::size_t index, int weight) {
+      if (routed)
+        return hold_routed(index, weight);
       const int weight_pods = weight_replicas(replicas, weight);
       const int cand_target = scale_override(steps, index, replicas, weight).value_or(weight_pods);
       // Until promotion the stable slot keeps a pod: a pinned stable Service must never select
@@ -179,7 +274,8 @@ void plan_canary(PlanBuilder& b) {
         advance(b, index, fmt::format("weight {}%", step.weight));
       } else if (step.kind == CanaryStep::Kind::set_canary_scale) {
         const int target = scale_override(steps, index + 1, replicas, st.current_weight)
-                               .value_or(weight_replicas(replicas, st.current_weight));
+                               .value_or(routed ? routed_replicas(replicas, st.current_weight)
+                                                : weight_replicas(replicas, st.current_weight));
         b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, target});
         if (!b.slot_ready(candidate, b.revision, target)) {
           waiting_for_pods = true;
@@ -224,7 +320,10 @@ void plan_canary(PlanBuilder& b) {
     }
     if (!background_holds && !st.abort &&
         static_cast<std::size_t>(st.current_step_index) >= steps.size()) {
-      if (stable_pinned) {
+      if (routed) {
+        if (promote_routed(b, services, canary, candidate, stable))
+          return;
+      } else if (stable_pinned) {
         // The pin moves to the candidate first, so the old slot can stay warm (no traffic) for
         // a fast rollback until scaleDownDelaySeconds.
         if (promote_when_ready(
@@ -250,7 +349,8 @@ void plan_canary(PlanBuilder& b) {
   }
 
   conclude(b, waiting_for_pods, release_actions_start, services,
-           canary.abort_scale_down_delay_seconds, AbortStyle::remove_candidate_pods);
+           canary.abort_scale_down_delay_seconds,
+           routed ? AbortStyle::route_to_stable : AbortStyle::remove_candidate_pods);
 }
 
 }  // namespace cutover::rollout::detail

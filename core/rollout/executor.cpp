@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "rollout/rollout_json.hpp"
+#include "rollout/router_for.hpp"
 #include "rollout/slot_deployment.hpp"
 #include "util/encoding.hpp"
 #include "util/hash.hpp"
@@ -107,6 +108,10 @@ kube::Result<void> Executor::apply_action(const Rollout& r, const Action& action
     if (!patched)
       return std::unexpected(patched.error());
     return {};
+  }
+  if (const auto* w = std::get_if<SetRouteWeight>(&action)) {
+    auto router = router_for(client_, r);
+    return router ? router->set_weight(w->weight) : kube::Result<void>{};
   }
   // StartAnalysis: the reconciler's AnalysisDriver creates runs after the traffic actions.
   return {};

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "rollout/router_for.hpp"
 #include "rollout/slot.hpp"
 #include "rollout/slot_deployment.hpp"
 #include "rollout/workload_ref.hpp"
@@ -93,6 +94,12 @@ kube::Result<Observed> observe(kube::KubeClient& client, const Rollout& rollout)
       return std::unexpected(service.error());
     }
     observed.service_slots[name] = pinned_slot(*service);
+  }
+  if (auto router = router_for(client, rollout)) {
+    auto routes = router->read();
+    if (!routes)
+      return std::unexpected(routes.error());
+    observed.routes = std::move(*routes);
   }
   return observed;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "rollout/rollout.hpp"
+#include "traffic/gateway_api_route.hpp"
 
 namespace cutover::rollout {
 
@@ -57,6 +58,8 @@ struct Observed {
   std::map<std::string, std::optional<Slot>> service_slots;
   /// Set when the Rollout has a `spec.workloadRef` (exists=false when it is missing).
   std::optional<WorkloadObservation> workload;
+  /// What each route of spec.strategy.canary.trafficRouting says, by RouteRef::describe().
+  std::map<std::string, traffic::RouteReading> routes;
 
   [[nodiscard]] const SlotObservation& slot(Slot s) const {
     return slots[static_cast<std::size_t>(s)];
@@ -95,6 +98,13 @@ struct PinService {
   bool operator==(const PinService&) const = default;
 };
 
+/// Give the canary `weight` percent on every route of the Rollout's trafficRouting (stable the
+/// rest). The planner counts a weight as reached only once every route reads it back.
+struct SetRouteWeight {
+  int weight = 0;
+  bool operator==(const SetRouteWeight&) const = default;
+};
+
 /// A Kubernetes Event on the Rollout.
 struct RecordEvent {
   std::string type;  // Normal or Warning
@@ -120,8 +130,8 @@ struct StartAnalysis {
   bool operator==(const StartAnalysis&) const = default;
 };
 
-using Action =
-    std::variant<ApplySlot, ScaleSlot, ScaleWorkload, PinService, RecordEvent, StartAnalysis>;
+using Action = std::variant<ApplySlot, ScaleSlot, ScaleWorkload, PinService, SetRouteWeight,
+                            RecordEvent, StartAnalysis>;
 
 struct Plan {
   std::vector<Action> actions;

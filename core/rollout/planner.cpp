@@ -58,6 +58,33 @@ std::optional<std::string> PlanBuilder::take_step_event() {
   return message;
 }
 
+bool PlanBuilder::routed() const {
+  return rollout.spec.is_canary() && !rollout.spec.canary().routes.empty();
+}
+
+bool PlanBuilder::routes_say(int weight) const {
+  return !observed.routes.empty() && std::ranges::all_of(observed.routes, [&](const auto& route) {
+    return route.second.weight == weight;
+  });
+}
+
+std::string PlanBuilder::route_problem() const {
+  for (const auto& [name, reading] : observed.routes) {
+    if (!reading.problem.empty())
+      return reading.problem;
+  }
+  return "";
+}
+
+std::string PlanBuilder::route_readings() const {
+  std::string out;
+  for (const auto& [name, reading] : observed.routes) {
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", name,
+                       reading.weight ? fmt::format("{}%", *reading.weight) : "mixed");
+  }
+  return out;
+}
+
 void PlanBuilder::requeue_at(WallTime when) {
   const auto delay = std::max(std::chrono::milliseconds{0},
                               std::chrono::duration_cast<std::chrono::milliseconds>(when - now));
@@ -185,6 +212,12 @@ int weight_replicas(int replicas, int weight) {
   const int rounded = static_cast<int>(std::lround(replicas * weight / 100.0));
   // Any weight above 0 gets a pod; any weight below 100 leaves one for stable when it can.
   return std::clamp(rounded, 1, replicas >= 2 ? replicas - 1 : replicas);
+}
+
+int routed_replicas(int replicas, int weight) {
+  if (weight <= 0 || replicas <= 0)
+    return 0;
+  return std::clamp((replicas * weight + 99) / 100, 1, replicas);
 }
 
 }  // namespace detail

@@ -38,7 +38,14 @@ struct PlanBuilder {
                       const std::string& reason);
   /// Ready for traffic: runs `revision`, the controller saw the spec, and enough pods are up.
   [[nodiscard]] bool slot_ready(Slot slot, const std::string& revision, int replicas) const;
-
+  /// A canary whose traffic goes through routes (trafficRouting), not through its pod count.
+  [[nodiscard]] bool routed() const;
+  /// Every route reads back `weight` for the canary.
+  [[nodiscard]] bool routes_say(int weight) const;
+  /// The first route that Cutover cannot use until the user fixes it ("" when none).
+  [[nodiscard]] std::string route_problem() const;
+  /// What the routes read now, for a status message: "HTTPRoute shop/web 5%".
+  [[nodiscard]] std::string route_readings() const;
 
   // For step_completed and take_step_event only (public: PlanBuilder is built as an aggregate).
   struct StepsDone {
@@ -52,6 +59,10 @@ struct PlanBuilder {
 
 /// Canary replicas for a traffic weight under the replica-ratio model.
 int weight_replicas(int replicas, int weight);
+
+/// Canary replicas for a weight that routes carry: the weight's share of `replicas`, rounded
+/// up, at least 1 pod above weight 0 (a 5% canary of 3 replicas runs 1 pod).
+int routed_replicas(int replicas, int weight);
 
 void plan_canary(PlanBuilder& b);
 void plan_blue_green(PlanBuilder& b);
@@ -68,6 +79,10 @@ enum class AbortStyle {
   /// Selector-based (blue-green): flip the Services back; the candidate stays warm for
   /// `abort_delay_seconds` for debugging, then scales down.
   flip_selectors,
+  /// Routes (trafficRouting): weight 0 on every route and the Services back on stable first;
+  /// the candidate scales down only once every route reads 0 back, and after
+  /// `abort_delay_seconds`.
+  route_to_stable,
 };
 
 /// The shared phases of a release. Each returns true when it has decided this pass.

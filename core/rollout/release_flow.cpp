@@ -13,6 +13,10 @@ namespace cutover::rollout::detail {
 namespace {
 
 void pin_all(PlanBuilder& b, const std::vector<std::string>& services, Slot slot) {
+  // Routed: every route's weight back on stableService too, first (it carries the traffic until
+  // the pins land). Not through a route Cutover cannot edit (the status says why).
+  if (b.routed() && b.route_problem().empty())
+    b.plan.actions.emplace_back(SetRouteWeight{0});
   for (const auto& service : services)
     b.plan.actions.emplace_back(PinService{service, slot});
 }
@@ -358,6 +362,16 @@ void plan_abort(PlanBuilder& b, const std::vector<std::string>& services, int ab
   pin_all(b, services, stable);
   b.plan.actions.emplace_back(ScaleSlot{stable, replicas});
   const auto& cand = b.observed.slot(candidate);
+  if (style == AbortStyle::route_to_stable && cand.spec_replicas > 0 && !b.routes_say(0)) {
+    // The candidate keeps its pods until no route sends it anything (read back).
+    st.current_weight = 0;
+    st.phase = Phase::degraded;
+    st.message =
+        fmt::format("aborting: waiting for the routes to read weight 0 ({})", b.route_readings());
+    b.set_condition("Aborted", true, "RolloutAborted", st.message);
+    b.set_condition("Progressing", false, "RolloutAborted", st.message);
+    return;
+  }
   if (style == AbortStyle::remove_candidate_pods) {
     // Its pods are its traffic. Remove them as soon as stable can serve at all.
     if (cand.spec_replicas > 0 &&

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "rollout/slot.hpp"
+#include "traffic/route_ref.hpp"
 #include "util/clock.hpp"
 
 namespace cutover::rollout {
@@ -58,7 +59,9 @@ struct CanaryStrategy {
   Json max_unavailable;  // likewise
   int scale_down_delay_seconds = 30;
   int abort_scale_down_delay_seconds = 30;
-  Json traffic_routing;  // extension point: empty means replica ratio
+  /// spec.strategy.canary.trafficRouting.gatewayAPI's HTTPRoutes then GRPCRoutes (namespace
+  /// filled in). Empty: the replica-ratio canary, whose weight is its share of the pods.
+  std::vector<traffic::RouteRef> routes;
   /// Background analysis: runs from step `starting_step` until promotion; failure aborts.
   std::optional<AnalysisRef> analysis;
   int analysis_starting_step = 0;
@@ -153,6 +156,14 @@ struct AnalysisStatus {
   bool operator==(const AnalysisStatus&) const = default;
 };
 
+/// One route's canary weight as read back: "HTTPRoute shop/web" and its share, none while its
+/// rules disagree or it cannot be read.
+struct RouteWeightStatus {
+  std::string route;
+  std::optional<int> weight;
+  bool operator==(const RouteWeightStatus&) const = default;
+};
+
 struct RolloutStatus {
   Phase phase = Phase::progressing;
   std::string message;
@@ -190,6 +201,8 @@ struct RolloutStatus {
   int release_attempt = 0;
   std::optional<AnalysisStatus> current_step_analysis;  // step, pre- or post-promotion gate
   std::optional<AnalysisStatus> background_analysis;
+  /// status.canary.weights: the canary's share that each route read back (routed canaries).
+  std::vector<RouteWeightStatus> route_weights;
 };
 
 struct Rollout {

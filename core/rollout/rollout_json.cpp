@@ -166,7 +166,66 @@ Result parse_step(const SpecReader& r, const Json& step, const std::string& path
   return {};
 }
 
-Result parse_canary(const SpecReader& r, const Json& canary, CanaryStrategy& out) {
+// spec.strategy.canary.trafficRouting: exactly one router. Gateway API's HTTPRoutes and
+// GRPCRoutes are supported; Istio and NGINX are refused by name rather than ignored (a canary
+// the user meant to run at 5% must not silently run by replica ratio).
+Result parse_traffic_routing(const SpecReader& r, const Json& routing,
+                             const std::string& rollout_namespace, CanaryStrategy& out) {
+  const std::string path = "spec.strategy.canary.trafficRouting";
+  if (!routing.is_object())
+    return r.error(path, "must be an object", "set gatewayAPI: {httpRoutes: [{name: ROUTE}]}");
+  for (const char* unsupported : {"istio", "nginx", "smi", "alb", "traefik", "plugins"}) {
+    if (routing.contains(unsupported)) {
+      return r.error(path + "." + unsupported, "is not supported by this version of Cutover",
+                     "route through Gateway API instead: gatewayAPI: {httpRoutes: [{name: "
+                     "ROUTE}]}, or leave trafficRouting out for a replica-ratio canary");
+    }
+  }
+  const auto gateway = routing.find("gatewayAPI");
+  if (gateway == routing.end() || !gateway->is_object()) {
+    return r.error(path, "must set gatewayAPI",
+                   "set gatewayAPI: {httpRoutes: [{name: ROUTE}]}, or leave trafficRouting out");
+  }
+  const std::string gateway_path = path + ".gatewayAPI";
+  for (const auto& [key, kind] :
+       {std::pair{"httpRoutes", "HTTPRoute"}, std::pair{"grpcRoutes", "GRPCRoute"}}) {
+    const auto list = gateway->find(key);
+    if (list == gateway->end() || list->is_null())
+      continue;
+    if (!list->is_array())
+      return r.error(gateway_path + "." + key, "must be a list of {name, namespace?}");
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const std::string item_path = fmt::format("{}.{}[{}]", gateway_path, key, i);
+      const Json& item = (*list)[i];
+      if (!item.is_object())
+        return r.error(item_path, "must be an object {name, namespace?}");
+      traffic::RouteRef route{kind, rollout_namespace, ""};
+      if (auto ok = r.string(item, "name", item_path, route.name); !ok)
+        return ok;
+      if (route.name.empty())
+        return r.error(item_path + ".name", "is required", fmt::format("name the {}", kind));
+      if (auto ok = r.string(item, "namespace", item_path, route.namespace_name); !ok)
+        return ok;
+      if (route.namespace_name.empty())
+        route.namespace_name = rollout_namespace;
+      if (std::ranges::find(out.routes, route) != out.routes.end())
+        return r.error(item_path, fmt::format("names {} twice", route.describe()));
+      out.routes.push_back(std::move(route));
+    }
+  }
+  if (out.routes.empty()) {
+    return r.error(gateway_path, "names no route",
+                   "list the routes: httpRoutes: [{name: ROUTE}] or grpcRoutes: [{name: ROUTE}]");
+  }
+  if (out.stable_service.empty() || out.canary_service.empty()) {
+    return r.error(path, "needs both stableService and canaryService",
+                   "name the two Services whose backendRef weights the routes split");
+  }
+  return {};
+}
+
+Result parse_canary(const SpecReader& r, const Json& canary, const std::string& rollout_namespace,
+                    CanaryStrategy& out) {
   const std::string path = "spec.strategy.canary";
   if (auto ok = r.string(canary, "stableService", path, out.stable_service); !ok)
     return ok;
@@ -188,7 +247,11 @@ Result parse_canary(const SpecReader& r, const Json& canary, CanaryStrategy& out
   }
   out.max_surge = canary.value("maxSurge", Json());
   out.max_unavailable = canary.value("maxUnavailable", Json());
-  out.traffic_routing = canary.value("trafficRouting", Json());
+  if (const auto routing = canary.find("trafficRouting");
+      routing != canary.end() && !routing->is_null()) {
+    if (auto ok = parse_traffic_routing(r, *routing, rollout_namespace, out); !ok)
+      return ok;
+  }
   if (const auto steps = canary.find("steps"); steps != canary.end() && !steps->is_null()) {
     if (!steps->is_array())
       return r.error(path + ".steps", "must be a list");
@@ -315,6 +378,14 @@ RolloutStatus parse_status(const Json& status) {
   out.abort_reason = str("abortReason");
   out.aborted_at = time_field(status, "abortedAt");
   out.promote_full = bool_or(status, "promoteFull");
+  if (const Json& weights = member(member(status, "canary"), "weights"); weights.is_array()) {
+    for (const auto& w : weights) {
+      RouteWeightStatus entry{string_or(w, "route"), std::nullopt};
+      if (member(w, "weight").is_number_integer())
+        entry.weight = static_cast<int>(int_or(w, "weight"));
+      out.route_weights.push_back(std::move(entry));
+    }
+  }
   out.promoted_by = str("promotedBy");
   out.retry_analysis = bool_or(status, "retryAnalysis");
   out.release_attempt = static_cast<int>(int_or(status, "releaseAttempt"));
@@ -478,7 +549,7 @@ std::expected<Rollout, SpecError> parse_rollout(const Json& object) {
   }
   if (has_canary) {
     CanaryStrategy canary;
-    if (auto ok = parse_canary(r, strategy["canary"], canary); !ok) {
+    if (auto ok = parse_canary(r, strategy["canary"], out.namespace_name, canary); !ok) {
       return std::unexpected(ok.error());
     }
     s.strategy = std::move(canary);
@@ -534,6 +605,15 @@ Json status_to_json(const RolloutStatus& s) {
     out["scaleDownAt"] = time(s.scale_down_at);
   if (s.release_attempt != 0)
     out["releaseAttempt"] = s.release_attempt;
+  if (!s.route_weights.empty()) {
+    Json weights = Json::array();
+    for (const auto& w : s.route_weights) {
+      weights.push_back({{"route", w.route}});
+      if (w.weight)
+        weights.back()["weight"] = *w.weight;
+    }
+    out["canary"] = {{"weights", std::move(weights)}};
+  }
   if (s.current_step_analysis)
     out["currentStepAnalysis"] = analysis_status_json(*s.current_step_analysis);
   if (s.background_analysis)

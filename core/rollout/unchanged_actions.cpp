@@ -1,5 +1,7 @@
 #include "rollout/unchanged_actions.hpp"
 
+#include <algorithm>
+
 #include "rollout/slot_deployment.hpp"
 
 namespace cutover::rollout {
@@ -28,6 +30,11 @@ bool unchanged(const Rollout& rollout, const Observed& observed, const Action& a
     if (it == observed.service_slots.end())
       return !p->slot;  // gone: nothing to unpin (a pin is kept, for the executor's error)
     return it->second == p->slot;
+  }
+  if (const auto* w = std::get_if<SetRouteWeight>(&action)) {
+    return !observed.routes.empty() && std::ranges::all_of(observed.routes, [&](const auto& route) {
+      return route.second.weight == w->weight;
+    });
   }
   return false;
 }

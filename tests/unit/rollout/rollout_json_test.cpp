@@ -31,6 +31,20 @@ TEST(RolloutJson, ParsesCanaryWithDefaults) {
   EXPECT_EQ(steps[3].scale_replicas, 2);
 }
 
+TEST(RolloutJson, ReadsGatewayApiRoutesWithTheirNamespaces) {
+  Json object = testing::canary_rollout_json(3, Json::array({{{"setWeight", 5}}}), "web:1");
+  object["spec"]["strategy"]["canary"]["trafficRouting"] = {
+      {"gatewayAPI",
+       {{"httpRoutes", Json::array({{{"name", "web"}}, {{"name", "edge"}, {"namespace", "gw"}}})},
+        {"grpcRoutes", Json::array({{{"name", "web-grpc"}}})}}}};
+  auto rollout = parse_rollout(object);
+  ASSERT_TRUE(rollout) << rollout.error().describe();
+  EXPECT_EQ(rollout->spec.canary().routes,
+            (std::vector<traffic::RouteRef>{{"HTTPRoute", "shop", "web"},
+                                            {"HTTPRoute", "gw", "edge"},
+                                            {"GRPCRoute", "shop", "web-grpc"}}));
+}
+
 TEST(RolloutJson, StatusRoundTrips) {
   auto object = testing::blue_green_rollout_json(2, "pay:1", true);
   object["status"] = {
@@ -44,7 +58,10 @@ TEST(RolloutJson, StatusRoundTrips) {
       {"history", Json::array({{{"revision", "abc"},
                                 {"images", {"pay:1"}},
                                 {"startedAt", "2026-11-22T00:00:00Z"},
-                                {"result", "Promoted"}}})}};
+                                {"result", "Promoted"}}})},
+      {"canary",
+       {{"weights", Json::array({{{"route", "HTTPRoute shop/web"}, {"weight", 5}},
+                                 {{"route", "HTTPRoute shop/edge"}}})}}}};
   auto rollout = parse_rollout(object);
   ASSERT_TRUE(rollout) << rollout.error().describe();
   EXPECT_EQ(rollout->status.phase, Phase::paused);
@@ -53,6 +70,7 @@ TEST(RolloutJson, StatusRoundTrips) {
   EXPECT_EQ(back["abortedAt"], "2026-11-22T01:02:03Z");
   EXPECT_EQ(back["pauseConditions"][0]["reason"], "BlueGreenPause");
   EXPECT_EQ(back["history"][0]["images"][0], "pay:1");
+  EXPECT_EQ(back["canary"], object["status"]["canary"]) << "a weight not read stays out";
   EXPECT_EQ(
       parse_rollout(Json{{"metadata", {{"name", "x"}}}, {"spec", object["spec"]}, {"status", back}})
           ->status.abort,
@@ -87,6 +105,32 @@ INSTANTIATE_TEST_SUITE_P(
     All, RolloutJsonMalformed,
     ::testing::Values(
         BadCase{"no spec", [](Json& o) { o.erase("spec"); }, "spec", "missing"},
+        BadCase{"an Istio router",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["trafficRouting"] = {
+                      {"istio", {{"virtualService", {{"name", "web"}}}}}};
+                },
+                "spec.strategy.canary.trafficRouting.istio", "not supported"},
+        BadCase{"a route without a name",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["trafficRouting"] = {
+                      {"gatewayAPI", {{"httpRoutes", Json::array({Json::object()})}}}};
+                },
+                "spec.strategy.canary.trafficRouting.gatewayAPI.httpRoutes[0].name", "required"},
+        BadCase{"routes but no canaryService",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"].erase("canaryService");
+                  o["spec"]["strategy"]["canary"]["trafficRouting"] = {
+                      {"gatewayAPI", {{"httpRoutes", Json::array({{{"name", "web"}}})}}}};
+                },
+                "spec.strategy.canary.trafficRouting",
+                "needs both stableService and canaryService"},
+        BadCase{"no routes",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["trafficRouting"] = {
+                      {"gatewayAPI", {{"httpRoutes", Json::array()}}}};
+                },
+                "spec.strategy.canary.trafficRouting.gatewayAPI", "names no route"},
         BadCase{"weight 150",
                 [](Json& o) { o["spec"]["strategy"]["canary"]["steps"][0]["setWeight"] = 150; },
                 "spec.strategy.canary.steps[0].setWeight", "outside 0..100"},

@@ -129,6 +129,10 @@ class RolloutWorld {
   }
 
   rollout::Observed observed;
+  /// Whether a SetRouteWeight lands on the routes (false: a route that does not take it).
+  bool routes_follow = true;
+  /// Every weight the plans asked of the routes, in order.
+  std::vector<int> set_weights;
   WallTime now{std::chrono::sys_days{std::chrono::year{2026} / 11 / 22}};
   std::vector<rollout::Plan> plans;
 
@@ -143,6 +147,8 @@ class RolloutWorld {
     }
     if (observed.workload)
       out.push_back({observed.workload->spec_replicas, observed.workload->available_replicas});
+    for (const auto& [name, reading] : observed.routes)
+      out.push_back({name, reading.weight.value_or(-1), reading.problem});
     return out;
   }
 
@@ -171,6 +177,12 @@ class RolloutWorld {
             std::min(observed.workload->available_replicas, w->replicas);
       }
       scaled_workload.push_back(w->replicas);
+    } else if (const auto* r = std::get_if<rollout::SetRouteWeight>(&action)) {
+      set_weights.push_back(r->weight);
+      for (auto& [name, reading] : observed.routes) {
+        if (reading.problem.empty() && routes_follow)
+          reading.weight = r->weight;
+      }
     } else if (const auto* p = std::get_if<rollout::PinService>(&action)) {
       observed.service_slots[p->service] = p->slot;
     } else if (const auto* start = std::get_if<rollout::StartAnalysis>(&action)) {

@@ -1,0 +1,47 @@
+#include "traffic/gateway_api_router.hpp"
+
+namespace cutover::traffic {
+
+GatewayApiRouter::GatewayApiRouter(kube::KubeClient& client, std::vector<RouteRef> routes,
+                                   WeightedServices services)
+    : client_(client), routes_(std::move(routes)), services_(std::move(services)) {}
+
+kube::Result<kube::Json> GatewayApiRouter::get(const RouteRef& route) {
+  auto object = client_.get(route.resource(), route.name);
+  if (!object && object.error().reason == kube::ErrorReason::not_found)
+    return kube::Json();
+  return object;
+}
+
+kube::Result<void> GatewayApiRouter::set_weight(int weight) {
+  for (const auto& route : routes_) {
+    auto object = get(route);
+    if (!object)
+      return std::unexpected(object.error());
+    if (read_route(*object, route, services_).weight == weight)
+      continue;
+    auto patch = weight_patch(*object, route, services_, weight);
+    if (!patch) {
+      // The planner sends no weight through a route with a problem; this one changed since.
+      return std::unexpected(
+          kube::Error{.reason = kube::ErrorReason::invalid, .message = patch.error()});
+    }
+    auto patched = client_.patch(route.resource(), route.name, kube::PatchType::json_patch, *patch);
+    if (!patched)
+      return std::unexpected(patched.error());
+  }
+  return {};
+}
+
+kube::Result<std::map<std::string, RouteReading>> GatewayApiRouter::read() {
+  std::map<std::string, RouteReading> out;
+  for (const auto& route : routes_) {
+    auto object = get(route);
+    if (!object)
+      return std::unexpected(object.error());
+    out[route.describe()] = read_route(*object, route, services_);
+  }
+  return out;
+}
+
+}  // namespace cutover::traffic

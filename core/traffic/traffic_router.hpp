@@ -1,0 +1,27 @@
+#pragma once
+// The seam between the release engine and whatever carries a Rollout's traffic: set the
+// canary's share, and read back what the routing objects now say. The planner asks for a
+// weight (SetRouteWeight) and advances only once every route reads that weight back, so a
+// weight that did not take effect never counts as reached (Argo's Gateway API plugin never
+// checks). Today's replica-ratio canary needs no router: its weight is its pods, which the
+// planner scales itself.
+
+#include <map>
+#include <string>
+
+#include "kube/kube_client.hpp"
+#include "traffic/gateway_api_route.hpp"
+
+namespace cutover::traffic {
+
+class TrafficRouter {
+ public:
+  virtual ~TrafficRouter() = default;
+  /// Gives the canary `weight` percent (0..100) on every managed route. Idempotent; a route
+  /// that already says so is not written.
+  virtual kube::Result<void> set_weight(int weight) = 0;
+  /// What every managed route says now, by RouteRef::describe().
+  virtual kube::Result<std::map<std::string, RouteReading>> read() = 0;
+};
+
+}  // namespace cutover::traffic

@@ -1,0 +1,165 @@
+// The canary planner with trafficRouting (Gateway API): the routes carry the weight, checked by
+// reading them back; the candidate runs the weight's share of the pods; promotion and abort
+// move traffic first and scale down after.
+#include <gtest/gtest.h>
+
+#include "rollout/planner_support.hpp"
+#include "rollout_world.hpp"
+
+namespace cutover::rollout {
+namespace {
+
+using testing::canary_rollout_json;
+using testing::RolloutWorld;
+
+const std::string kRoute = "HTTPRoute shop/web";
+
+Json routed_json(int replicas, const Json& steps) {
+  Json object = canary_rollout_json(replicas, steps, "web:1");
+  object["spec"]["strategy"]["canary"]["trafficRouting"] = {
+      {"gatewayAPI", {{"httpRoutes", Json::array({{{"name", "web"}}})}}}};
+  return object;
+}
+
+// v1 stable on slot a, the route at 0%.
+RolloutWorld routed_world(int replicas = 3) {
+  RolloutWorld world(routed_json(replicas, Json::array({{{"setWeight", 5}},
+                                                        {{"pause", Json::object()}},
+                                                        {{"setWeight", 50}},
+                                                        {{"pause", Json::object()}}})));
+  world.observed.routes[kRoute] = {0, ""};
+  world.settle();
+  return world;
+}
+
+void promote(RolloutWorld& world) {
+  world.status().pause_conditions.clear();
+  world.status().promoted_by = "alice via deploy promote";
+}
+
+TEST(RoutedCanary, AFivePercentCanaryOfThreeReplicasRunsOnePodAndTheRouteSaysFive) {
+  auto world = routed_world();
+  ASSERT_EQ(world.status().phase, Phase::healthy);
+  world.set_image("web:2");
+  world.settle();
+  const auto& st = world.status();
+  EXPECT_EQ(st.phase, Phase::paused);
+  EXPECT_EQ(st.current_weight, 5);
+  EXPECT_EQ(world.observed.routes.at(kRoute).weight, 5);
+  EXPECT_EQ(world.slot(Slot::b).spec_replicas, 1) << "ceil(3 x 5%)";
+  EXPECT_EQ(world.slot(Slot::a).spec_replicas, 3) << "stable keeps full size";
+  EXPECT_EQ(world.observed.service_slots.at("web-stable"), Slot::a);
+  EXPECT_EQ(world.observed.service_slots.at("web-canary"), Slot::b);
+  ASSERT_EQ(st.route_weights.size(), 1U);
+  EXPECT_EQ(st.route_weights[0], (RouteWeightStatus{kRoute, 5}));
+
+  promote(world);
+  world.settle();
+  EXPECT_EQ(world.observed.routes.at(kRoute).weight, 50);
+  EXPECT_EQ(world.slot(Slot::b).spec_replicas, 2) << "ceil(3 x 50%)";
+}
+
+TEST(RoutedCanary, AWeightCountsOnlyOnceTheRouteReadsItBack) {
+  auto world = routed_world();
+  world.routes_follow = false;  // the patch does not take (a webhook, a conflicting manager)
+  world.set_image("web:2");
+  world.settle();
+  const auto& st = world.status();
+  EXPECT_EQ(st.current_step_index, 0) << "step 1 not done";
+  EXPECT_EQ(st.phase, Phase::progressing);
+  EXPECT_EQ(st.message,
+            "step 1/4: weight 5: waiting for the routes to read it (HTTPRoute shop/web 0%)");
+  world.routes_follow = true;
+  world.settle();
+  EXPECT_EQ(world.status().current_weight, 5);
+  EXPECT_EQ(world.status().phase, Phase::paused);
+}
+
+TEST(RoutedCanary, PromotionMovesTrafficInOrderThenScalesTheOldSlotDown) {
+  auto world = routed_world();
+  world.set_image("web:2");
+  world.settle();
+  promote(world);
+  world.settle();
+  promote(world);
+  world.settle();
+  const auto& st = world.status();
+  ASSERT_EQ(st.phase, Phase::healthy) << st.message;
+  EXPECT_EQ(st.stable_slot, Slot::b);
+  EXPECT_EQ(world.observed.service_slots.at("web-stable"), Slot::b);
+  EXPECT_EQ(world.observed.routes.at(kRoute).weight, 0) << "all on stableService, now slot b";
+  EXPECT_EQ(world.slot(Slot::a).spec_replicas, 0) << "after scaleDownDelaySeconds";
+  // 5, 50, then 100 through canaryService, then 0 once stableService moved (the planner asks
+  // again each pass; the executor drops what the route already says).
+  auto asked = world.set_weights;
+  asked.erase(std::ranges::unique(asked).begin(), asked.end());
+  EXPECT_EQ(asked, (std::vector<int>{0, 5, 50, 100, 0}));
+  // stableService moved only in a pass after the route read 100.
+  bool pinned_at_100 = false;
+  for (const auto& plan : world.plans) {
+    for (const auto& action : plan.actions) {
+      if (action == Action{PinService{"web-stable", Slot::b}})
+        pinned_at_100 = std::ranges::find(plan.actions, Action{SetRouteWeight{100}}) ==
+                        plan.actions.end();  // dropped: already read back
+    }
+  }
+  EXPECT_TRUE(pinned_at_100);
+}
+
+TEST(RoutedCanary, AbortPutsTheRouteAtZeroBeforeTheCandidateScalesDown) {
+  auto world = routed_world();
+  world.set_image("web:2");
+  world.settle();
+  world.routes_follow = false;
+  world.status().abort = true;
+  auto pass = world.step();
+  EXPECT_NE(std::ranges::find(pass.actions, Action{SetRouteWeight{0}}), pass.actions.end());
+  EXPECT_EQ(world.slot(Slot::b).spec_replicas, 1) << "kept while the route still says 5";
+  EXPECT_EQ(pass.status.phase, Phase::degraded);
+  EXPECT_EQ(pass.status.message,
+            "aborting: waiting for the routes to read weight 0 (HTTPRoute shop/web 5%)");
+  world.routes_follow = true;
+  world.settle();
+  EXPECT_EQ(world.observed.routes.at(kRoute).weight, 0);
+  EXPECT_EQ(world.slot(Slot::b).spec_replicas, 0) << "after abortScaleDownDelaySeconds";
+  EXPECT_EQ(world.status().phase, Phase::degraded);
+}
+
+TEST(RoutedCanary, ARouteCutoverCannotEditHoldsTheReleaseAndSaysWhy) {
+  auto world = routed_world();
+  world.observed.routes[kRoute] = {std::nullopt, "HTTPRoute shop/web not found: create it"};
+  world.set_weights.clear();
+  world.set_image("web:2");
+  world.settle();
+  EXPECT_EQ(world.status().phase, Phase::degraded);
+  EXPECT_EQ(world.status().message, "HTTPRoute shop/web not found: create it");
+  EXPECT_TRUE(world.set_weights.empty());
+  EXPECT_FALSE(world.slot(Slot::b).exists) << "no candidate while traffic cannot move";
+}
+
+TEST(RoutedCanary, ANewRevisionTakesTrafficOffTheCandidateBeforeReplacingIt) {
+  auto world = routed_world();
+  world.set_image("web:2");
+  world.settle();
+  ASSERT_EQ(world.observed.routes.at(kRoute).weight, 5);
+  world.routes_follow = false;
+  world.set_image("web:3");
+  const auto pass = world.step();
+  EXPECT_NE(std::ranges::find(pass.actions, Action{SetRouteWeight{0}}), pass.actions.end());
+  for (const auto& action : pass.actions) {
+    const auto* apply = std::get_if<ApplySlot>(&action);
+    EXPECT_TRUE(apply == nullptr || apply->slot != Slot::b)
+        << "slot b gets web:3 only once the route reads 0";
+  }
+}
+
+TEST(RoutedCanaryReplicas, TheWeightsShareRoundedUpWithAPodAboveZero) {
+  EXPECT_EQ(detail::routed_replicas(3, 0), 0);
+  EXPECT_EQ(detail::routed_replicas(3, 5), 1);
+  EXPECT_EQ(detail::routed_replicas(3, 34), 2);
+  EXPECT_EQ(detail::routed_replicas(10, 25), 3);
+  EXPECT_EQ(detail::routed_replicas(4, 100), 4);
+}
+
+}  // namespace
+}  // namespace cutover::rollout
