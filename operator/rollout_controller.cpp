@@ -175,7 +175,29 @@ void RolloutController::run(std::stop_token stop) {
                         {.label_selector = rollout::kRolloutLabel, .all_namespaces = scope},
                         random);
 
+  // Gateway API routes, when the cluster has Gateway API (its CRDs may be absent: then no
+  // Rollout can route through it, and the planner says the route is missing). Routes carry no
+  // label of ours: every route is watched, and an event wakes the Rollouts that name it.
+  std::vector<std::pair<std::unique_ptr<kube::Informer>, Reference>> routes;
+  for (const auto& [kind, reference] : {std::pair{"HTTPRoute", Reference::http_route},
+                                        std::pair{"GRPCRoute", Reference::grpc_route}}) {
+    const kube::ResourceRef ref{"gateway.networking.k8s.io/v1", kind, ns};
+    auto probe = server_.list(ref, {.limit = 1, .all_namespaces = scope});
+    if (!probe) {
+      log::info("not watching Gateway API routes",
+                {{"kind", kind}, {"reason", probe.error().describe()}});
+      continue;
+    }
+    routes.emplace_back(
+        std::make_unique<kube::Informer>(
+            server_, ref, kube::ReflectorOptions{.all_namespaces = scope, .transform = trimmed},
+            random),
+        reference);
+  }
+
   kube::CachedClient cached(server_);
+  for (const auto& route : routes)
+    cached.serve(*route.first);
   for (kube::Informer* informer : {&rollouts, &deployments, &pods, &services, &runs, &policies})
     cached.serve(*informer);
   if (cluster_policies)
@@ -223,6 +245,11 @@ void RolloutController::run(std::stop_token stop) {
       cluster_policies->run(enqueue_naming(Reference::cluster_policy), s);
     });
   }
+  for (const auto& [informer, reference] : routes) {
+    threads.emplace_back([&, informer = informer.get(), reference = reference](std::stop_token s) {
+      informer->run(enqueue_naming(reference), s);
+    });
+  }
   threads.emplace_back([&](std::stop_token s) {
     leases.run(
         [&](const kube::WatchEvent& e) {
@@ -240,6 +267,8 @@ void RolloutController::run(std::stop_token stop) {
                                              &runs,     &policies,    &leases};
   if (cluster_policies)
     gate.push_back(&*cluster_policies);
+  for (const auto& route : routes)
+    gate.push_back(route.first.get());
   const auto gate_started = clock_.steady_now();
   auto next_warning = gate_started + std::chrono::seconds{15};
   while (!stop.stop_requested()) {

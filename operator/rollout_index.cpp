@@ -57,6 +57,17 @@ std::set<std::pair<Reference, std::string>> named_objects(const kube::Json& roll
     out.insert({Reference::workload, ns + "/" + workload});
   }
   collect_policies(strategy, ns, out);
+  const kube::Json& gateway =
+      member(member(member(strategy, "canary"), "trafficRouting"), "gatewayAPI");
+  for (const auto& [field, kind] : {std::pair{"httpRoutes", Reference::http_route},
+                                    std::pair{"grpcRoutes", Reference::grpc_route}}) {
+    const kube::Json& routes = member(gateway, field);
+    for (const auto& route : routes.is_array() ? routes : kube::Json::array()) {
+      const std::string name = string_or(route, "name");
+      if (!name.empty())
+        out.insert({kind, string_or(route, "namespace", ns) + "/" + name});
+    }
+  }
   return out;
 }
 
