@@ -258,6 +258,13 @@ std::string render_status(const RolloutSnapshot& snapshot, WallTime now, const T
     } else {
       field("Traffic", fmt::format("{} 100% {}", traffic_bar(100, 20), stable_role));
     }
+    // Routed canaries: what each route read back (status.canary.weights), as the API server
+    // stores it (not yet what the gateway applied: route status conditions are not read).
+    for (const auto& route : st.route_weights) {
+      field("Route", route.weight
+                         ? fmt::format("{}: {}% {}", route.route, *route.weight, new_role)
+                         : fmt::format("{}: its rules disagree (a change in flight)", route.route));
+    }
   }
 
   // Revisions: stable first, then the candidate (or a warm old slot that still has pods).

@@ -184,8 +184,13 @@ void RolloutController::run(std::stop_token stop) {
     const kube::ResourceRef ref{"gateway.networking.k8s.io/v1", kind, ns};
     auto probe = server_.list(ref, {.limit = 1, .all_namespaces = scope});
     if (!probe) {
-      log::info("not watching Gateway API routes",
-                {{"kind", kind}, {"reason", probe.error().describe()}});
+      // Not installed is normal. Anything else (a 403: the RBAC lacks the rule) is worth a
+      // warning: Rollouts that route through that kind then read it from the server each pass.
+      const bool absent = probe.error().reason == kube::ErrorReason::not_found;
+      log::write(absent ? log::Level::info : log::Level::warn,
+                 "not watching Gateway API routes (restart the operator after installing "
+                 "Gateway API, or grant it get/list/watch/patch on the routes)",
+                 {{"kind", kind}, {"reason", probe.error().describe()}});
       continue;
     }
     routes.emplace_back(

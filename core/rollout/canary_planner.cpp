@@ -158,9 +158,10 @@ void plan_canary(PlanBuilder& b) {
   // serve through the user's Service, which spans both slots.
   const bool stable_pinned = !canary.stable_service.empty();
   const bool routed = b.routed();
-  if (routed) {
+  if (routed && !st.abort) {
     if (const std::string problem = b.route_problem(); !problem.empty()) {
-      // Nothing moves through a route Cutover cannot edit; its watch wakes us once it is fixed.
+      // No step moves through a route Cutover cannot edit; its watch wakes us once it is fixed.
+      // An abort still goes on (conclude below): its pins do not need the route.
       st.phase = Phase::degraded;
       st.message = problem;
       b.set_condition("Progressing", false, "RouteProblem", problem);
@@ -174,6 +175,19 @@ void plan_canary(PlanBuilder& b) {
 
   if (hold_for_spec_pause(b))
     return;
+  if (routed && !st.abort && cand_obs.exists && cand_obs.revision != b.revision &&
+      !b.routes_say(0)) {
+    // The candidate slot is about to run another revision (a new release, or one that replaced
+    // a release under way): before it does, no route may send it traffic, whatever the step.
+    b.plan.actions.emplace_back(PinService{canary.stable_service, stable});
+    b.plan.actions.emplace_back(ScaleSlot{stable, replicas});
+    b.plan.actions.emplace_back(SetRouteWeight{0});
+    st.phase = Phase::progressing;
+    st.message = fmt::format("taking traffic off slot {} before it runs revision {} ({})",
+                             to_string(candidate), b.revision, b.route_readings());
+    b.set_condition("Progressing", true, "RolloutProgressing", st.message);
+    return;
+  }
 
   bool waiting_for_pods = false;
   if (!st.abort) {
@@ -192,17 +206,16 @@ void plan_canary(PlanBuilder& b) {
     // Stable gives up pods only once the candidate's are available. Returns true when reached.
     // Routed: the routes carry `weight`; the candidate runs its share of the pods (or
     // setCanaryScale's), stable stays at full size. The weight counts only once read back.
+    // While a lower weight is not read back yet, the candidate keeps the pods of the higher.
     const auto hold_routed = [&](std::size_t index, int weight) {
       b.plan.actions.emplace_back(ScaleSlot{stable, replicas});
-      if (cand_obs.exists && cand_obs.revision != b.revision && !b.routes_say(0)) {
-        // The candidate slot is about to run another revision: no route may send it traffic.
-        b.plan.actions.emplace_back(SetRouteWeight{0});
-        st.message = fmt::format("step {}/{}: taking traffic off slot {} first ({})", index + 1,
-                                 steps.size(), to_string(candidate), b.route_readings());
-        return false;
-      }
+      int serving = weight;
+      for (const auto& [name, reading] : b.observed.routes)
+        serving = std::max(serving, reading.weight.value_or(100));
       const int target = scale_override(steps, index, replicas, weight)
-                             .value_or(routed_replicas(replicas, weight));
+                             .value_or(std::max(routed_replicas(replicas, weight),
+                                                std::min(cand_obs.spec_replicas,
+                                                         routed_replicas(replicas, serving))));
       b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, target});
       if (!b.slot_ready(candidate, b.revision, target)) {
         waiting_for_pods = true;

@@ -13,12 +13,14 @@ namespace cutover::rollout::detail {
 namespace {
 
 void pin_all(PlanBuilder& b, const std::vector<std::string>& services, Slot slot) {
-  // Routed: every route's weight back on stableService too, first (it carries the traffic until
-  // the pins land). Not through a route Cutover cannot edit (the status says why).
-  if (b.routed() && b.route_problem().empty())
-    b.plan.actions.emplace_back(SetRouteWeight{0});
+  // The pins first: with canaryService on the same slot too, no route weight can send traffic
+  // elsewhere, so they take effect even when a route cannot be edited. Then, routed, every
+  // route's weight back on stableService (not through a route Cutover cannot edit: the status
+  // says why).
   for (const auto& service : services)
     b.plan.actions.emplace_back(PinService{service, slot});
+  if (b.routed() && b.route_problem().empty())
+    b.plan.actions.emplace_back(SetRouteWeight{0});
 }
 
 // The first deployment of a Rollout that adopts a Deployment (spec.workloadRef): the slot takes
@@ -217,7 +219,8 @@ bool plan_steady_state(PlanBuilder& b, const std::vector<std::string>& services)
     if (st.scale_down_at && b.now < *st.scale_down_at) {
       b.requeue_at(*st.scale_down_at);  // keep the old slot warm for a fast rollback
       scaling_down = true;
-    } else if (stable_ready) {
+    } else if (stable_ready && (!b.routed() || b.routes_say(0) || !b.route_problem().empty())) {
+      // Routed: only once the routes read 0 back (a revert mid-release).
       b.plan.actions.emplace_back(ScaleSlot{other_slot, 0});
       b.event("Normal", "ScaledDown",
               fmt::format("scaled slot {} down to 0", to_string(other_slot)));
@@ -362,8 +365,10 @@ void plan_abort(PlanBuilder& b, const std::vector<std::string>& services, int ab
   pin_all(b, services, stable);
   b.plan.actions.emplace_back(ScaleSlot{stable, replicas});
   const auto& cand = b.observed.slot(candidate);
-  if (style == AbortStyle::route_to_stable && cand.spec_replicas > 0 && !b.routes_say(0)) {
-    // The candidate keeps its pods until no route sends it anything (read back).
+  if (style == AbortStyle::route_to_stable && cand.spec_replicas > 0 && !b.routes_say(0) &&
+      b.route_problem().empty()) {
+    // The candidate keeps its pods until no route sends it anything (read back). A route Cutover
+    // cannot edit does not hold the abort: both Services now select stable.
     st.current_weight = 0;
     st.phase = Phase::degraded;
     st.message =

@@ -1,5 +1,7 @@
 #include "traffic/gateway_api_router.hpp"
 
+#include <fmt/format.h>
+
 namespace cutover::traffic {
 
 GatewayApiRouter::GatewayApiRouter(kube::KubeClient& client, std::vector<RouteRef> routes,
@@ -22,13 +24,22 @@ kube::Result<void> GatewayApiRouter::set_weight(int weight) {
       continue;
     auto patch = weight_patch(*object, route, services_, weight);
     if (!patch) {
-      // The planner sends no weight through a route with a problem; this one changed since.
+      // The planner sends no weight through a route with a problem: this one changed since it
+      // looked. A conflict: the next pass re-reads it and says what is wrong.
       return std::unexpected(
-          kube::Error{.reason = kube::ErrorReason::invalid, .message = patch.error()});
+          kube::Error{.reason = kube::ErrorReason::conflict, .message = patch.error()});
     }
     auto patched = client_.patch(route.resource(), route.name, kube::PatchType::json_patch, *patch);
-    if (!patched)
-      return std::unexpected(patched.error());
+    if (!patched) {
+      kube::Error error = patched.error();
+      // A failed `test` (the route changed since the cache saw it: a gateway's status write is
+      // enough) is 422 Invalid: a conflict, retried from a fresh read, not a bug.
+      if (error.reason == kube::ErrorReason::invalid)
+        error.reason = kube::ErrorReason::conflict;
+      error.message = fmt::format("setting the canary weight of {} to {}%: {}", route.describe(),
+                                  weight, error.message);
+      return std::unexpected(std::move(error));
+    }
   }
   return {};
 }

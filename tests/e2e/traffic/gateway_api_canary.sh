@@ -16,6 +16,9 @@ install_crd
 new_namespace
 trap 'status=$?; [[ $status -eq 0 ]] || dump_logs; cleanup "$status"' EXIT
 
+# The shipped example is valid as written (the API server's schema and CEL rules, dry run).
+kubectl -n "$NS" apply --dry-run=server -f "$repo/examples/gateway-api/" >/dev/null ||
+  check_fail "examples/gateway-api/ is refused by the API server"
 kubectl -n "$NS" apply -f "$repo/examples/canary/services.yaml" >/dev/null
 kubectl -n "$NS" apply -f - >/dev/null <<YAML
 apiVersion: gateway.networking.k8s.io/v1

@@ -57,6 +57,15 @@ TEST(RolloutView, StatusPausedCanaryGolden) {
   expect_golden("status_paused.txt", render_status(snapshot, fixed_now(), Terminal{}));
 }
 
+TEST(RolloutView, StatusShowsWhatEachRouteReadsBack) {
+  auto snapshot = snapshot_of("rollout_paused.json");
+  snapshot.rollout.status.route_weights = {{"HTTPRoute shop/web", 5},
+                                           {"GRPCRoute shop/web-grpc", std::nullopt}};
+  const std::string out = render_status(snapshot, fixed_now(), Terminal{});
+  EXPECT_NE(out.find("HTTPRoute shop/web: 5% canary"), std::string::npos) << out;
+  EXPECT_NE(out.find("GRPCRoute shop/web-grpc: its rules disagree"), std::string::npos) << out;
+}
+
 TEST(RolloutView, AnInconclusiveAnalysisSaysHowToGoOn) {
   auto snapshot = snapshot_of("rollout_paused.json");
   snapshot.rollout.status.pause_conditions = {{"AnalysisInconclusive", fixed_now()}};

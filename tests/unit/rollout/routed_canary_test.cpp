@@ -153,6 +153,66 @@ TEST(RoutedCanary, ANewRevisionTakesTrafficOffTheCandidateBeforeReplacingIt) {
   }
 }
 
+TEST(RoutedCanary, AnAbortGoesOnWhenARouteCannotBeEdited) {
+  auto world = routed_world();
+  world.set_image("web:2");
+  world.settle();
+  world.observed.routes[kRoute] = {std::nullopt, "HTTPRoute shop/web has no rule ..."};
+  world.status().abort = true;
+  world.settle();
+  EXPECT_EQ(world.observed.service_slots.at("web-canary"), Slot::a) << "both Services on stable";
+  EXPECT_EQ(world.observed.service_slots.at("web-stable"), Slot::a);
+  EXPECT_EQ(world.slot(Slot::b).spec_replicas, 0);
+  EXPECT_EQ(world.status().phase, Phase::degraded);
+}
+
+// Whatever the first step is (here setCanaryScale), a candidate slot that the routes still send
+// traffic to does not get another revision until they read 0.
+TEST(RoutedCanary, ANewRevisionWaitsForZeroWhateverTheStep) {
+  RolloutWorld world(routed_json(3, Json::array({{{"setCanaryScale", {{"replicas", 1}}}},
+                                                 {{"setWeight", 50}},
+                                                 {{"pause", Json::object()}}})));
+  world.observed.routes[kRoute] = {0, ""};
+  world.settle();
+  world.set_image("web:2");
+  world.settle();
+  ASSERT_EQ(world.observed.routes.at(kRoute).weight, 50);
+  world.routes_follow = false;
+  world.set_image("web:3");
+  for (int i = 0; i < 3; ++i) {
+    const auto pass = world.step();
+    for (const auto& action : pass.actions) {
+      const auto* apply = std::get_if<ApplySlot>(&action);
+      EXPECT_TRUE(apply == nullptr || apply->slot != Slot::b) << "pass " << i;
+    }
+    EXPECT_EQ(world.observed.service_slots.at("web-stable"), Slot::a);
+  }
+  world.routes_follow = true;
+  world.settle();
+  EXPECT_EQ(world.slot(Slot::b).revision, world.status().current_revision);
+}
+
+// From 50% down to 10%: the candidate keeps the pods of 50% until the route reads 10%.
+TEST(RoutedCanary, ALowerWeightShrinksTheCandidateOnlyOnceReadBack) {
+  RolloutWorld world(routed_json(4, Json::array({{{"setWeight", 50}},
+                                                 {{"pause", Json::object()}},
+                                                 {{"setWeight", 10}},
+                                                 {{"pause", Json::object()}}})));
+  world.observed.routes[kRoute] = {0, ""};
+  world.settle();
+  world.set_image("web:2");
+  world.settle();
+  ASSERT_EQ(world.slot(Slot::b).spec_replicas, 2);
+  world.routes_follow = false;
+  promote(world);
+  world.settle();
+  EXPECT_EQ(world.slot(Slot::b).spec_replicas, 2) << "the route still says 50";
+  world.routes_follow = true;
+  world.settle();
+  EXPECT_EQ(world.observed.routes.at(kRoute).weight, 10);
+  EXPECT_EQ(world.slot(Slot::b).spec_replicas, 1);
+}
+
 TEST(RoutedCanaryReplicas, TheWeightsShareRoundedUpWithAPodAboveZero) {
   EXPECT_EQ(detail::routed_replicas(3, 0), 0);
   EXPECT_EQ(detail::routed_replicas(3, 5), 1);
