@@ -26,15 +26,19 @@ import (
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/dynamic"
 
-	// These blank imports pin the CRD source modules in go.mod and go.sum,
-	// so every machine reads the same CRDs. Both packages are dependency-free.
+	// This blank import pins Istio's CRD module in go.mod and go.sum, so every
+	// machine reads the same CRDs. The package is dependency-free.
 	_ "istio.io/api/label"
-	_ "sigs.k8s.io/gateway-api/apis"
 )
 
-// Module paths of the CRD sources.
+// Module paths of the CRD sources. Gateway API is pinned here, by version,
+// not through go.mod: importing its Go packages at v1.6 would pull newer
+// k8s.io modules (kube-openapi, structured-merge-diff) than the pinned
+// Kubernetes v1.34 builds with. The go command still checks the module's
+// hash against the checksum database when it downloads it. v1.6.1 serves
+// GRPCRoute as v1 (since v1.1), which the routers need.
 const (
-	GatewayAPIModule = "sigs.k8s.io/gateway-api"
+	GatewayAPIModule = "sigs.k8s.io/gateway-api@v1.6.1"
 	IstioAPIModule   = "istio.io/api"
 )
 
