@@ -258,7 +258,12 @@ std::string number_to_string(double number) {
   std::string digits(scientific.substr(0, 1));
   if (e > 2)
     digits += scientific.substr(2, e - 2);
-  const int exponent = std::atoi(std::string(scientific.substr(e + 1)).c_str());
+  // to_chars writes the exponent as "e+05" or "e-07"; from_chars takes no '+'.
+  std::string_view exponent_text = scientific.substr(e + 1);
+  if (exponent_text.starts_with('+'))
+    exponent_text.remove_prefix(1);
+  int exponent = 0;
+  std::from_chars(exponent_text.data(), exponent_text.data() + exponent_text.size(), exponent);
   const int k = static_cast<int>(digits.size());
   const int n = exponent + 1;
   if (k <= n && n <= 21)

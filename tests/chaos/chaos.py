@@ -94,6 +94,8 @@ class Run:
         self.outage_running = 0  # the most AnalysisRuns seen Running while Prometheus was down
         self.released = 0
         self.world_error = ""
+        # Rollouts retried by the harness (as the person an inconclusive gate waits for), and when.
+        self.inconclusive_retries: dict[str, float] = {}
 
     def path(self, rest: str) -> str:
         return rest.replace("{ns}", self.ns)
@@ -220,6 +222,25 @@ class Run:
         return (st.get("phase") == "Healthy" and last.get("result") == "Promoted"
                 and (last.get("images") or [""])[0] == r.image(2))
 
+    def retry_inconclusive(self) -> None:
+        """Acts, once the faults are over, as the person an inconclusive gate waits for: a gate
+        that met the outage (errors, then "no data" past noDataTimeout) pauses the release, by
+        design, rather than pass or fail it blind. `deploy retry` (status.retryAnalysis) measures
+        again in new AnalysisRuns, the old ones kept; the Rollout then ends as its revision
+        deserves, which the end-state checks judge. At most once per Rollout every 30 s."""
+        for r in self.fleet:
+            st = (self.sampler.rollouts.get(r.name) or {}).get("status") or {}
+            paused = any(p.get("reason") == "AnalysisInconclusive" for p in st.get("pauseConditions") or [])
+            if not paused or time.time() - self.inconclusive_retries.get(r.name, 0.0) < 30:
+                continue
+            path = f"/apis/{fleet_mod.GROUP}/namespaces/{self.ns}/rollouts/{r.name}/status"
+            try:
+                self.kube.merge_patch(path, {"status": {"retryAnalysis": True}})
+                self.inconclusive_retries[r.name] = time.time()
+                log(f"{r.name}: its gate was inconclusive (it met the outage); retried, as deploy retry does")
+            except Exception as e:  # noqa: BLE001 - retried on the next poll
+                log(f"{r.name}: retry failed ({e}); again on the next poll")
+
     def progress(self) -> str:
         s = self.sampler
         done = sum(self.done(r) for r in self.fleet)
@@ -259,9 +280,11 @@ class Run:
         world = self.thread(self.world_schedule, t1)
         self.thread(self.leader_kill, t1 + self.rng_world.uniform(10, 60))
         try:
-            self.wait_logged("every release to end", 720,
-                             lambda: not world.is_alive() and not releases.is_alive()
-                             and all(self.done(r) for r in self.fleet))
+            def every_release_ended() -> bool:
+                if not world.is_alive():
+                    self.retry_inconclusive()
+                return not world.is_alive() and not releases.is_alive() and all(self.done(r) for r in self.fleet)
+            self.wait_logged("every release to end", 720, every_release_ended)
         except TimeoutError as e:
             self.failures.setdefault("timeout", []).append(str(e))
         self.stop_kills.set()
@@ -358,6 +381,7 @@ class Run:
               f"samples={s.samples} skipped_samples={s.skipped} "
               f"analysis_runs={len(s.runs)} gate_errors_during_outage={outage_errors} "
               f"runs_running_during_outage={self.outage_running} "
+              f"inconclusive_retried={len(self.inconclusive_retries)} "
               f"dual_leader_samples={s.dual_leader_samples} self_exits={len(self.operators.self_exits)} "
               f"wall={end - started:.0f}s", flush=True)
 
