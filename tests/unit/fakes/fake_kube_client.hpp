@@ -69,7 +69,7 @@ class FakeKubeClient final : public kube::KubeClient {
     }
     return store(k, only_status(subresource, it->second, object));
   }
-  Result<Json> patch(const kube::ResourceRef& ref, const std::string& name, kube::PatchType,
+  Result<Json> patch(const kube::ResourceRef& ref, const std::string& name, kube::PatchType type,
                      const Json& patch, const std::string& subresource = "") override {
     std::lock_guard lock(mutex_);
     ++calls["patch"];
@@ -78,7 +78,16 @@ class FakeKubeClient final : public kube::KubeClient {
     if (it == objects_.end())
       return std::unexpected(error(kube::ErrorReason::not_found, 404));
     Json merged = it->second;
-    merged.merge_patch(patch);
+    if (type == kube::PatchType::json_patch) {
+      // RFC 6902, as the API server applies it: a failed `test` is 422 Invalid.
+      try {
+        merged = merged.patch(patch);
+      } catch (const Json::exception&) {
+        return std::unexpected(error(kube::ErrorReason::invalid, 422));
+      }
+    } else {
+      merged.merge_patch(patch);
+    }
     return store(key(ref, name), only_status(subresource, it->second, merged));
   }
   Result<Json> apply(const kube::ResourceRef& ref, const Json& object, const kube::ApplyOptions&,

@@ -1,0 +1,58 @@
+// The Gateway API router against a fake API: it writes only a route whose weight differs, reads
+// back what it wrote, and a route it cannot edit is a conflict that names the route.
+#include "traffic/gateway_api_router.hpp"
+
+#include <gtest/gtest.h>
+
+#include "fakes/fake_kube_client.hpp"
+
+namespace cutover::traffic {
+namespace {
+
+using kube::Json;
+
+const RouteRef kRoute{"HTTPRoute", "shop", "web"};
+
+Json route(int canary_weight) {
+  return {
+      {"apiVersion", "gateway.networking.k8s.io/v1"},
+      {"kind", "HTTPRoute"},
+      {"metadata", {{"name", "web"}, {"namespace", "shop"}}},
+      {"spec",
+       {{"rules",
+         Json::array(
+             {{{"backendRefs",
+                Json::array(
+                    {{{"name", "web-stable"}, {"port", 80}, {"weight", 100 - canary_weight}},
+                     {{"name", "web-canary"}, {"port", 80}, {"weight", canary_weight}}})}}})}}}};
+}
+
+TEST(GatewayApiRouter, WritesOnlyAWeightThatDiffersAndReadsItBack) {
+  testing::FakeKubeClient client;
+  client.seed(kRoute.resource(), route(0));
+  GatewayApiRouter router(client, {kRoute}, {"web-stable", "web-canary", "shop"});
+  ASSERT_TRUE(router.set_weight(25).has_value());
+  EXPECT_EQ(client.calls["patch"], 1);
+  auto read = router.read();
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->at("HTTPRoute shop/web"), (RouteReading{25, ""}));
+  ASSERT_TRUE(router.set_weight(25).has_value());
+  EXPECT_EQ(client.calls["patch"], 1) << "already 25: no write";
+}
+
+TEST(GatewayApiRouter, ARouteItCannotEditIsAConflictNamingIt) {
+  testing::FakeKubeClient client;
+  GatewayApiRouter router(client, {kRoute}, {"web-stable", "web-canary", "shop"});
+  const auto set = router.set_weight(5);
+  ASSERT_FALSE(set.has_value());
+  EXPECT_EQ(set.error().reason, kube::ErrorReason::conflict);
+  EXPECT_NE(set.error().message.find("HTTPRoute shop/web not found"), std::string::npos)
+      << set.error().message;
+  EXPECT_EQ(client.calls["patch"], 0);
+  auto read = router.read();
+  ASSERT_TRUE(read.has_value());
+  EXPECT_FALSE(read->at("HTTPRoute shop/web").problem.empty());
+}
+
+}  // namespace
+}  // namespace cutover::traffic
