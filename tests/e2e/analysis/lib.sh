@@ -6,12 +6,13 @@ state="${CUTOVER_CLUSTER_STATE:-$repo/.cluster}"
 PROMETHEUS_URL="$(head -n1 "$state/prometheus-url")"
 export PROMETHEUS_URL
 
-# add_target NAME RPS: simulated clients calling Service NAME of the test's namespace.
+# add_target NAME RPS [KIND]: simulated clients calling NAME of the test's namespace, a Service
+# (default) or a routing object the simulator follows (HTTPRoute, ...).
 add_target() {
   local key="$NS-$1"
   local json
   json="$(python3 -c 'import json,sys; print(json.dumps({"data": {sys.argv[1]: sys.argv[2]}}))' \
-    "$key" "kind: Service
+    "$key" "kind: ${3:-Service}
 namespace: $NS
 name: $1
 rps: $2")"

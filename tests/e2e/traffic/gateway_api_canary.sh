@@ -77,20 +77,8 @@ route_weight() { ro_field web '.status.canary.weights[0].weight'; }
 expect_eq "status.canary.weights[0].route" "$(ro_field web '.status.canary.weights[0].route')" \
   "HTTPRoute $NS/web"
 
-key="$NS-route"
-json="$(python3 -c 'import json,sys; print(json.dumps({"data": {sys.argv[1]: sys.argv[2]}}))' \
-  "$key" "kind: HTTPRoute
-namespace: $NS
-name: web
-rps: 400")"
-kubectl -n cutover-sim patch configmap targets --type merge -p "$json" >/dev/null
-on_exit kubectl -n cutover-sim patch configmap targets --type merge -p "{\"data\":{\"$key\":null}}"
-
-release_version() {  # release_version N: template image web:N, pod label version N
-  kubectl -n "$NS" patch rollout web --type=json -p "[
-    {\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"web:$1\"},
-    {\"op\":\"replace\",\"path\":\"/spec/template/metadata/labels/app.kubernetes.io~1version\",\"value\":\"$1\"}]" >/dev/null
-}
+add_target web 400 HTTPRoute
+release_version() { release "$1" '{}'; }  # image web:N, pod label version N (analysis/lib.sh)
 paused_at() {  # paused_at STEP_INDEX WEIGHT
   [[ "$(ro_field web .status.phase)" == Paused ]] &&
     [[ "$(ro_field web .status.currentStepIndex)" == "$1" ]] && [[ "$(route_weight)" == "$2" ]]
