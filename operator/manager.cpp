@@ -2,22 +2,19 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
-#include <netdb.h>
 #include <prometheus/exposer.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <array>
 #include <atomic>
-#include <cctype>
-#include <cerrno>
-#include <charconv>
 #include <cstdlib>
 #include <exception>
+#include <expected>
 #include <memory>
 #include <random>
-#include <system_error>
+#include <string>
+#include <string_view>
 #include <thread>
 
 #include "api_refusal.hpp"
@@ -26,6 +23,7 @@
 #include "lease_location.hpp"
 #include "operator_metrics.hpp"
 #include "rollout_controller.hpp"
+#include "util/listen_address.hpp"
 #include "util/log.hpp"
 
 namespace cutover::op {
@@ -34,39 +32,6 @@ namespace {
 
 constexpr std::string_view kMetricsFlag = "--metrics-bind-address";
 constexpr std::string_view kProbesFlag = "--health-probe-bind-address";
-
-// "Address already in use" -> "address already in use": the reason follows a colon.
-std::string lower_first(std::string text) {
-  if (!text.empty())
-    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-  return text;
-}
-
-// Why `at` cannot be bound now, in the OS's words ("address already in use"); empty when the
-// bind succeeds. SO_REUSEADDR as civetweb and cpp-httplib set it, so a port in TIME_WAIT is not
-// reported as busy.
-std::string bind_failure(const ListenAddress& at) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  const std::string port = std::to_string(at.port);
-  if (const int rc = getaddrinfo(at.host.c_str(), port.c_str(), &hints, &found); rc != 0)
-    return lower_first(gai_strerror(rc));
-  const std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owned(found, &freeaddrinfo);
-  const int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol);
-  if (fd < 0)
-    return lower_first(std::error_code(errno, std::system_category()).message());
-  const int yes = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  const int rc = bind(fd, found->ai_addr, found->ai_addrlen);
-  const int error = errno;
-  close(fd);
-  if (rc == 0)
-    return "";
-  return lower_first(std::error_code(error, std::system_category()).message());
-}
 
 // /metrics (prometheus-cpp's civetweb), started here so that its failure is a value.
 std::expected<std::unique_ptr<prometheus::Exposer>, std::string> start_metrics_server(
@@ -84,18 +49,6 @@ std::expected<std::unique_ptr<prometheus::Exposer>, std::string> start_metrics_s
   }
 }
 
-// Binds the probe server now (it listens later, on its own thread), so that a busy port is
-// an error here rather than a thread that returns unnoticed.
-std::expected<void, std::string> bind_probe_server(httplib::Server& server,
-                                                   const std::string& address) {
-  const auto at = parse_listen_address(address, kProbesFlag);
-  if (!at)
-    return std::unexpected(at.error());
-  if (!server.bind_to_port(at->host, at->port))
-    return std::unexpected(listen_error(address, kProbesFlag, "the address cannot be bound"));
-  return {};
-}
-
 std::string identity() {
   std::array<char, 256> host{};
   gethostname(host.data(), host.size() - 1);
@@ -104,42 +57,6 @@ std::string identity() {
 }
 
 }  // namespace
-
-std::expected<ListenAddress, std::string> parse_listen_address(const std::string& address,
-                                                               std::string_view flag) {
-  const auto colon = address.rfind(':');
-  int port = -1;
-  if (colon != std::string::npos) {
-    const char* first = address.data() + colon + 1;
-    const char* last = address.data() + address.size();
-    const auto [end, error] = std::from_chars(first, last, port);
-    if (error != std::errc{} || end != last || first == last || port < 0 || port > 65535)
-      port = -1;
-  }
-  if (port < 0) {
-    return std::unexpected(fmt::format(
-        "cannot listen on {} ({}): expected HOST:PORT with a port from 0 to 65535, e.g. "
-        "0.0.0.0:8080",
-        address, flag));
-  }
-  std::string host = address.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);  // [::1]:8080
-  if (host.empty())
-    host = "0.0.0.0";
-  return ListenAddress{host, port};
-}
-
-std::string listen_error(const std::string& address, std::string_view flag,
-                         std::string_view fallback) {
-  const auto at = parse_listen_address(address, flag);
-  if (!at)
-    return at.error();
-  std::string reason = bind_failure(*at);
-  if (reason.empty())
-    reason = fallback;
-  return fmt::format("cannot listen on {} ({}): {}", address, flag, reason);
-}
 
 int run_manager(const OperatorOptions& options) {
   auto config = kube::resolve_rest_config(
@@ -210,7 +127,7 @@ int run_manager(const OperatorOptions& options) {
     res.status = ready ? 200 : 503;
     res.set_content(ready ? "ok" : "shutting down", "text/plain");
   });
-  if (auto bound = bind_probe_server(probes, options.health_probe_bind_address); !bound)
+  if (auto bound = bind_http_server(probes, options.health_probe_bind_address, kProbesFlag); !bound)
     return bad_listener(bound.error());
   std::thread probe_thread([&probes] { probes.listen_after_bind(); });
 

@@ -1,5 +1,5 @@
 // The bind-address flags: parsing, and the error a busy port gives (in the OS's words).
-#include "manager.hpp"
+#include "util/listen_address.hpp"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -8,7 +8,7 @@
 
 #include <string>
 
-namespace cutover::op {
+namespace cutover {
 namespace {
 
 TEST(ParseListenAddress, HostAndPort) {
@@ -90,4 +90,4 @@ TEST(ListenError, UnparsableAddressIsTheParseError) {
 }
 
 }  // namespace
-}  // namespace cutover::op
+}  // namespace cutover
