@@ -21,6 +21,7 @@ struct InstallOptions {
   std::string namespaced;
   bool dry_run = false;
   std::string version = kVersion;
+  bool flags = false;
 };
 
 kube::ResourceRef ref_of(const Json& object) {
@@ -47,7 +48,7 @@ bool crd_established(const Json& crd) {
 }
 
 int run_install(const CommandContext& context, const InstallOptions& options) {
-  auto objects = install_objects({options.namespaced, options.version});
+  auto objects = install_objects({options.namespaced, options.version, options.flags});
   if (!objects) {
     context.err << "error: " << objects.error() << "\n";
     return kFailed;
@@ -247,7 +248,8 @@ int run_uninstall(const CommandContext& context, const UninstallOptions& options
     return kFailed;
   }
   Uninstaller uninstaller(*connection, options, context.out, context.err);
-  auto objects = install_objects({options.namespaced, kVersion});
+  // With deploy-flags: its objects go too when they are there (absent ones are skipped).
+  auto objects = install_objects({options.namespaced, kVersion, /*flags=*/true});
   if (!objects) {
     context.err << "error: " << objects.error() << "\n";
     return kFailed;
@@ -306,6 +308,9 @@ void add_install_commands(CLI::App& app, CommandContext& context, int& exit_code
                         "Print the objects as YAML instead of applying them");
   install_cmd->add_option("--version", install->version, "The deploy-operator image tag")
       ->capture_default_str();
+  install_cmd->add_flag("--flags", install->flags,
+                        "Also install deploy-flags, the OFREP server for FeatureFlags "
+                        "(Service cutover-flags.cutover-system:8016)");
   install_cmd->callback(
       [&context, &exit_code, install] { exit_code = run_install(context, *install); });
 

@@ -49,6 +49,11 @@ std::expected<std::vector<Json>, std::string> install_objects(const InstallSpec&
     paths.emplace_back("rbac/leader_election_role.yaml");
   }
   paths.emplace_back("manager/deployment.yaml");
+  if (spec.flags) {
+    for (const char* path : {"flags/service_account.yaml", "flags/role.yaml",
+                             "flags/deployment.yaml", "flags/service.yaml"})
+      paths.emplace_back(path);
+  }
   std::vector<Json> out;
   for (const auto& path : paths) {
     auto documents = documents_of(path);
@@ -57,16 +62,22 @@ std::expected<std::vector<Json>, std::string> install_objects(const InstallSpec&
     for (auto& object : *documents) {
       auto& metadata = object["metadata"];
       metadata["labels"]["app.kubernetes.io/part-of"] = "cutover";
+      const std::string kind = object.value("kind", std::string{});
+      const bool flags_server = path.starts_with("flags/");
       if (path.starts_with("rbac/namespaced/"))
         metadata["namespace"] = spec.watch_namespace;
-      if (object.value("kind", std::string{}) == "Deployment") {
+      if (flags_server && namespaced && kind == "ClusterRoleBinding") {
+        object["kind"] = "RoleBinding";
+        metadata["namespace"] = spec.watch_namespace;
+      }
+      if (kind == "Deployment") {
         auto& container = object["spec"]["template"]["spec"]["containers"][0];
         container["image"] = fmt::format("{}:{}", kOperatorImage, spec.version);
         metadata["labels"]["app.kubernetes.io/version"] = spec.version;
-        if (namespaced) {
+        if (namespaced)
           container["args"].push_back("--namespace=" + spec.watch_namespace);
+        if (namespaced && !flags_server)
           container["args"].push_back("--leader-election-namespace=" + spec.watch_namespace);
-        }
       }
       out.push_back(std::move(object));
     }

@@ -19,9 +19,13 @@ struct InstallSpec {
   /// in NS, and the operator runs with --namespace=NS --leader-election-namespace=NS.
   std::string watch_namespace;
   std::string version;  // the operator image's tag
+  /// `--flags`: also deploy-flags, the OFREP server (operator/config/flags). Namespaced, it
+  /// serves only that namespace and its ClusterRole is bound there by a RoleBinding.
+  bool flags = false;
 };
 
-/// The objects to apply, in order: Namespace, CRDs, ServiceAccount, RBAC, operator Deployment.
+/// The objects to apply, in order: Namespace, CRDs, ServiceAccount, RBAC, operator Deployment,
+/// then with `flags` deploy-flags' ServiceAccount, RBAC, Deployment and Service.
 /// Each is labelled `app.kubernetes.io/part-of: cutover`. The error names the manifest that
 /// did not parse (a build problem, never the user's).
 std::expected<std::vector<Json>, std::string> install_objects(const InstallSpec& spec);

@@ -73,6 +73,38 @@ TEST(InstallPlan, NamespacedUsesARoleAndTheNamespaceFlags) {
   EXPECT_NE(std::find(args.begin(), args.end(), "--leader-election-namespace=team-a"), args.end());
 }
 
+TEST(InstallPlan, FlagsAddsDeployFlagsReadingFeatureFlagsOnly) {
+  auto objects = install_objects({"", "1.2.3", /*flags=*/true});
+  ASSERT_TRUE(objects) << objects.error();
+  const auto names = kinds(*objects);
+  const std::vector<std::string> tail(names.end() - 5, names.end());
+  EXPECT_EQ(tail, (std::vector<std::string>{
+                      "ServiceAccount/cutover-system/cutover-flags",
+                      "ClusterRole//cutover-flags",
+                      "ClusterRoleBinding//cutover-flags",
+                      "Deployment/cutover-system/cutover-flags",
+                      "Service/cutover-system/cutover-flags",
+                  }));
+  const Json& role = (*objects)[objects->size() - 4];
+  EXPECT_EQ(role["rules"], Json::parse(R"([{"apiGroups": ["core.openfeature.dev"],
+      "resources": ["featureflags"], "verbs": ["get", "list", "watch"]}])"));
+  const Json& container =
+      (*objects)[objects->size() - 2]["spec"]["template"]["spec"]["containers"][0];
+  EXPECT_EQ(container["image"], "cutover/deploy-operator:1.2.3");
+  EXPECT_EQ(container["command"], Json::array({"/usr/local/bin/deploy-flags"}));
+}
+
+TEST(InstallPlan, NamespacedFlagsServeThatNamespaceThroughARoleBinding) {
+  auto objects = install_objects({"team-a", "0.1.0", /*flags=*/true});
+  ASSERT_TRUE(objects) << objects.error();
+  const auto names = kinds(*objects);
+  EXPECT_NE(std::find(names.begin(), names.end(), "RoleBinding/team-a/cutover-flags"), names.end());
+  const auto& args =
+      (*objects)[objects->size() - 2]["spec"]["template"]["spec"]["containers"][0]["args"];
+  EXPECT_NE(std::find(args.begin(), args.end(), "--namespace=team-a"), args.end());
+  EXPECT_EQ(std::find(args.begin(), args.end(), "--leader-election-namespace=team-a"), args.end());
+}
+
 TEST(InstallPlan, DetachesOnlyRolloutOwnersAndOurFinalizer) {
   const Json owners = Json::parse(R"([
     {"apiVersion": "cutover.dev/v1alpha1", "kind": "Rollout", "name": "web", "uid": "1"},
