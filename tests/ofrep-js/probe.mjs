@@ -11,7 +11,8 @@
 //     The web SDK (@openfeature/web-sdk) with @openfeature/ofrep-web-provider, which fetches
 //     every flag with the bulk POST /ofrep/v1/evaluate/flags and re-fetches it each --poll-ms
 //     with If-None-Match. Waits until the flag's value equals --expect, then prints
-//     {"flag", "value", "elapsedMs", "bulkFetches", "notModified"}: notModified counts the 304s
+//     {"flag", "value", "elapsedMs", "seenAtMs" (Unix ms), "bulkFetches", "notModified"}:
+//     notModified counts the 304s
 //     the provider received (fetch is observed, not replaced). Exit 1 on timeout.
 //
 // Exit codes: 0 success, 1 timed out, 2 usage error.
@@ -82,7 +83,7 @@ async function webWatch(o) {
   for (;;) {
     const value = client[method](o.flag, fallback);
     if (JSON.stringify(value) === expected) {
-      console.log(JSON.stringify({ flag: o.flag, value, elapsedMs: Date.now() - started, bulkFetches, notModified }));
+      console.log(JSON.stringify({ flag: o.flag, value, elapsedMs: Date.now() - started, seenAtMs: Date.now(), bulkFetches, notModified }));
       await WebFeature.close();
       process.exit(0);
     }

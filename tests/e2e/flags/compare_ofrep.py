@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Compares two OFREP servers (ours and upstream flagd) on random evaluation contexts.
+
+Usage: compare_ofrep.py OURS_URL FLAGD_URL --contexts N [--single K] [--seed S] [--threads T]
+
+For each of N random contexts, both servers answer the bulk request
+(POST /ofrep/v1/evaluate/flags); for the first K contexts also the single request of every
+flag (POST /ofrep/v1/evaluate/flags/{key}) plus one unknown key. Answers are compared on what
+a client acts on: HTTP status, and per flag value, variant, reason and errorCode (the
+errorDetails sentences differ by design, ours name the flag and field). Prints one line,
+`compared contexts=N evaluations=E differences=D` (plus up to 10 differences), and exits 1
+when D > 0. Keep-alive connections, one per thread, standard library only.
+"""
+import argparse
+import http.client
+import json
+import random
+import string
+import sys
+import threading
+import urllib.parse
+
+FIELDS = ("value", "variant", "reason", "errorCode")
+
+
+def random_context(rng):
+    """A context that exercises every operation in flags.json: names, emails, versions (valid,
+    partial, invalid), plans, numbers, nested objects, and sometimes no targetingKey."""
+    ctx = {}
+    if rng.random() < 0.9:
+        ctx["targetingKey"] = "".join(rng.choices(string.ascii_letters + string.digits, k=rng.randint(1, 24)))
+    if rng.random() < 0.7:
+        ctx["user"] = {"name": rng.choice(["jack", "queen", "ten", "nine", "3", "ace", ""]) + ("" if rng.random() < 0.5 else str(rng.randint(0, 999)))}
+    if rng.random() < 0.6:
+        ctx["email"] = rng.choice(["ann", "bob", "eve", "ops"]) + "@" + rng.choice(["example.com", "corp.example", "gmail.com"])
+    if rng.random() < 0.6:
+        ctx["version"] = rng.choice([
+            f"{rng.randint(0, 3)}.{rng.randint(0, 12)}.{rng.randint(0, 20)}",
+            f"v{rng.randint(0, 3)}.{rng.randint(0, 12)}.0", "2.0.0-rc.1", "1.2", "banana", ""])
+    if rng.random() < 0.7:
+        ctx["plan"] = rng.choice(["gold", "silver", "free", None, 7])
+    if rng.random() < 0.5:
+        ctx["age"] = rng.choice([rng.randint(0, 99), rng.random() * 100, "42", None])
+    if rng.random() < 0.3:
+        ctx["tags"] = rng.sample(["beta", "staff", "eu", "us"], rng.randint(0, 3))
+    return ctx
+
+
+class Client:
+    def __init__(self, base):
+        parsed = urllib.parse.urlparse(base)
+        self.host, self.port = parsed.hostname, parsed.port
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+
+    def post(self, path, body):
+        data = json.dumps(body)
+        for attempt in range(2):
+            try:
+                self.conn.request("POST", path, data, {"Content-Type": "application/json"})
+                response = self.conn.getresponse()
+                text = response.read()
+                return response.status, (json.loads(text) if text else None)
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+                if attempt:
+                    raise
+
+
+def essence(answer):
+    if not isinstance(answer, dict):
+        return answer
+    return {field: answer.get(field) for field in FIELDS if field in answer}
+
+
+def bulk_map(body):
+    return {flag.get("key"): essence(flag) for flag in (body or {}).get("flags", [])}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("ours")
+    parser.add_argument("flagd")
+    parser.add_argument("--contexts", type=int, default=1000)
+    parser.add_argument("--single", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+
+    differences, lock = [], threading.Lock()
+    counts = {"evaluations": 0, "differences": 0}
+
+    def record(what, ours, theirs):
+        with lock:
+            counts["differences"] += 1
+            if len(differences) < 10:
+                differences.append(f"{what}: ours={json.dumps(ours, sort_keys=True)} flagd={json.dumps(theirs, sort_keys=True)}")
+
+    def work(index):
+        rng = random.Random(args.seed * 1_000_003 + index)
+        ours, theirs = Client(args.ours), Client(args.flagd)
+        for n in range(index, args.contexts, args.threads):
+            ctx = random_context(random.Random(args.seed * 7_919 + n))
+            body = {"context": ctx}
+            s1, b1 = ours.post("/ofrep/v1/evaluate/flags", body)
+            s2, b2 = theirs.post("/ofrep/v1/evaluate/flags", body)
+            m1, m2 = bulk_map(b1), bulk_map(b2)
+            evaluations = len(m2)
+            if s1 != s2 or m1 != m2:
+                keys = sorted(set(m1) | set(m2))
+                diff = {k: (m1.get(k), m2.get(k)) for k in keys if m1.get(k) != m2.get(k)}
+                record(f"bulk ctx={json.dumps(ctx, sort_keys=True)} status {s1}/{s2}", {k: v[0] for k, v in diff.items()}, {k: v[1] for k, v in diff.items()})
+            if n < args.single:
+                for key in sorted(m2) + ["no-such-flag-" + str(rng.randint(0, 9))]:
+                    path = "/ofrep/v1/evaluate/flags/" + urllib.parse.quote(key, safe="")
+                    s1, b1 = ours.post(path, body)
+                    s2, b2 = theirs.post(path, body)
+                    evaluations += 1
+                    if s1 != s2 or essence(b1) != essence(b2):
+                        record(f"single {key} ctx={json.dumps(ctx, sort_keys=True)} status {s1}/{s2}", essence(b1), essence(b2))
+            with lock:
+                counts["evaluations"] += evaluations
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(args.threads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print(f"compared contexts={args.contexts} evaluations={counts['evaluations']} differences={counts['differences']}")
+    for line in differences:
+        print("  " + line)
+    return 1 if counts["differences"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
