@@ -1,8 +1,10 @@
 // Upstream flagd for the feature-flag e2e tests, built by ./build into bin/flagd.
 // Pins (README.md, "Pins"):
 //   - flagd/flagd v0.16.0: the program, built unchanged (tools.go).
-//   - flagd/core v0.15.8: flagd v0.16.0 asks for v0.15.6, whose source the module proxy does
-//     not serve; v0.15.8 is the lowest served version above it.
+//   - flagd/core v0.16.0: flagd v0.16.0 asks for v0.15.6, whose source the module proxy does
+//     not serve. v0.16.0 is the core of flagd's current rules (a DISABLED flag is a successful
+//     evaluation, reason DISABLED, no value; v0.15.x answered FLAG_NOT_FOUND) and builds with
+//     flagd v0.16.0 unchanged; v0.16.1 changed store.NewSelector and does not.
 //   - open-feature-operator/api: replaced by ./ofo-api, see that go.mod.
 // Kept apart from ../env (Kubernetes v1.34.4): flagd pins k8s.io/* v0.33.2.
 module cutover.dev/tests/flagd
@@ -104,7 +106,7 @@ require (
 	github.com/modern-go/reflect2 v1.0.2 // indirect
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
 	github.com/open-feature/flagd-schemas v0.2.13 // indirect
-	github.com/open-feature/flagd/core v0.15.8 // indirect
+	github.com/open-feature/flagd/core v0.16.0 // indirect
 	github.com/open-feature/open-feature-operator/api v0.2.47 // indirect
 	github.com/pelletier/go-toml/v2 v2.2.3 // indirect
 	github.com/pkg/browser v0.0.0-20240102092130-5ac0b6a4141c // indirect
