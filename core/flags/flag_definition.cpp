@@ -169,6 +169,10 @@ Check parse_default_variant(const Json& object, Flag& flag) {
                      "), or null for the caller's default");
   }
   const std::string& name = default_variant->get_ref<const std::string&>();
+  // "" is no default too, as flagd reads it: the FeatureFlag CRD (v1beta1) requires the field
+  // as a string, so "" is how a FeatureFlag leaves the value to the caller's code.
+  if (name.empty())
+    return {};
   if (!flag.variants.contains(name)) {
     return error(
         flag.key, "defaultVariant",

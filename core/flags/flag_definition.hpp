@@ -3,7 +3,8 @@
 //
 //     {"flags": {"<key>": {"state": "ENABLED" | "DISABLED",
 //                          "variants": {"<name>": <value>, ...},
-//                          "defaultVariant": "<name>" | null,   (optional)
+//                          "defaultVariant": "<name>" | "" | null,   (optional; "" and null
+//                                                                   mean the code default)
 //                          "targeting": {<JsonLogic>},           (optional, may be {})
 //                          "metadata": {"<name>": <string | number | boolean>, ...}}},
 //      "$evaluators": {"<name>": {<JsonLogic>}, ...},

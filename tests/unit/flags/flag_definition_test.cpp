@@ -128,6 +128,14 @@ TEST(FlagDefinitionTest, DefaultVariantNotAVariant) {
               HasSubstr("defaultVariant is a number, not a name: name one of its variants (on)"));
 }
 
+TEST(FlagDefinitionTest, EmptyDefaultVariantIsTheCodeDefault) {
+  // The FeatureFlag CRD requires defaultVariant as a string: "" is how it says "none".
+  const auto flags = parse_flag_definition(std::string_view(
+      R"({"flags": {"f": {"state": "ENABLED", "variants": {"on": true}, "defaultVariant": ""}}})"));
+  ASSERT_TRUE(flags) << flags.error().describe();
+  EXPECT_FALSE(flags->flags.at("f").default_variant);
+}
+
 TEST(FlagDefinitionTest, TargetingMustBeAnObject) {
   EXPECT_EQ(refusal(one_flag(R"("state": "ENABLED", "variants": {"on": true},
                                 "targeting": "on")")),
