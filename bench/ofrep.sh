@@ -24,7 +24,7 @@ eval "$("$repo/scripts/cluster" env)"
 flags_bin="${CUTOVER_FLAGS_BIN:-$repo/build/flags_server/deploy-flags}"
 ns=bench-ofrep
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-kubectl apply --server-side --force-conflicts -f "$repo/tests/flagd/crds/featureflags.core.openfeature.dev.yaml" >/dev/null
+kubectl apply --server-side --force-conflicts -f "$repo/operator/config/flags/crd/featureflags.core.openfeature.dev.yaml" >/dev/null
 kubectl wait --for=condition=Established --timeout=60s crd/featureflags.core.openfeature.dev >/dev/null
 kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 kubectl -n "$ns" apply -f "$repo/tests/e2e/flags/testdata/shop-flags.yaml" >/dev/null

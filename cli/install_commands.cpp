@@ -66,6 +66,17 @@ int run_install(const CommandContext& context, const InstallOptions& options) {
     return connection.error();
   auto& client = *connection->client;
   for (const auto& object : *objects) {
+    if (is_borrowed(object)) {
+      auto present = client.get(ref_of(object), object_name(object));
+      if (present) {
+        context.out << describe(object) << " present, kept as it is\n";
+        continue;
+      }
+      if (present.error().reason != kube::ErrorReason::not_found) {
+        return report_error(present.error(), connection->config, "reading " + describe(object),
+                            context.err);
+      }
+    }
     auto applied = client.apply(ref_of(object), object, {"deploy", kube::Force::yes});
     if (!applied) {
       return report_error(applied.error(), connection->config, "applying " + describe(object),
@@ -283,8 +294,9 @@ int run_uninstall(const CommandContext& context, const UninstallOptions& options
       return uninstaller.code();
   }
   if (!options.keep_crds) {
+    // Never the FeatureFlag CRD: deleting it would delete every FeatureFlag, ours or not.
     for (const auto& object : *objects) {
-      if (is_crd(object) && !uninstaller.remove(object))
+      if (is_crd(object) && !is_borrowed(object) && !uninstaller.remove(object))
         return uninstaller.code();
     }
   } else {

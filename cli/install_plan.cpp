@@ -6,6 +6,7 @@
 
 #include "embedded_manifests.hpp"
 #include "rollout/reconciler.hpp"
+#include "util/json_fields.hpp"
 #include "util/yaml_json.hpp"
 
 namespace cutover::cli {
@@ -33,6 +34,11 @@ bool is_crd(const Json& object) {
   return object.value("kind", std::string{}) == "CustomResourceDefinition";
 }
 
+bool is_borrowed(const Json& object) {
+  return is_crd(object) &&
+         string_or(member(object, "metadata"), "name") == "featureflags.core.openfeature.dev";
+}
+
 std::expected<std::vector<Json>, std::string> install_objects(const InstallSpec& spec) {
   const bool namespaced = !spec.watch_namespace.empty();
   std::vector<std::string> paths = {"manager/namespace.yaml"};
@@ -50,7 +56,8 @@ std::expected<std::vector<Json>, std::string> install_objects(const InstallSpec&
   }
   paths.emplace_back("manager/deployment.yaml");
   if (spec.flags) {
-    for (const char* path : {"flags/service_account.yaml", "flags/role.yaml",
+    for (const char* path : {"flags/crd/featureflags.core.openfeature.dev.yaml",
+                             "flags/service_account.yaml", "flags/role.yaml",
                              "flags/deployment.yaml", "flags/service.yaml"})
       paths.emplace_back(path);
   }

@@ -25,13 +25,20 @@ struct InstallSpec {
 };
 
 /// The objects to apply, in order: Namespace, CRDs, ServiceAccount, RBAC, operator Deployment,
-/// then with `flags` deploy-flags' ServiceAccount, RBAC, Deployment and Service.
+/// then with `flags` the FeatureFlag CRD (`is_borrowed`) and deploy-flags' ServiceAccount, RBAC,
+/// Deployment and Service.
 /// Each is labelled `app.kubernetes.io/part-of: cutover`. The error names the manifest that
 /// did not parse (a build problem, never the user's).
 std::expected<std::vector<Json>, std::string> install_objects(const InstallSpec& spec);
 
 /// True for a CustomResourceDefinition.
 bool is_crd(const Json& object);
+
+/// True for an object Cutover installs only when the cluster lacks it and never changes or
+/// deletes: the OpenFeature Operator's FeatureFlag CRD (`deploy install --flags`). The cluster
+/// may have it from the OpenFeature Operator, perhaps newer; replacing it could drop a version
+/// its FeatureFlags are stored in, and deleting it would delete every FeatureFlag.
+bool is_borrowed(const Json& object);
 
 /// `ownerReferences` without the entries that point at a Rollout (cutover.dev). Used to detach slot
 /// Deployments before the Rollout CRD goes, so that garbage collection keeps them.

@@ -67,6 +67,7 @@ expect_in "would delete Deployment cutover-system/cutover-operator"
 expect_in "would detach Deployment $NS/web-a from rollout web (it keeps running)"
 expect_in "would remove finalizer cutover.dev/restore-services from rollout $NS/web"
 expect_in "would delete CustomResourceDefinition rollouts.cutover.dev"
+[[ "$out" != *"featureflags.core.openfeature.dev"* ]] || check_fail "uninstall would touch the FeatureFlag CRD:"$'\n'"$out"
 expect_in "dry run: nothing was changed"
 expect_eq "owner untouched by the dry run" \
   "$(kubectl -n "$NS" get deploy web-a -o jsonpath='{.metadata.ownerReferences[0].kind}')" Rollout
@@ -89,8 +90,19 @@ expect_eq "web-a still available" "$(kubectl -n "$NS" get deploy web-a -o jsonpa
 expect_eq "web-stable still selects slot a" \
   "$(kubectl -n "$NS" get svc web-stable -o jsonpath='{.spec.selector.cutover\.dev/slot}')" a
 
-log "a real install --namespaced, then uninstall (--keep-crds: the other tests use the CRDs)"
-expect_exit 0 "install --namespaced" install --namespaced "$NS" --version 9.9.9
+log "a real install --namespaced --flags, then uninstall (--keep-crds: the other tests use the CRDs)"
+# The FeatureFlag CRD is borrowed: installed only when absent, never changed or deleted. Make
+# sure it is present (the flags tests may not have run yet) and marked, so a change would show.
+kubectl apply --server-side --force-conflicts --field-manager=cutover-e2e \
+  -f "$repo/operator/config/flags/crd/featureflags.core.openfeature.dev.yaml" >/dev/null
+ff_version="$(kubectl get crd featureflags.core.openfeature.dev -o jsonpath='{.metadata.resourceVersion}')"
+expect_exit 0 "install --namespaced --flags" install --namespaced "$NS" --version 9.9.9 --flags
+expect_in "CustomResourceDefinition featureflags.core.openfeature.dev present, kept as it is"
+expect_eq "deploy-flags Deployment command" "$(kubectl -n cutover-system get deploy cutover-flags \
+  -o jsonpath='{.spec.template.spec.containers[0].command[0]} {.spec.template.spec.containers[0].args}')" \
+  "/usr/local/bin/deploy-flags [\"--bind-address=0.0.0.0:8016\",\"--metrics-bind-address=0.0.0.0:8014\",\"--namespace=$NS\"]"
+expect_eq "deploy-flags RoleBinding in $NS" "$(kubectl -n "$NS" get rolebinding cutover-flags -o jsonpath='{.roleRef.kind}/{.roleRef.name}')" \
+  ClusterRole/cutover-flags
 expect_eq "operator Deployment image" "$(kubectl -n cutover-system get deploy cutover-operator \
   -o jsonpath='{.spec.template.spec.containers[0].image}')" cutover/deploy-operator:9.9.9
 [[ "$(kubectl -n cutover-system get deploy cutover-operator -o jsonpath='{.spec.template.spec.containers[0].args}')" == *"--namespace=$NS"* ]] ||
@@ -103,6 +115,9 @@ expect_exit 0 "install again (idempotent)" install --namespaced "$NS" --version 
 expect_exit 0 "uninstall --namespaced --keep-crds" uninstall --namespaced "$NS" --keep-crds
 expect_in "CustomResourceDefinitions kept (--keep-crds)"
 expect_eq "operator Deployment gone" "$(kubectl -n cutover-system get deploy cutover-operator -o name 2>/dev/null)" ""
+expect_eq "deploy-flags Deployment gone" "$(kubectl -n cutover-system get deploy cutover-flags -o name 2>/dev/null)" ""
+expect_eq "FeatureFlag CRD untouched" \
+  "$(kubectl get crd featureflags.core.openfeature.dev -o jsonpath='{.metadata.resourceVersion}')" "$ff_version"
 expect_eq "Role gone" "$(kubectl -n "$NS" get role -l app.kubernetes.io/part-of=cutover -o name | wc -l | tr -d ' ')" 0
 expect_eq "CRD kept" "$(kubectl get crd rollouts.cutover.dev -o name)" \
   customresourcedefinition.apiextensions.k8s.io/rollouts.cutover.dev

@@ -1,5 +1,5 @@
 # Helpers for the feature-flag e2e tests. Source after tests/e2e/crd/lib.sh.
-# - install_featureflag_crd: the OpenFeature Operator's FeatureFlag CRD (tests/flagd/crds,
+# - install_featureflag_crd: the OpenFeature Operator's FeatureFlag CRD (operator/config/flags/crd,
 #   generated from the upstream Go types), applied server-side and left installed;
 # - start_flags_server NAME [ARGS...]: deploy-flags as its own ServiceAccount, bound to the
 #   ClusterRole this repository ships (operator/config/flags/role.yaml) by a RoleBinding in the
@@ -8,7 +8,7 @@
 #   through its Kubernetes sync; sets FLAGD_URL_<NAME> (its OFREP endpoint).
 flags_bin="${CUTOVER_FLAGS_BIN:-$repo/build/flags_server/deploy-flags}"
 flagd_dir="$repo/tests/flagd"
-featureflag_crd="$flagd_dir/crds/featureflags.core.openfeature.dev.yaml"
+featureflag_crd="$repo/operator/config/flags/crd/featureflags.core.openfeature.dev.yaml"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 logdir="$(mktemp -d)"
 dump_logs() { tail -n 30 "$logdir"/*.log >&2 || true; }

@@ -77,14 +77,22 @@ TEST(InstallPlan, FlagsAddsDeployFlagsReadingFeatureFlagsOnly) {
   auto objects = install_objects({"", "1.2.3", /*flags=*/true});
   ASSERT_TRUE(objects) << objects.error();
   const auto names = kinds(*objects);
-  const std::vector<std::string> tail(names.end() - 5, names.end());
+  const std::vector<std::string> tail(names.end() - 6, names.end());
   EXPECT_EQ(tail, (std::vector<std::string>{
+                      "CustomResourceDefinition//featureflags.core.openfeature.dev",
                       "ServiceAccount/cutover-system/cutover-flags",
                       "ClusterRole//cutover-flags",
                       "ClusterRoleBinding//cutover-flags",
                       "Deployment/cutover-system/cutover-flags",
                       "Service/cutover-system/cutover-flags",
                   }));
+  const Json& crd = (*objects)[objects->size() - 6];
+  EXPECT_TRUE(is_borrowed(crd));
+  EXPECT_EQ(crd["spec"]["versions"][0]["name"], "v1beta1");
+  for (const auto& object : *objects) {
+    if (&object != &crd)
+      EXPECT_FALSE(is_borrowed(object)) << object["metadata"]["name"];
+  }
   const Json& role = (*objects)[objects->size() - 4];
   EXPECT_EQ(role["rules"], Json::parse(R"([{"apiGroups": ["core.openfeature.dev"],
       "resources": ["featureflags"], "verbs": ["get", "list", "watch"]}])"));
