@@ -2,6 +2,11 @@
 # configures the build. Source it; do not run it.
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# ccache hashes paths relative to the clone (CCACHE_BASEDIR) and not the working folder
+# (CCACHE_NOHASHDIR), so a second clone on this machine, CI's included, reuses the objects the
+# first one compiled: a clone at another path was a full rebuild. The price: the debug info of
+# an object from the cache names the clone that compiled it first. Nothing we run reads it.
+export CCACHE_BASEDIR="$repo" CCACHE_NOHASHDIR=true
 
 # Debian packages the build, the tests and the local cluster need. clang-tidy-19 is for
 # scripts/tidy (the same LLVM as the fuzz build); python3-yaml for operator/config/crd/gen_crds.py.

@@ -12,6 +12,7 @@
 
 #include "analysis/analysis_run.hpp"
 #include "analysis/query_template.hpp"
+#include "test_paths.hpp"
 #include "util/yaml_json.hpp"
 
 namespace cutover::analysis {
@@ -45,7 +46,7 @@ std::vector<std::string> texts_of(const MetricSpec& metric) {
 }
 
 TEST(SloPolicyTest, EveryShippedPolicyParses) {
-  const std::filesystem::path dir = std::filesystem::path(CUTOVER_SOURCE_DIR) / "policies";
+  const std::filesystem::path dir = cutover::testing::source_dir() / "policies";
   int files = 0;
   int policies = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

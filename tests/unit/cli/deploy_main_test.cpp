@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "exit_code.hpp"
+#include "test_paths.hpp"
 
 namespace cutover::cli {
 namespace {
@@ -79,9 +80,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"set", "image", "web", "web=UPPER CASE"}, "contains whitespace"},
         BadInput{{"set", "image", "web", "web=nginx", "--wait", "--timeout", "soon"}, "--timeout"},
         BadInput{{"apply", "-f", "/nonexistent/rollout.yaml"}, "/nonexistent/rollout.yaml"},
-        BadInput{{"apply", "-f", CUTOVER_TESTDATA_DIR "/cli/bad_rollout.yaml"},
-                 "spec.strategy.canary.steps[0].setWeight"},
-        BadInput{{"apply", "-f", CUTOVER_TESTDATA_DIR "/cli/not_yaml.yaml"}, "not_yaml.yaml:"},
+        BadInput{
+            {"apply", "-f", (cutover::testing::testdata_dir() / "cli/bad_rollout.yaml").string()},
+            "spec.strategy.canary.steps[0].setWeight"},
+        BadInput{{"apply", "-f", (cutover::testing::testdata_dir() / "cli/not_yaml.yaml").string()},
+                 "not_yaml.yaml:"},
         BadInput{{"status", "web", "--timeout", "soon"}, "--timeout"},
         BadInput{{"list", "--request-timeout", "0s"}, "--request-timeout"}));
 

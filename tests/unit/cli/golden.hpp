@@ -11,10 +11,12 @@
 #include <sstream>
 #include <string>
 
+#include "test_paths.hpp"
+
 namespace cutover::testing {
 
 inline std::filesystem::path cli_testdata(const std::string& name) {
-  return std::filesystem::path(CUTOVER_TESTDATA_DIR) / "cli" / name;
+  return testdata_dir() / "cli" / name;
 }
 
 inline std::string read_text(const std::filesystem::path& path) {

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "fakes/temp_dir.hpp"
+#include "test_paths.hpp"
 #include "util/file_io.hpp"
 
 namespace cutover::kube {
@@ -22,7 +23,7 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-const fs::path kFixture = fs::path(CUTOVER_TESTDATA_DIR) / "kubeconfig" / "relative-paths";
+const fs::path kFixture = cutover::testing::testdata_dir() / "kubeconfig" / "relative-paths";
 
 using testing::TempDir;
 
