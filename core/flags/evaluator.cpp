@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "flags/flagd_operations.hpp"
-#include "flags/js_value.hpp"
+#include "flags/go_jsonlogic_value.hpp"
 
 namespace cutover::flags {
 
@@ -68,16 +68,14 @@ EvaluationResult serve_default(const Flag& flag, Reason reason, Json metadata) {
   return result;
 }
 
-// The variant a targeting result names: flagd prints the result as JSON and strips the
-// quotes, so true is "true" and 1 is "1". Objects, arrays and non-finite numbers name none.
+// The variant a targeting result names, as flagd derives it: the result as encoding/json
+// writes it, with every '"' removed (true is "true", 1 is "1", "a<b" is "a\u003cb", ["x"] is
+// "[x]"). nullopt when Go cannot encode it (NaN, infinities): jsonlogic.Apply then fails.
 std::optional<std::string> variant_name(const Json& outcome) {
-  if (outcome.is_string())
-    return outcome.get<std::string>();
-  if (outcome.is_boolean())
-    return outcome.get<bool>() ? "true" : "false";
-  if (outcome.is_number() && std::isfinite(outcome.get<double>()))
-    return js::number_to_string(outcome.get<double>());
-  return std::nullopt;
+  auto text = go::encode_json(outcome);
+  if (text)
+    std::erase(*text, '"');
+  return text;
 }
 
 Json targeting_data(const Json& context, const std::string& flag_key, std::int64_t now) {
@@ -113,7 +111,13 @@ EvaluationResult run_targeting(const Flag& flag, const Json& context, std::int64
   if (outcome->is_null())
     return serve_default(flag, Reason::default_value, std::move(metadata));
   const auto name = variant_name(*outcome);
-  if (!name || !flag.variants.contains(*name)) {
+  if (!name) {
+    return failure(ErrorCode::parse_error,
+                   fmt::format("flag {}: targeting returned {}, which JSON cannot encode",
+                               json_quoted(flag.key), shown(*outcome)),
+                   std::move(metadata));
+  }
+  if (!flag.variants.contains(*name)) {
     return failure(
         ErrorCode::general,
         fmt::format("flag {}: targeting returned {}, which is not one of its variants "

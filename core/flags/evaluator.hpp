@@ -6,11 +6,12 @@
 // - DISABLED: reason DISABLED, no value, no variant (the caller serves its code default);
 // - no targeting, or {}: the default variant, reason STATIC;
 // - targeting: evaluated with the context plus `$flagd.flagKey` and `$flagd.timestamp`
-//   (`targetingKey` is read from the context). Its result names the variant: a string as it
-//   is, true/false and numbers by their JavaScript text ("true", "1"). Null means the default
-//   variant (reason DEFAULT); a variant name gives TARGETING_MATCH; a name that is no variant
-//   is reason ERROR, GENERAL (flagd logs "invalid or missing variant"); a rule flagd's
-//   JsonLogic cannot run (an unknown operation) is reason ERROR, PARSE_ERROR;
+//   (`targetingKey` is read from the context). Its result names the variant by its
+//   encoding/json text with every '"' removed ("true", "1", "1e+21", "[a,1]", "a\u003cb" for
+//   "a<b"). Null means the default variant (reason DEFAULT); a variant name gives
+//   TARGETING_MATCH; a name that is no variant is reason ERROR, GENERAL (flagd logs "invalid
+//   or missing variant"); a rule flagd's JsonLogic cannot run (an unknown operation, a panic
+//   of the Go library such as `{"+": [1, null]}`, a NaN result) is reason ERROR, PARSE_ERROR;
 // - a null or absent defaultVariant: wherever the default variant would be served there is
 //   no value and no variant, reason DEFAULT (the caller's code default);
 // - a value of another type than the caller asked for: reason ERROR, TYPE_MISMATCH.

@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "flags/fractional.hpp"
-#include "flags/js_value.hpp"
+#include "flags/go_jsonlogic_value.hpp"
 #include "flags/semantic_version.hpp"
 
 namespace cutover::flags {
@@ -16,7 +16,7 @@ std::optional<SemanticVersion> version_of(const Json& value) {
   if (value.is_string())
     return SemanticVersion::parse(value.get_ref<const std::string&>());
   if (value.is_number())
-    return SemanticVersion::parse(js::number_to_string(value.get<double>()));
+    return SemanticVersion::parse(go::format_v(value.get<double>()));  // ensureString: %v
   return std::nullopt;
 }
 

@@ -4,7 +4,8 @@
 // - fractional: see fractional.hpp.
 // - sem_ver: [VERSION, OPERATOR, VERSION] -> boolean. Operators =, !=, <, <=, >, >= (SemVer
 //   precedence, build metadata ignored), ^ (same major), ~ (same major and minor). Versions
-//   are strings as semantic_version.hpp reads them, or numbers (2 is "2", 1.2 is "1.2").
+//   are strings as semantic_version.hpp reads them, or numbers as Go's %v writes them (2 is
+//   "2", 1.2 is "1.2", 1e6 is "1e+06").
 // - starts_with, ends_with: [STRING, STRING] -> boolean.
 //
 // Every one returns null, never false, on bad input (a wrong argument count, a value that is

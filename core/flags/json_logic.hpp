@@ -1,23 +1,20 @@
 #pragma once
-// JsonLogic (jsonlogic.com), the rule language of flagd's `targeting`, with the semantics of
-// its reference implementation json-logic-js (JavaScript truthiness and coercions, see
-// js_value.hpp).
+// JsonLogic (jsonlogic.com), the rule language of flagd's `targeting`, answering as the Go
+// library flagd runs it with, github.com/diegoholiveira/jsonlogic/v3 v3.9.1 (its value rules
+// are in go_jsonlogic_value.hpp, its evaluation core in json_logic_interpreter.hpp).
 //
 // Operations: var (dotted paths, a default), missing, missing_some, if and ?:, ==, ===, !=,
-// !==, !, !!, or, and, >, >=, <, <= (< and <= also as 3-argument "between"), max, min, +, -,
-// *, /, %, map, filter, reduce, all, none, some, merge, in, cat, substr, and log (returns its
-// argument; nothing is logged). More are added with `add_operation` (flagd's are in
-// flagd_operations.hpp).
+// !==, !, !!, or, and, >, >=, <, <= (all four also as 3-argument "between"), max, min, +, -,
+// *, /, %, abs, map, filter, reduce, all, none, some, merge, in, cat, substr, set,
+// contains_all, contains_any, contains_none. No `log` (the Go library has none). More are
+// added with `add_operation` (flagd's are in flagd_operations.hpp).
 //
 // A rule is a JSON value: an object with exactly one key is an operation applied to its
-// arguments (a lone argument may skip its array), an array is evaluated element by element,
-// anything else is a literal. Operations receive their arguments evaluated, except if, ?:,
-// and, or (lazy, left to right) and map, filter, reduce, all, none, some (whose second
-// argument is applied to each element, with the element as the data).
-//
-// Differences from json-logic-js, on rules no flag needs: all, some and none see a string
-// subject as no elements (JavaScript walks its characters) and a null one as empty
-// (JavaScript throws); `var` reads object members and array elements only (not "length").
+// arguments, an object with more keys is itself, an array is evaluated element by element,
+// anything else is a literal. Numbers of the rule and the data are float64, as Go decodes
+// them. Where the library panics (a type assertion: `{"+": [1, null]}`, `{"cat": [true]}`,
+// `{"in": [1, "a1"]}`; an index out of range: `{"substr": ["abc"]}`), `apply` returns an
+// invalid_arguments error, which flagd answers with PARSE_ERROR.
 
 #include <cstddef>
 #include <cstdint>
@@ -36,7 +33,7 @@ using Json = nlohmann::json;
 struct JsonLogicError {
   enum class Kind : std::uint8_t {
     unknown_operation,  // the rule names an operation nobody defined
-    invalid_arguments,  // where json-logic-js would throw (e.g. `*` with no argument)
+    invalid_arguments,  // where the Go library panics (e.g. `+` of null)
     limit_exceeded,     // nesting or work past JsonLogicLimits
   };
   Kind kind = Kind::unknown_operation;
@@ -45,8 +42,9 @@ struct JsonLogicError {
 
 using JsonLogicResult = std::expected<Json, JsonLogicError>;
 
-/// An operation: its evaluated arguments and the data in scope (the element inside map,
-/// filter, all, none and some; {"current", "accumulator"} inside reduce).
+/// An added operation: its evaluated arguments (a lone argument that is not an array arrives as
+/// one), and the data in scope (the element inside map, filter, all, none and some;
+/// {"current", "accumulator", "valueType"} inside reduce).
 using JsonLogicOperation =
     std::function<JsonLogicResult(std::span<const Json> arguments, const Json& data)>;
 
@@ -73,14 +71,13 @@ class JsonLogic {
   /// Adds (or replaces) the operation `name`.
   void add_operation(std::string name, JsonLogicOperation operation);
 
-  /// Evaluates `rule` against `data`. Never throws: an unknown operation, an argument
-  /// json-logic-js would throw on, or a rule or data past the limits comes back as a
-  /// JsonLogicError.
+  /// Evaluates `rule` against `data`. Never throws: an unknown operation, a panic of the Go
+  /// library, or a rule or data past the limits comes back as a JsonLogicError.
   [[nodiscard]] JsonLogicResult apply(const Json& rule, const Json& data) const;
 
  private:
   JsonLogicLimits limits_;
-  std::map<std::string, JsonLogicOperation, std::less<>> operations_;
+  std::map<std::string, JsonLogicOperation, std::less<>> operations_;  // the added ones
 };
 
 /// How deeply `value` nests (0 for a scalar, 1 for [] or {}), counted without recursion, so

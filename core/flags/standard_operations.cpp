@@ -1,305 +1,344 @@
 #include "flags/standard_operations.hpp"
 
-#include <algorithm>
 #include <cmath>
-#include <cstddef>
-#include <limits>
-#include <string_view>
+#include <string>
 #include <vector>
 
-#include "flags/js_value.hpp"
+#include "flags/go_jsonlogic_value.hpp"
+#include "flags/go_slices.hpp"
+#include "flags/utf8_runes.hpp"
 
 namespace cutover::flags {
 
 namespace {
 
-using Arguments = std::span<const Json>;
+using go::as_slice;
+using go::at;
 
-constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-constexpr double infinity = std::numeric_limits<double>::infinity();
+// --- logic.go -------------------------------------------------------------------------------
 
-const Json& null_json() {
-  static const Json null;
-  return null;
-}
-
-// The argument at `index`, or null where JavaScript would see undefined (null and undefined
-// behave alike in every operation below that is not special-cased).
-const Json& argument(Arguments arguments, std::size_t index) {
-  return index < arguments.size() ? arguments[index] : null_json();
-}
-
-// JavaScript's `object[key]` for JSON: members of objects, elements of arrays by canonical
-// index ("0", "12", not "01"). Anything else is undefined (nullptr).
-const Json* property(const Json& object, std::string_view key) {
-  if (object.is_object()) {
-    const auto it = object.find(key);
-    return it != object.end() ? &*it : nullptr;
+// _and / _or: the first value that settles the answer, else the last (null with none).
+Json connective(Interpreter& interpreter, const Json& values, const Json& data, bool settles_on) {
+  Json last;
+  for (const Json& value : as_slice(values)) {
+    last = interpreter.parse_values(value, data);
+    if (go::is_true(last) == settles_on)
+      return last;
   }
-  if (!object.is_array() || key.empty() || (key.size() > 1 && key.front() == '0'))
-    return nullptr;
-  std::size_t index = 0;
-  for (const char c : key) {
-    if (c < '0' || c > '9' || index > object.size())
-      return nullptr;
-    index = index * 10 + static_cast<std::size_t>(c - '0');
+  return last;
+}
+
+// evaluateClause: a branch whose value is an object is applied once more, as a rule.
+Json evaluate_clause(Interpreter& interpreter, const Json& clause, const Json& data) {
+  Json parsed = interpreter.parse_values(clause, data);
+  return parsed.is_object() ? interpreter.apply(parsed, data) : parsed;
+}
+
+// conditional (if, ?:): condition/branch pairs, then an optional else; null otherwise.
+Json conditional(Interpreter& interpreter, const Json& values, const Json& data) {
+  const auto& clauses = as_slice(values);
+  const std::size_t length = clauses.size();
+  for (std::size_t i = 0; i + 1 < length; i += 2) {
+    if (go::is_true(interpreter.parse_values(clauses[i], data)))
+      return evaluate_clause(interpreter, clauses[i + 1], data);
   }
-  return index < object.size() ? &object[index] : nullptr;
+  if (length % 2 == 1)
+    return evaluate_clause(interpreter, clauses[length - 1], data);
+  return nullptr;
 }
 
-// What `{"var": key}` finds in `data`: the data itself for a null or empty key, nullptr when
-// a step of the dotted path is missing or null (json-logic-js then returns the default).
-const Json* find_path(const Json& data, const Json& key) {
-  if (key.is_null() || (key.is_string() && key.get_ref<const std::string&>().empty()))
-    return &data;
-  const std::string path = js::to_string(key);
-  const Json* current = &data;
-  std::size_t start = 0;
-  while (true) {
-    if (current->is_null())
-      return nullptr;
-    const std::size_t dot = std::min(path.find('.', start), path.size());
-    current = property(*current, std::string_view(path).substr(start, dot - start));
-    if (current == nullptr || dot == path.size())
-      return current;
-    start = dot + 1;
-  }
+// negative (!): the first element of a non-empty array, else the value itself ([] is false).
+bool negative(Interpreter& interpreter, const Json& values, const Json& data) {
+  const Json parsed = interpreter.parse_values(values, data);
+  if (parsed.is_array() && !parsed.empty())
+    return !go::is_true(parsed[0]);
+  return !go::is_true(parsed);
 }
 
-JsonLogicResult var(Arguments arguments, const Json& data) {
-  const Json* found = find_path(data, argument(arguments, 0));
-  return found != nullptr ? *found : argument(arguments, 1);
+// --- comp.go --------------------------------------------------------------------------------
+
+bool hard_equals(Interpreter& interpreter, const Json& values, const Json& data) {
+  const Json parsed = interpreter.parse_values(values, data);
+  if (!parsed.is_array() || parsed.size() < 2)
+    return false;
+  const Json& a = parsed[0];
+  const Json& b = parsed[1];
+  if (a.is_null() || b.is_null())
+    return a.is_null() && b.is_null();
+  return go::same_kind(a, b) && go::equals(a, b);
 }
 
-Json missing_keys(Arguments keys, const Json& data) {
-  Json missing = Json::array();
-  for (const Json& key : keys) {
-    const Json* found = find_path(data, key);
-    if (found == nullptr || found->is_null() ||
-        (found->is_string() && found->get_ref<const std::string&>().empty()))
-      missing.push_back(key);
-  }
-  return missing;
+bool less_or_equal(const Json& a, const Json& b) {
+  return go::less(a, b) || go::equals(a, b);
 }
 
-JsonLogicResult missing(Arguments arguments, const Json& data) {
-  if (!arguments.empty() && arguments[0].is_array()) {
-    const std::vector<Json> keys(arguments[0].begin(), arguments[0].end());
-    return missing_keys(keys, data);
-  }
-  return missing_keys(arguments, data);
-}
+enum class Direction { ascending, descending };
 
-JsonLogicResult missing_some(Arguments arguments, const Json& data) {
-  const Json& options = argument(arguments, 1);
-  if (!options.is_array()) {
-    return std::unexpected(JsonLogicError{JsonLogicError::Kind::invalid_arguments,
-                                          "missing_some takes a count and an array of keys"});
-  }
-  const std::vector<Json> keys(options.begin(), options.end());
-  Json missing = missing_keys(keys, data);
-  const auto found = static_cast<double>(keys.size() - missing.size());
-  return found >= js::to_number(argument(arguments, 0)) ? Json::array() : missing;
-}
-
-bool strictly_equal(Arguments arguments) {
-  // undefined === undefined with no argument, x === undefined with one.
+// isLessThan, isLessOrEqualThan, isGreaterThan, isGreaterOrEqualThan: false under two
+// arguments; with three, the middle one is between the others; a fourth is ignored.
+bool ordered(Interpreter& interpreter, const Json& values, const Json& data,
+             bool (*holds)(const Json&, const Json&), Direction direction) {
+  const Json parsed = interpreter.parse_values(values, data);
+  const auto& arguments = as_slice(parsed);
   if (arguments.size() < 2)
-    return arguments.empty();
-  return js::strict_equals(arguments[0], arguments[1]);
-}
-
-// `<` and `<=`: a third argument makes them "between" (a < b < c).
-JsonLogicResult chain(Arguments arguments, bool (*compare)(const Json&, const Json&)) {
-  if (arguments.size() < 2)
-    return false;  // a comparison with undefined is false
-  if (arguments.size() == 2)
-    return compare(arguments[0], arguments[1]);
-  return compare(arguments[0], arguments[1]) && compare(arguments[1], arguments[2]);
-}
-
-JsonLogicResult greater(Arguments arguments, bool (*compare)(const Json&, const Json&)) {
-  return arguments.size() >= 2 && compare(arguments[1], arguments[0]);
-}
-
-JsonLogicResult plus(Arguments arguments, const Json&) {
-  double sum = 0;
-  for (const Json& value : arguments)
-    sum += js::parse_float(value);
-  return js::number(sum);
-}
-
-JsonLogicResult times(Arguments arguments, const Json&) {
-  // Array.prototype.reduce without an initial value: it throws on no element and returns a
-  // lone element as it is.
-  if (arguments.empty()) {
-    return std::unexpected(
-        JsonLogicError{JsonLogicError::Kind::invalid_arguments, "* needs at least one argument"});
+    return false;
+  const Json& a = arguments[0];
+  const Json& b = arguments[1];
+  if (direction == Direction::ascending) {
+    if (arguments.size() == 3)
+      return holds(a, b) && holds(b, arguments[2]);
+    return holds(a, b);
   }
+  if (arguments.size() == 3)
+    return holds(arguments[2], b) && holds(b, a);
+  return holds(b, a);
+}
+
+bool is_equal(Interpreter& interpreter, const Json& values, const Json& data) {
+  const Json parsed = interpreter.parse_values(values, data);
+  const auto& arguments = as_slice(parsed);
+  return arguments.size() >= 2 && go::equals(arguments[0], arguments[1]);
+}
+
+// --- math.go --------------------------------------------------------------------------------
+
+Json sum(Interpreter& interpreter, const Json& values, const Json& data) {
+  const Json parsed = interpreter.parse_values(values, data);
+  if (!parsed.is_array())
+    return go::to_number(parsed);
+  if (parsed.size() == 1)
+    return go::to_number(parsed[0]);  // so "-0" stays -0 (0 + -0 is 0)
+  double total = 0;
+  for (const Json& value : parsed)
+    total += go::to_number(value);
+  return total;
+}
+
+Json minus(Interpreter& interpreter, const Json& values, const Json& data) {
+  const Json parsed = interpreter.parse_values(values, data);
+  const auto& arguments = as_slice(parsed);
+  if (arguments.empty())
+    return 0;  // Go's int 0, not float64
   if (arguments.size() == 1)
-    return arguments[0];
-  double product = js::parse_float(arguments[0]);
-  for (const Json& value : arguments.subspan(1))
-    product *= js::parse_float(value);
-  return js::number(product);
+    return -1 * go::to_number(arguments[0]);
+  double total = go::to_number(arguments[0]);
+  for (std::size_t i = 1; i < arguments.size(); ++i)
+    total -= go::to_number(arguments[i]);
+  return total;
 }
 
-JsonLogicResult minus(Arguments arguments, const Json&) {
-  if (arguments.size() < 2)
-    return js::number(arguments.empty() ? nan : -js::to_number(arguments[0]));
-  return js::number(js::to_number(arguments[0]) - js::to_number(arguments[1]));
+Json mult(Interpreter& interpreter, const Json& values, const Json& data) {
+  const Json parsed = interpreter.parse_values(values, data);
+  double product = 1;
+  for (const Json& value : as_slice(parsed))
+    product *= go::to_number(value);
+  return product;
 }
 
-JsonLogicResult divide(Arguments arguments, const Json&) {
-  if (arguments.size() < 2)
-    return js::number(nan);
-  return js::number(js::to_number(arguments[0]) / js::to_number(arguments[1]));
+Json div(Interpreter& interpreter, const Json& values, const Json& data) {
+  const Json parsed = interpreter.parse_values(values, data);
+  const auto& arguments = as_slice(parsed);
+  if (arguments.empty())
+    return 0;  // Go's int 0
+  double quotient = go::to_number(arguments[0]);
+  for (std::size_t i = 1; i < arguments.size(); ++i)
+    quotient /= go::to_number(arguments[i]);
+  return quotient;
 }
 
-JsonLogicResult modulo(Arguments arguments, const Json&) {
-  if (arguments.size() < 2)
-    return js::number(nan);
-  // fmod keeps the dividend's sign, as JavaScript's % does.
-  return js::number(std::fmod(js::to_number(arguments[0]), js::to_number(arguments[1])));
+Json mod(Interpreter& interpreter, const Json& values, const Json& data) {
+  const Json parsed = interpreter.parse_values(values, data);
+  const auto& arguments = as_slice(parsed);
+  const double a = go::to_number(at(arguments, 0));
+  const double b = go::to_number(at(arguments, 1));
+  return std::fmod(a, b);  // math.Mod: the dividend's sign, NaN for b = 0
+}
+
+Json abs(Interpreter& interpreter, const Json& values, const Json& data) {
+  const Json parsed = interpreter.parse_values(values, data);
+  if (parsed.is_array())
+    return std::fabs(go::to_number(at(as_slice(parsed), 0)));
+  return std::fabs(go::to_number(parsed));
 }
 
 enum class Extreme { min, max };
 
-// Math.min and Math.max: NaN if any argument is not a number, ±Infinity with none.
-JsonLogicResult extreme(Arguments arguments, Extreme extreme) {
-  double best = extreme == Extreme::max ? -infinity : infinity;
-  for (const Json& value : arguments) {
-    const double number = js::to_number(value);
-    if (std::isnan(number))
-      return js::number(nan);
-    best = extreme == Extreme::max ? std::max(best, number) : std::min(best, number);
+// min / max: null with no argument; a NaN first argument stays (NaN compares false).
+Json extreme(Interpreter& interpreter, const Json& values, const Json& data, Extreme which) {
+  const Json parsed = interpreter.parse_values(values, data);
+  const auto& arguments = as_slice(parsed);
+  if (arguments.empty())
+    return nullptr;
+  double best = go::to_number(arguments[0]);
+  for (std::size_t i = 1; i < arguments.size(); ++i) {
+    const double number = go::to_number(arguments[i]);
+    if (which == Extreme::max ? number > best : best > number)
+      best = number;
   }
-  return js::number(best);
+  return best;
 }
 
-JsonLogicResult cat(Arguments arguments, const Json&) {
+// --- strings.go -----------------------------------------------------------------------------
+
+Json substr(Interpreter& interpreter, const Json& values, const Json& data) {
+  const Json parsed = interpreter.parse_values(values, data);
+  const auto& arguments = as_slice(parsed);
+  const std::string text = go::to_string(at(arguments, 0));
+  const std::vector<go::Rune> runes = go::decode_runes(text);
+  long long from = go::to_int(go::to_number(at(arguments, 1)));
+  const auto count = static_cast<long long>(runes.size());
+  if (from < 0)
+    from = count + from;
+  if (from < 0 || from > count)
+    return go::encode_runes(text, runes, 0, runes.size());
+  long long length = count;
+  if (arguments.size() == 3)
+    length = go::to_int(go::to_number(arguments[2]));
+  long long to = 0;
+  if (length < 0) {
+    to = count + length;
+  } else {  // Go's int addition wraps
+    to = static_cast<long long>(static_cast<unsigned long long>(from) +
+                                static_cast<unsigned long long>(length));
+  }
+  if (to > count)
+    to = count;
+  if (to < from)
+    throw go::Panic("runtime error: slice bounds out of range");
+  return go::encode_runes(text, runes, static_cast<std::size_t>(from),
+                          static_cast<std::size_t>(to));
+}
+
+// concat: a string as it is; several values joined and trimmed of white space (one is not).
+Json concat(Interpreter& interpreter, const Json& values, const Json& data) {
+  const Json parsed = interpreter.parse_values(values, data);
+  if (parsed.is_string())
+    return parsed;
+  const auto& arguments = as_slice(parsed);
+  if (arguments.empty())
+    return "";
+  if (arguments.size() == 1)
+    return go::to_string(arguments[0]);
   std::string text;
   for (const Json& value : arguments)
-    text += js::to_string(value);
-  return text;
+    text += go::to_string(value);
+  return go::trim_space(text);
 }
 
-// The byte offset of each code point of valid UTF-8 `text`, and text.size() at the end.
-std::vector<std::size_t> code_point_offsets(std::string_view text) {
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
-      offsets.push_back(i);
-  }
-  offsets.push_back(text.size());
-  return offsets;
-}
+// --- vars.go --------------------------------------------------------------------------------
 
-double to_integer_or_infinity(double number) {
-  return std::isnan(number) ? 0 : std::trunc(number);
-}
-
-// String.prototype.substr(start, length), counting code points; a null `length` is
-// undefined (to the end).
-std::string substr(const std::string& text, double start, const Json* length) {
-  const std::vector<std::size_t> offsets = code_point_offsets(text);
-  const auto size = static_cast<double>(offsets.size() - 1);
-  double first = to_integer_or_infinity(start);
-  first = first < 0 ? std::max(size + first, 0.0) : std::min(first, size);
-  const double count = length == nullptr
-                           ? size
-                           : std::clamp(to_integer_or_infinity(js::to_number(*length)), 0.0, size);
-  const double last = std::min(first + count, size);
-  if (first >= last)
-    return {};
-  const std::size_t from = offsets[static_cast<std::size_t>(first)];
-  return text.substr(from, offsets[static_cast<std::size_t>(last)] - from);
-}
-
-JsonLogicResult substr_operation(Arguments arguments, const Json&) {
-  const std::string source = arguments.empty() ? "undefined" : js::to_string(arguments[0]);
-  const double start = arguments.size() > 1 ? js::to_number(arguments[1]) : 0;
+Json set_property(Interpreter& interpreter, const Json& values, const Json& data) {
+  const Json parsed = interpreter.parse_values(values, data);
+  const auto& arguments = as_slice(parsed);
   if (arguments.size() < 3)
-    return substr(source, start, nullptr);
-  // json-logic-js: a negative end counts from the end of the string.
-  const Json& end = arguments[2];
-  if (js::less_than(end, Json(0))) {
-    const std::string tail = substr(source, start, nullptr);
-    const Json keep =
-        js::number(static_cast<double>(code_point_offsets(tail).size() - 1) + js::to_number(end));
-    return substr(tail, 0, &keep);
-  }
-  return substr(source, start, &end);
+    return arguments.empty() ? Json() : arguments[0];
+  if (!arguments[0].is_object())
+    return arguments[0];
+  if (!arguments[1].is_string())
+    throw go::Panic("interface conversion: interface {} is not string");
+  Json modified = arguments[0];
+  modified[arguments[1].get<std::string>()] = interpreter.parse_values(arguments[2], data);
+  return modified;
 }
 
-JsonLogicResult in(Arguments arguments, const Json&) {
-  const Json& needle = argument(arguments, 0);
-  const Json& haystack = argument(arguments, 1);
-  if (haystack.is_string()) {
-    const auto& text = haystack.get_ref<const std::string&>();
-    return !text.empty() && text.find(js::to_string(needle)) != std::string::npos;
+// One step of a `var` path: a member of an object, an element of an array (the part read as
+// typing.ToNumber, so "x" is 0); nullptr for anything else, out of range, or null.
+const Json* step(const Json& value, std::string_view part) {
+  if (value.is_object()) {
+    const auto found = value.find(part);
+    return found != value.end() && !found->is_null() ? &*found : nullptr;
   }
-  if (haystack.is_array()) {
-    return std::any_of(haystack.begin(), haystack.end(),
-                       [&](const Json& element) { return js::strict_equals(needle, element); });
+  if (value.is_array()) {
+    const long long position = go::to_int(go::to_number(Json(part)));
+    if (position < 0 || position >= static_cast<long long>(value.size()))
+      return nullptr;
+    const Json& element = value[static_cast<std::size_t>(position)];
+    return element.is_null() ? nullptr : &element;
   }
-  return false;
-}
-
-// [].concat(a, b, ...): arrays are flattened one level, anything else is appended.
-JsonLogicResult merge(Arguments arguments, const Json&) {
-  Json merged = Json::array();
-  for (const Json& value : arguments) {
-    if (value.is_array()) {
-      for (const Json& element : value)
-        merged.push_back(element);
-    } else {
-      merged.push_back(value);
-    }
-  }
-  return merged;
+  return nullptr;
 }
 
 }  // namespace
 
-std::map<std::string, JsonLogicOperation, std::less<>> standard_operations() {
-  using js::less_or_equal;
-  using js::less_than;
-  return {
-      {"var", var},
-      {"missing", missing},
-      {"missing_some", missing_some},
-      {"==",
-       [](Arguments a, const Json&) -> JsonLogicResult {
-         return js::loose_equals(argument(a, 0), argument(a, 1));
-       }},
-      {"!=",
-       [](Arguments a, const Json&) -> JsonLogicResult {
-         return !js::loose_equals(argument(a, 0), argument(a, 1));
-       }},
-      {"===", [](Arguments a, const Json&) -> JsonLogicResult { return strictly_equal(a); }},
-      {"!==", [](Arguments a, const Json&) -> JsonLogicResult { return !strictly_equal(a); }},
-      {"!",
-       [](Arguments a, const Json&) -> JsonLogicResult { return !js::truthy(argument(a, 0)); }},
-      {"!!",
-       [](Arguments a, const Json&) -> JsonLogicResult { return js::truthy(argument(a, 0)); }},
-      {"<", [](Arguments a, const Json&) { return chain(a, less_than); }},
-      {"<=", [](Arguments a, const Json&) { return chain(a, less_or_equal); }},
-      {">", [](Arguments a, const Json&) { return greater(a, less_than); }},
-      {">=", [](Arguments a, const Json&) { return greater(a, less_or_equal); }},
-      {"+", plus},
-      {"-", minus},
-      {"*", times},
-      {"/", divide},
-      {"%", modulo},
-      {"min", [](Arguments a, const Json&) { return extreme(a, Extreme::min); }},
-      {"max", [](Arguments a, const Json&) { return extreme(a, Extreme::max); }},
-      {"cat", cat},
-      {"substr", substr_operation},
-      {"in", in},
-      {"merge", merge},
-      {"log", [](Arguments a, const Json&) -> JsonLogicResult { return argument(a, 0); }},
-  };
+Json get_var(Interpreter& interpreter, const Json& values, const Json& data) {
+  Json path = interpreter.parse_values(values, data);
+  if (path.is_null())
+    return go::is_primitive(data) ? data : Json();
+  if (path.is_string() && path.get_ref<const std::string&>().empty())
+    return data;
+  if (go::is_number(path))
+    path = go::to_string(path);
+  Json fallback;
+  if (path.is_array()) {  // [path] or [path, default]
+    if (path.empty())
+      return data;
+    if (path.size() == 2)
+      fallback = path[1];
+    if (!path[0].is_string())
+      throw go::Panic("interface conversion: interface {} is not string");
+    Json first = std::move(path[0]);
+    path = std::move(first);
+  }
+  if (data.is_null())
+    return fallback;
+  if (!path.is_string())
+    throw go::Panic("interface conversion: interface {} is not string");
+  const std::string_view text = path.get_ref<const std::string&>();
+  const Json* current = &data;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t dot = std::min(text.find('.', start), text.size());
+    const std::string_view part = text.substr(start, dot - start);
+    start = dot + 1;
+    if (part.empty())
+      continue;
+    current = step(*current, part);
+    if (current == nullptr)
+      return fallback;
+  }
+  return *current;
+}
+
+const std::map<std::string_view, StandardOperation>& standard_operations() {
+  static const std::map<std::string_view, StandardOperation> operations = [] {
+    using I = Interpreter;
+    using J = const Json&;
+    std::map<std::string_view, StandardOperation> all = list_operations();
+    all.insert({
+        {"and", [](I& i, J v, J d) { return connective(i, v, d, false); }},
+        {"or", [](I& i, J v, J d) { return connective(i, v, d, true); }},
+        {"if", conditional},
+        {"?:", conditional},
+        {"!", [](I& i, J v, J d) { return Json(negative(i, v, d)); }},
+        {"!!", [](I& i, J v, J d) { return Json(!negative(i, v, d)); }},
+        {"===", [](I& i, J v, J d) { return Json(hard_equals(i, v, d)); }},
+        {"!==", [](I& i, J v, J d) { return Json(!hard_equals(i, v, d)); }},
+        {"==", [](I& i, J v, J d) { return Json(is_equal(i, v, d)); }},
+        {"!=", [](I& i, J v, J d) { return Json(!is_equal(i, v, d)); }},
+        {"<",
+         [](I& i, J v, J d) { return Json(ordered(i, v, d, go::less, Direction::ascending)); }},
+        {"<=", [](I& i, J v,
+                  J d) { return Json(ordered(i, v, d, less_or_equal, Direction::ascending)); }},
+        {">",
+         [](I& i, J v, J d) { return Json(ordered(i, v, d, go::less, Direction::descending)); }},
+        {">=", [](I& i, J v,
+                  J d) { return Json(ordered(i, v, d, less_or_equal, Direction::descending)); }},
+        {"+", sum},
+        {"-", minus},
+        {"*", mult},
+        {"/", div},
+        {"%", mod},
+        {"abs", abs},
+        {"min", [](I& i, J v, J d) { return extreme(i, v, d, Extreme::min); }},
+        {"max", [](I& i, J v, J d) { return extreme(i, v, d, Extreme::max); }},
+        {"substr", substr},
+        {"cat", concat},
+        {"var", get_var},
+        {"set", set_property},
+    });
+    return all;
+  }();
+  return operations;
 }
 
 }  // namespace cutover::flags

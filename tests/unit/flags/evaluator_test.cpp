@@ -56,6 +56,13 @@ constexpr std::string_view definitions = R"({
                              "defaultVariant": "false", "targeting": {}},
     "number-name-flag": {"state": "ENABLED", "variants": {"1": "one", "2.5": "two and a half"},
                          "defaultVariant": "1", "targeting": {"+": [{"var": "x"}, 1]}},
+    "encoded-name-flag": {"state": "ENABLED",
+                          "variants": {"[a,1]": "array", "a\\u003cb": "escaped", "a<b": "plain"},
+                          "defaultVariant": "a<b",
+                          "targeting": {"if": [{"var": "array"}, ["a", 1], "a<b"]}},
+    "cat-name-flag": {"state": "ENABLED", "variants": {"cat-name-flag": "no name"},
+                      "defaultVariant": "cat-name-flag",
+                      "targeting": {"cat": [{"var": "$flagd.flagKey"}, {"var": "user.name"}]}},
     "email-flag": {"state": "ENABLED", "variants": {"hi": "hi", "bye": "bye", "none": "none"},
                    "defaultVariant": "none", "targeting": {"if": [{"$ref": "is_ballmer"}, "hi", "bye"]},
                    "metadata": {"team": "web", "version": 3}},
@@ -89,7 +96,7 @@ constexpr std::string_view definitions = R"({
     "runaway-flag": {
       "state": "ENABLED", "variants": {"on": true}, "defaultVariant": "on",
       "targeting": {"reduce": [{"var": "xs"},
-                               {"merge": [{"var": "accumulator"}, {"var": "accumulator"}]}, [1]]}}
+                               {"cat": [{"var": "accumulator"}, {"var": "accumulator"}]}, "ab"]}}
   },
   "$evaluators": {"is_ballmer": {"==": ["ballmer@macrosoft.com", {"var": ["email"]}]}},
   "metadata": {"flagSetId": "testkit", "version": 1}
@@ -206,6 +213,23 @@ TEST(FlagEvaluatorTest, BooleanAndNumberResultsNameVariantsByTheirText) {
   EXPECT_EQ(evaluate("number-name-flag", {{"x", 1.5}}).value, Json("two and a half"));
   EXPECT_EQ(evaluate("number-name-flag", {{"x", 0}}).value, Json("one"));
   EXPECT_EQ(evaluate("number-name-flag", {{"x", 5}}).error_code, ErrorCode::general);
+}
+
+// flagd's evaluateVariant: the variant is the result's encoding/json text with every '"'
+// removed, so an array names "[a,1]" and "a<b" names "a\u003cb" (the Encoder escapes HTML).
+TEST(FlagEvaluatorTest, NonStringResultsNameVariantsByTheirGoJson) {
+  EXPECT_EQ(evaluate("encoded-name-flag", {{"array", true}}).value, Json("array"));
+  EXPECT_EQ(evaluate("encoded-name-flag", {{"array", false}}).value, Json("escaped"));
+}
+
+// jsonlogic.Apply fails when encoding/json cannot write the result (NaN): PARSE_ERROR.
+TEST(FlagEvaluatorTest, UnencodableResultIsAParseError) {
+  EXPECT_EQ(evaluate("number-name-flag", {{"x", "nan"}}).error_code, ErrorCode::parse_error);
+}
+
+// strings.go concat: a missing value is "" (typing.ToString(nil)), not "null".
+TEST(FlagEvaluatorTest, CatOfAMissingValueIsEmpty) {
+  EXPECT_EQ(evaluate("cat-name-flag").value, Json("no name"));
 }
 
 TEST(FlagEvaluatorTest, EvaluatorRefs) {
