@@ -2,6 +2,7 @@
 """Compares two OFREP servers (ours and upstream flagd) on random evaluation contexts.
 
 Usage: compare_ofrep.py OURS_URL FLAGD_URL --contexts N [--single K] [--seed S] [--threads T]
+                        [--ignore-flag KEY ...]
 
 For each of N random contexts, both servers answer the bulk request
 (POST /ofrep/v1/evaluate/flags); for the first K contexts also the single request of every
@@ -9,7 +10,7 @@ flag (POST /ofrep/v1/evaluate/flags/{key}) plus one unknown key. Answers are com
 a client acts on: HTTP status, and per flag value, variant, reason and errorCode (the
 errorDetails sentences differ by design, ours name the flag and field). Prints one line,
 `compared contexts=N evaluations=E differences=D` (plus up to 10 differences), and exits 1
-when D > 0. Keep-alive connections, one per thread, standard library only.
+when D > 0. Flags named by --ignore-flag are left out of the comparison. Keep-alive connections, one per thread, standard library only.
 """
 import argparse
 import http.client
@@ -43,7 +44,38 @@ def random_context(rng):
         ctx["age"] = rng.choice([rng.randint(0, 99), rng.random() * 100, "42", None])
     if rng.random() < 0.3:
         ctx["tags"] = rng.sample(["beta", "staff", "eu", "us"], rng.randint(0, 3))
+    # For the op-* flags: values of every JSON type, the coercions' edge cases among them.
+    for key in ("a", "b", "c"):
+        if rng.random() < 0.85:
+            ctx[key] = any_value(rng)
+    if rng.random() < 0.85:
+        ctx["s"] = rng.choice([any_value(rng), rng.choice(PATHS), rng.choice(STRINGS)])
+    if rng.random() < 0.85:
+        ctx["n"] = rng.choice([any_value(rng), rng.randint(-8, 8), rng.choice(["2", "-1", " 3"])])
+    if rng.random() < 0.85:
+        ctx["arr"] = [any_value(rng, 1) for _ in range(rng.randint(0, 4))] if rng.random() < 0.8 else any_value(rng)
+    if rng.random() < 0.5:
+        ctx["obj"] = {"x": any_value(rng, 1), "y": any_value(rng, 1)}
     return ctx
+
+
+SCALARS = [None, True, False, 0, 1, -1, 2, 2.5, -0.5, 1e21, 1e-7, 123456789.125, 1e300]
+STRINGS = ["", " ", "1", "0", "2.5", "abc", "a", "x", "1e3", " 2 ", "inf", "NaN", "0x1p3", "1_0",
+           "null", "true", "ab c ", "\u00a0x\n", "é<ü>&", "1e400", "-0", "+5", "[1,2]", "{x:1}"]
+PATHS = ["a", "b", "arr.1", "arr.0", "obj.x", "obj", "", ".", "a.b", "arr.x", "user.name", "tags.0"]
+
+
+def any_value(rng, depth=0):
+    """A JSON value of any type: scalars, strings that parse as numbers (or nearly), arrays
+    and objects (shallow)."""
+    roll = rng.random()
+    if depth < 1 and roll < 0.12:
+        return [any_value(rng, depth + 1) for _ in range(rng.randint(0, 3))]
+    if depth < 1 and roll < 0.2:
+        return {"x": any_value(rng, depth + 1)} if rng.random() < 0.7 else {}
+    if roll < 0.55:
+        return rng.choice(SCALARS)
+    return rng.choice(STRINGS)
 
 
 class Client:
@@ -85,7 +117,9 @@ def main():
     parser.add_argument("--single", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--ignore-flag", action="append", default=[], help="a flag key not to compare")
     args = parser.parse_args()
+    ignored = set(args.ignore_flag)
 
     differences, lock = [], threading.Lock()
     counts = {"evaluations": 0, "differences": 0}
@@ -105,6 +139,9 @@ def main():
             s1, b1 = ours.post("/ofrep/v1/evaluate/flags", body)
             s2, b2 = theirs.post("/ofrep/v1/evaluate/flags", body)
             m1, m2 = bulk_map(b1), bulk_map(b2)
+            for key in ignored:
+                m1.pop(key, None)
+                m2.pop(key, None)
             evaluations = len(m2)
             if s1 != s2 or m1 != m2:
                 keys = sorted(set(m1) | set(m2))
@@ -112,6 +149,8 @@ def main():
                 record(f"bulk ctx={json.dumps(ctx, sort_keys=True)} status {s1}/{s2}", {k: v[0] for k, v in diff.items()}, {k: v[1] for k, v in diff.items()})
             if n < args.single:
                 for key in sorted(m2) + ["no-such-flag-" + str(rng.randint(0, 9))]:
+                    if key in ignored:
+                        continue
                     path = "/ofrep/v1/evaluate/flags/" + urllib.parse.quote(key, safe="")
                     s1, b1 = ours.post(path, body)
                     s2, b2 = theirs.post(path, body)
