@@ -90,8 +90,9 @@ TEST(InstallPlan, FlagsAddsDeployFlagsReadingFeatureFlagsOnly) {
   EXPECT_TRUE(is_borrowed(crd));
   EXPECT_EQ(crd["spec"]["versions"][0]["name"], "v1beta1");
   for (const auto& object : *objects) {
-    if (&object != &crd)
+    if (&object != &crd) {
       EXPECT_FALSE(is_borrowed(object)) << object["metadata"]["name"];
+    }
   }
   const Json& role = (*objects)[objects->size() - 4];
   EXPECT_EQ(role["rules"], Json::parse(R"([{"apiGroups": ["core.openfeature.dev"],
