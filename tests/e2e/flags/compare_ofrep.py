@@ -9,8 +9,9 @@ For each of N random contexts, both servers answer the bulk request
 flag (POST /ofrep/v1/evaluate/flags/{key}) plus one unknown key. Answers are compared on what
 a client acts on: HTTP status, and per flag value, variant, reason and errorCode (the
 errorDetails sentences differ by design, ours name the flag and field). Prints one line,
-`compared contexts=N evaluations=E differences=D` (plus up to 10 differences), and exits 1
-when D > 0. Flags named by --ignore-flag are left out of the comparison. Keep-alive connections, one per thread, standard library only.
+`compared contexts=N evaluations=E differences=D errors=X` (plus up to 10 differences), and
+exits 1 on any difference or error (a thread that lost its server), otherwise 0.
+Flags named by --ignore-flag are left out of the comparison. Keep-alive connections, one per thread, standard library only.
 """
 import argparse
 import http.client
@@ -122,7 +123,7 @@ def main():
     ignored = set(args.ignore_flag)
 
     differences, lock = [], threading.Lock()
-    counts = {"evaluations": 0, "differences": 0}
+    counts = {"evaluations": 0, "differences": 0, "errors": 0}
 
     def record(what, ours, theirs):
         with lock:
@@ -131,6 +132,15 @@ def main():
                 differences.append(f"{what}: ours={json.dumps(ours, sort_keys=True)} flagd={json.dumps(theirs, sort_keys=True)}")
 
     def work(index):
+        # A thread that dies (a server gone) must fail the comparison, not shrink it.
+        try:
+            compare(index)
+        except Exception as error:  # noqa: BLE001 - reported, then the run fails
+            with lock:
+                counts["errors"] += 1
+                differences.append(f"thread {index} stopped: {error!r}")
+
+    def compare(index):
         rng = random.Random(args.seed * 1_000_003 + index)
         ours, theirs = Client(args.ours), Client(args.flagd)
         for n in range(index, args.contexts, args.threads):
@@ -165,10 +175,10 @@ def main():
         thread.start()
     for thread in threads:
         thread.join()
-    print(f"compared contexts={args.contexts} evaluations={counts['evaluations']} differences={counts['differences']}")
+    print(f"compared contexts={args.contexts} evaluations={counts['evaluations']} differences={counts['differences']} errors={counts['errors']}")
     for line in differences:
         print("  " + line)
-    return 1 if counts["differences"] else 0
+    return 1 if counts["differences"] or counts["errors"] else 0
 
 
 if __name__ == "__main__":

@@ -102,5 +102,5 @@ ofrep() {
   shift 3 || shift $#
   curl -s -o "$logdir/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
     -d "{\"context\": $context}" "$@" "$url/ofrep/v1/evaluate/flags/$key"
-  printf ' %s' "$(cat "$logdir/body")"
+  printf ' %s\n' "$(cat "$logdir/body")"
 }

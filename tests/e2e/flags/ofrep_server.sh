@@ -21,8 +21,11 @@ ours="$FLAGS_URL_main" theirs="$FLAGD_URL_ref"
 wait_for 20 "flagd serves shop-flags" bash -c \
   "[[ \$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' $theirs/ofrep/v1/evaluate/flags/static) == 200 ]]"
 
-# Identical answers.
-out="$(python3 "$here/../flags/compare_ofrep.py" "$ours" "$theirs" --contexts 2000 --single 100 --seed 7)" ||
+# Identical answers on 3,000 random contexts (flagd_differential.sh runs 100,000). A new seed
+# each run, printed: CUTOVER_FLAGS_SEED=N reruns one.
+seed="${CUTOVER_FLAGS_SEED:-$RANDOM}"
+log "comparing with flagd, seed $seed"
+out="$(python3 "$here/../flags/compare_ofrep.py" "$ours" "$theirs" --contexts "${CUTOVER_FLAGS_CONTEXTS:-3000}" --single 300 --seed "$seed")" ||
   check_fail "answers differ: $out"
 log "$out"
 
