@@ -56,9 +56,9 @@ std::expected<std::vector<Json>, std::string> install_objects(const InstallSpec&
   }
   paths.emplace_back("manager/deployment.yaml");
   if (spec.flags) {
-    for (const char* path : {"flags/crd/featureflags.core.openfeature.dev.yaml",
-                             "flags/service_account.yaml", "flags/role.yaml",
-                             "flags/deployment.yaml", "flags/service.yaml"})
+    for (const char* path :
+         {"flags/crd/featureflags.core.openfeature.dev.yaml", "flags/service_account.yaml",
+          "flags/role.yaml", "flags/deployment.yaml", "flags/service.yaml"})
       paths.emplace_back(path);
   }
   std::vector<Json> out;
