@@ -66,7 +66,9 @@ FlagSnapshot::FlagSnapshot(std::vector<std::shared_ptr<const FlagSource>> source
     for (const auto& [key, flag] : set.flags)
       entries_.push_back({&set, &flag, flag_set_id_of(flag, set), priority});
   }
-  std::ranges::stable_sort(entries_, [](const Entry& a, const Entry& b) {
+  // (key, priority) is unique: a source defines a key once. So sort needs no stability (and
+  // clang deprecates the temporary buffer stable_sort uses).
+  std::ranges::sort(entries_, [](const Entry& a, const Entry& b) {
     return std::pair{std::string_view(a.flag->key), a.priority} <
            std::pair{std::string_view(b.flag->key), b.priority};
   });
