@@ -165,6 +165,15 @@ void mount_ofrep(httplib::Server& server, const flags::FlagCatalog& catalog,
               [serve](const httplib::Request& request, httplib::Response& response) {
                 serve(Endpoint::flags, request, response);
               });
+  // Another method on an OFREP path: 405 naming the one it takes, as flagd answers.
+  const auto post_only = [](const httplib::Request& request, httplib::Response& response) {
+    response.set_header("Allow", "POST, OPTIONS");
+    error(response, 405, request.method + " is not served here: OFREP evaluates with POST");
+  };
+  server.Get(R"(/ofrep/.*)", post_only);
+  server.Put(R"(/ofrep/.*)", post_only);
+  server.Delete(R"(/ofrep/.*)", post_only);
+  server.Patch(R"(/ofrep/.*)", post_only);
 }
 
 }  // namespace cutover::flag_server

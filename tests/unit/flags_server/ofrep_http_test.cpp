@@ -125,6 +125,15 @@ TEST_F(OfrepHttp, CorsPreflightNeedsNoTokenAndAllowedOriginsAreEchoed) {
   EXPECT_FALSE(stranger->has_header("Access-Control-Allow-Origin"));
 }
 
+TEST_F(OfrepHttp, OtherMethodsAre405NamingPost) {
+  start({});
+  auto http = client();
+  const auto response = http.Get("/ofrep/v1/evaluate/flags/color");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 405);
+  EXPECT_EQ(response->get_header_value("Allow"), "POST, OPTIONS");
+}
+
 TEST_F(OfrepHttp, BodiesOverOneMebibyteAre413) {
   start({});
   auto http = client();
