@@ -283,6 +283,16 @@ Kind kind_of(const Json& value) {
   }
 }
 
+// The exponent of to_chars' scientific text ("1.5e+06" -> 6, "2e-05" -> -5).
+int scientific_exponent(std::string_view scientific) {
+  std::string_view digits = scientific.substr(scientific.find('e') + 1);
+  if (!digits.empty() && digits.front() == '+')
+    digits.remove_prefix(1);  // from_chars takes a '-' but no '+'
+  int exponent = 0;
+  std::from_chars(digits.data(), digits.data() + digits.size(), exponent);
+  return exponent;
+}
+
 }  // namespace
 
 Json go_numbers(Json value) {
@@ -370,7 +380,7 @@ std::string format_float(double number) {
                        .ptr;
   const std::string_view scientific(buffer.data(), end);
   const std::size_t e = scientific.find('e');
-  const int exponent = std::atoi(std::string(scientific.substr(e + 1)).c_str());
+  const int exponent = scientific_exponent(scientific);
   std::string_view mantissa = scientific.substr(0, e);
   std::string text;
   if (mantissa.front() == '-') {
@@ -403,7 +413,7 @@ std::string format_v(double number) {
                                  std::chars_format::scientific)
                        .ptr;
   const std::string scientific(buffer.data(), end);
-  const int exponent = std::atoi(scientific.c_str() + scientific.find('e') + 1);
+  const int exponent = scientific_exponent(scientific);
   return (exponent < -4 || exponent >= 6) ? scientific : format_float(number);  // %g, shortest
 }
 
