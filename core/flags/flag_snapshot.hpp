@@ -57,7 +57,8 @@ class FlagSnapshot {
   /// (immutable): a new snapshot after one FeatureFlag changed re-parses only that one.
   explicit FlagSnapshot(std::vector<std::shared_ptr<const FlagSource>> sources);
 
-  /// A flag found: the flag set it is evaluated in (for its metadata) and its key.
+  /// A flag found: the flag set it is evaluated in (for its metadata) and its key. It points
+  /// into the snapshot's sources: valid while the snapshot (or a copy of it) lives.
   struct Entry {
     const FlagSet* flags = nullptr;
     const Flag* flag = nullptr;

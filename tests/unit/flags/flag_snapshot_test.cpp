@@ -50,7 +50,8 @@ TEST(FlagSnapshot, SourceSelectorPicksThatSourceOnly) {
 }
 
 TEST(FlagSnapshot, BulkKeepsOneFlagPerKeyOrderedByKey) {
-  const auto all = two_sources().all();
+  const auto snapshot = two_sources();  // entries point into it: keep it alive
+  const auto all = snapshot.all();
   ASSERT_EQ(all.size(), 2U);
   EXPECT_EQ(all[0].flag->key, "only-first");
   EXPECT_EQ(all[1].flag->key, "shared");
