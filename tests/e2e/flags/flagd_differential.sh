@@ -11,15 +11,6 @@ install_featureflag_crd
 new_namespace
 trap 'status=$?; [[ $status -eq 0 ]] || dump_logs; cleanup "$status"' EXIT
 
-kubectl -n "$NS" apply -f "$here/../flags/testdata/shop-flags.yaml" >/dev/null
-start_flags_server main
-start_flagd ref shop-flags
-wait_for 20 "flagd serves shop-flags" bash -c \
-  "[[ \$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' $FLAGD_URL_ref/ofrep/v1/evaluate/flags/static) == 200 ]]"
-seed="${CUTOVER_FLAGS_SEED:-$RANDOM}"
-log "comparing with flagd, seed $seed"
-out="$(python3 "$here/../flags/compare_ofrep.py" "$FLAGS_URL_main" "$FLAGD_URL_ref" \
-  --contexts "${CUTOVER_FLAGS_CONTEXTS:-100000}" --single 1000 --seed "$seed")" ||
-  check_fail "answers differ (seed $seed): $out"
-log "$out"
+serve_shop_flags
+compare_with_flagd "${CUTOVER_FLAGS_CONTEXTS:-100000}" 1000
 exit 0

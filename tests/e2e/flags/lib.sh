@@ -104,3 +104,24 @@ ofrep() {
     -d "{\"context\": $context}" "$@" "$url/ofrep/v1/evaluate/flags/$key"
   printf ' %s\n' "$(cat "$logdir/body")"
 }
+
+# serve_shop_flags: testdata/shop-flags.yaml in $NS, served by deploy-flags (`main`) and by
+# flagd (`ref`); sets ours and theirs to their OFREP URLs.
+serve_shop_flags() {
+  kubectl -n "$NS" apply -f "$repo/tests/e2e/flags/testdata/shop-flags.yaml" >/dev/null
+  start_flags_server main
+  start_flagd ref shop-flags
+  ours="$FLAGS_URL_main" theirs="$FLAGD_URL_ref"
+  wait_for 20 "flagd serves shop-flags" bash -c \
+    "[[ \$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' $theirs/ofrep/v1/evaluate/flags/static) == 200 ]]"
+}
+
+# compare_with_flagd CONTEXTS SINGLE: compare_ofrep.py between $ours and $theirs. A new seed
+# each run, logged; CUTOVER_FLAGS_SEED=N reruns one.
+compare_with_flagd() {
+  local seed="${CUTOVER_FLAGS_SEED:-$RANDOM}" out
+  log "comparing with flagd, seed $seed"
+  out="$(python3 "$repo/tests/e2e/flags/compare_ofrep.py" "$ours" "$theirs" \
+    --contexts "$1" --single "$2" --seed "$seed")" || check_fail "answers differ (seed $seed): $out"
+  log "$out"
+}

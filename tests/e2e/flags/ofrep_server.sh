@@ -14,20 +14,11 @@ install_featureflag_crd
 new_namespace
 trap 'status=$?; [[ $status -eq 0 ]] || dump_logs; cleanup "$status"' EXIT
 
-kubectl -n "$NS" apply -f "$here/../flags/testdata/shop-flags.yaml" >/dev/null
-start_flags_server main
-start_flagd ref shop-flags
-ours="$FLAGS_URL_main" theirs="$FLAGD_URL_ref"
-wait_for 20 "flagd serves shop-flags" bash -c \
-  "[[ \$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' $theirs/ofrep/v1/evaluate/flags/static) == 200 ]]"
+serve_shop_flags
 
 # Identical answers on 3,000 random contexts (flagd_differential.sh runs 100,000). A new seed
 # each run, printed: CUTOVER_FLAGS_SEED=N reruns one.
-seed="${CUTOVER_FLAGS_SEED:-$RANDOM}"
-log "comparing with flagd, seed $seed"
-out="$(python3 "$here/../flags/compare_ofrep.py" "$ours" "$theirs" --contexts "${CUTOVER_FLAGS_CONTEXTS:-3000}" --single 300 --seed "$seed")" ||
-  check_fail "answers differ: $out"
-log "$out"
+compare_with_flagd "${CUTOVER_FLAGS_CONTEXTS:-3000}" 300
 
 # The published vectors, through our server.
 for pair in jack:hearts queen:spades ten:clubs nine:diamonds 3:clubs; do
