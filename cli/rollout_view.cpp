@@ -265,6 +265,15 @@ std::string render_status(const RolloutSnapshot& snapshot, WallTime now, const T
                          ? fmt::format("{}: {}% {}", route.route, *route.weight, new_role)
                          : fmt::format("{}: its rules disagree (a change in flight)", route.route));
     }
+    // Bound flags (status.canary.flags): the variant's share as read back.
+    for (const auto& flag : st.flag_splits) {
+      std::string line = fmt::format("FeatureFlag {} flag {}: ", flag.feature_flag, flag.flag);
+      line += flag.weight ? fmt::format("{} {}%", flag.variant, *flag.weight)
+                          : std::string("no split (every key gets its default variant)");
+      if (flag.promoted)
+        line += fmt::format(", set by the promotion of {}", flag.revision);
+      field("Flag", line);
+    }
   }
 
   // Revisions: stable first, then the candidate (or a warm old slot that still has pods).
@@ -365,6 +374,11 @@ std::string render_history(const Rollout& r, Output output, WallTime now) {
       {"REVISION", "IMAGES", "GIT-SHA", "CHANGE-CAUSE", "STARTED", "DURATION", "RESULT", "WHY"});
   if (r.status.history.empty())
     return {};
+  // Rollouts with bound flags: how each release left them.
+  const bool with_flags =
+      std::ranges::any_of(r.status.history, [](const auto& entry) { return !entry.flags.empty(); });
+  if (with_flags)
+    rows.front().emplace_back("FLAGS");
   for (const auto& entry : r.status.history) {
     const WallTime end = entry.finished_at.value_or(now);
     std::vector<std::string> row = {
@@ -384,6 +398,8 @@ std::string render_history(const Rollout& r, Output output, WallTime now) {
     if (why.empty() && entry.result == "Aborted" && entry.revision == r.status.current_revision)
       why = r.status.abort_reason;
     row.push_back(or_dash(why));
+    if (with_flags)
+      row.push_back(entry.flags.empty() ? "-" : fmt::format("{}", fmt::join(entry.flags, ", ")));
     rows.push_back(std::move(row));
   }
   return table(rows);

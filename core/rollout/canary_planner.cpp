@@ -140,6 +140,7 @@ void plan_canary(PlanBuilder& b) {
     for (const auto& [route, reading] : b.observed.routes)
       weights.push_back({route, reading.weight});
   }
+  b.read_flag_splits();  // status.canary.flags: what the bound flags read
   const ReleaseStart start = start_release(b, services);
   if (start == ReleaseStart::decided)
     return;
@@ -165,6 +166,16 @@ void plan_canary(PlanBuilder& b) {
       st.phase = Phase::degraded;
       st.message = problem;
       b.set_condition("Progressing", false, "RouteProblem", problem);
+      return;
+    }
+  }
+  if (!st.abort) {
+    if (const std::string problem = b.flag_problem(); !problem.empty()) {
+      // Bad input (a missing FeatureFlag, flag or variant, a rule Cutover does not own): no
+      // step moves and nothing is written; the FeatureFlag's watch wakes us once it is fixed.
+      st.phase = Phase::degraded;
+      st.message = problem;
+      b.set_condition("Progressing", false, "FlagProblem", problem);
       return;
     }
   }
@@ -264,6 +275,16 @@ void plan_canary(PlanBuilder& b) {
       }
       return true;
     };
+    // The weight, then every bound flag at it (read back), as one step's condition.
+    const auto hold = [&](std::size_t index, int weight) {
+      if (!hold_weight(index, weight))
+        return false;
+      if (b.hold_flags(weight))
+        return true;
+      st.message = fmt::format("step {}/{}: weight {}: waiting for the flags to read it ({})",
+                               index + 1, steps.size(), weight, b.flag_readings());
+      return false;
+    };
     // Background analysis: from its starting step until promotion, a failure aborts and an
     // inconclusive verdict pauses: no further step (no more traffic) until someone promotes.
     bool background_holds = false;
@@ -272,7 +293,7 @@ void plan_canary(PlanBuilder& b) {
       background_holds = result == GateResult::failed ||
                          (result == GateResult::waiting && b.has_pause(kAnalysisInconclusive));
       if (background_holds && !st.abort) {
-        hold_weight(static_cast<std::size_t>(st.current_step_index), st.current_weight);
+        hold(static_cast<std::size_t>(st.current_step_index), st.current_weight);
         st.message = "background analysis " + describe_gate(*st.background_analysis);
       }
     }
@@ -281,7 +302,7 @@ void plan_canary(PlanBuilder& b) {
       const auto index = static_cast<std::size_t>(st.current_step_index);
       const CanaryStep& step = steps[index];
       if (step.kind == CanaryStep::Kind::set_weight) {
-        if (!hold_weight(index, step.weight))
+        if (!hold(index, step.weight))
           break;
         st.current_weight = step.weight;
         advance(b, index, fmt::format("weight {}%", step.weight));
@@ -298,7 +319,7 @@ void plan_canary(PlanBuilder& b) {
         }
         advance(b, index, fmt::format("canary scale {}", target));
       } else if (step.kind == CanaryStep::Kind::pause) {
-        hold_weight(index, st.current_weight);  // a replica change while paused still applies
+        hold(index, st.current_weight);  // a replica change while paused still applies
         const bool promoted = !b.has_pause(kCanaryPauseStep);
         const bool elapsed = step.pause_duration && st.step_started_at &&
                              b.now >= *st.step_started_at + *step.pause_duration;
@@ -316,7 +337,7 @@ void plan_canary(PlanBuilder& b) {
       } else {
         // An SLO gate at the current weight. It starts once the weight holds, so it measures
         // the traffic split the user asked for.
-        if (!hold_weight(index, st.current_weight))
+        if (!hold(index, st.current_weight))
           break;
         const auto result =
             run_gate(b, step.analysis, fmt::format("step-{}", index), st.current_step_analysis);
@@ -333,9 +354,15 @@ void plan_canary(PlanBuilder& b) {
     }
     if (!background_holds && !st.abort &&
         static_cast<std::size_t>(st.current_step_index) >= steps.size()) {
-      if (routed) {
-        if (promote_routed(b, services, canary, candidate, stable))
+      if (!b.promote_flags()) {
+        // Each bound flag to its onPromotion split first (read back), then the traffic.
+        st.message = fmt::format("promoting: waiting for the flags to read their split ({})",
+                                 b.flag_readings());
+      } else if (routed) {
+        if (promote_routed(b, services, canary, candidate, stable)) {
+          b.flags_promoted();
           return;
+        }
       } else if (stable_pinned) {
         // The pin moves to the candidate first, so the old slot can stay warm (no traffic) for
         // a fast rollback until scaleDownDelaySeconds.
@@ -344,6 +371,7 @@ void plan_canary(PlanBuilder& b) {
                 fmt::format("revision {} promoted to stable on slot {}; slot {} scales down in {}s",
                             b.revision, to_string(candidate), to_string(stable),
                             canary.scale_down_delay_seconds))) {
+          b.flags_promoted();
           return;
         }
       } else if (drain_old_slot(b, candidate, stable) &&
@@ -355,6 +383,7 @@ void plan_canary(PlanBuilder& b) {
         // The old slot is already at 0 (drain_old_slot): nothing is left to scale down later.
         st.scale_down_slot.reset();
         st.scale_down_at.reset();
+        b.flags_promoted();
         return;
       }
       waiting_for_pods = true;

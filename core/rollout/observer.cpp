@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "flags/feature_flag.hpp"
 #include "rollout/router_for.hpp"
 #include "rollout/slot.hpp"
 #include "rollout/slot_deployment.hpp"
@@ -94,6 +95,17 @@ kube::Result<Observed> observe(kube::KubeClient& client, const Rollout& rollout)
       return std::unexpected(service.error());
     }
     observed.service_slots[name] = pinned_slot(*service);
+  }
+  if (rollout.spec.is_canary()) {
+    for (const auto& binding : rollout.spec.canary().flags) {
+      auto object = client.get(
+          {flags::kFeatureFlagApiVersion, flags::kFeatureFlagKind, binding.ref.namespace_name},
+          binding.ref.feature_flag);
+      if (!object && object.error().reason != kube::ErrorReason::not_found)
+        return std::unexpected(object.error());
+      observed.flags[binding.ref.describe()] =
+          flags::read_flag_split(object ? *object : kube::Json(), binding.ref);
+    }
   }
   if (auto router = router_for(client, rollout)) {
     auto routes = router->read();

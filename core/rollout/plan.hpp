@@ -60,6 +60,8 @@ struct Observed {
   std::optional<WorkloadObservation> workload;
   /// What each route of spec.strategy.canary.trafficRouting says, by RouteRef::describe().
   std::map<std::string, traffic::RouteReading> routes;
+  /// What each flag of spec.strategy.canary.flags says, by FlagSplitRef::describe().
+  std::map<std::string, flags::FlagSplitReading> flags;
 
   [[nodiscard]] const SlotObservation& slot(Slot s) const {
     return slots[static_cast<std::size_t>(s)];
@@ -105,6 +107,14 @@ struct SetRouteWeight {
   bool operator==(const SetRouteWeight&) const = default;
 };
 
+/// Give `binding`'s variant `weight` percent of the flag's targeting keys (the other variant
+/// the rest), by server-side apply of that flag's `targeting.fractional` only.
+struct SetFlagWeight {
+  FlagBinding binding;
+  int weight = 0;
+  bool operator==(const SetFlagWeight&) const = default;
+};
+
 /// A Kubernetes Event on the Rollout.
 struct RecordEvent {
   std::string type;  // Normal or Warning
@@ -131,7 +141,7 @@ struct StartAnalysis {
 };
 
 using Action = std::variant<ApplySlot, ScaleSlot, ScaleWorkload, PinService, SetRouteWeight,
-                            RecordEvent, StartAnalysis>;
+                            SetFlagWeight, RecordEvent, StartAnalysis>;
 
 struct Plan {
   std::vector<Action> actions;

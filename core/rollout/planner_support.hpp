@@ -47,6 +47,27 @@ struct PlanBuilder {
   /// What the routes read now, for a status message: "HTTPRoute shop/web 5%".
   [[nodiscard]] std::string route_readings() const;
 
+  // Flags bound to the canary (spec.strategy.canary.flags); flag_flow.cpp.
+  /// Rebuilds status.canary.flags from the spec, the input status and what the flags read.
+  void read_flag_splits();
+  /// The bindings this release drives: all but those an earlier release's promotion set for
+  /// good (onPromotion promote or keep); those are left alone until they are bound anew.
+  [[nodiscard]] std::vector<const FlagBinding*> driven_flags() const;
+  /// The first driven flag that Cutover cannot write, naming the object, the field and the
+  /// fix ("" when none). Nothing is written to a flag with a problem.
+  [[nodiscard]] std::string flag_problem() const;
+  /// Sets every driven flag's variant to `weight` percent. True once each reads it back.
+  bool hold_flags(int weight);
+  /// Sets every driven flag to its onPromotion split. True once each reads it back.
+  bool promote_flags();
+  /// This release is promoted: its flags are set for good, and its history entry says how.
+  void flags_promoted();
+  /// An abort or a revert: every flag that a release under way moved goes back to 0%, in this
+  /// pass, with the traffic. `history` also records the split in that revision's entry.
+  void flags_to_zero(const std::string& history_revision = "");
+  /// What the driven flags read now, for status messages: "checkout/new-checkout 5%".
+  [[nodiscard]] std::string flag_readings() const;
+
   // For step_completed and take_step_event only (public: PlanBuilder is built as an aggregate).
   struct StepsDone {
     std::size_t action;  // its index in plan.actions

@@ -190,6 +190,8 @@ bool plan_steady_state(PlanBuilder& b, const std::vector<std::string>& services)
   const Slot stable = *st.stable_slot;
   const Slot other_slot = other(stable);
   const int replicas = b.rollout.spec.replicas;
+  // A revert mid-release takes the release's flags back to 0% with its traffic.
+  b.flags_to_zero(st.current_revision != b.revision ? st.current_revision : "");
   if (st.current_revision != b.revision) {
     // Back to the stable revision mid-release (a revert or `deploy undo`): fast-track, no steps.
     b.finish_history(st.current_revision, st.abort ? "Aborted" : "Superseded",
@@ -361,8 +363,10 @@ void plan_abort(PlanBuilder& b, const std::vector<std::string>& services, int ab
                         st.stable_revision, to_string(stable)));
     st.aborted_at = st.aborted_at.value_or(b.now);
   }
-  // Traffic first: every Service back on stable, stable back to full size.
+  // Traffic first: every Service back on stable (and every bound flag at 0%, in this same
+  // pass), stable back to full size.
   pin_all(b, services, stable);
+  b.flags_to_zero(b.rollout.status.aborted_at ? "" : st.current_revision);
   b.plan.actions.emplace_back(ScaleSlot{stable, replicas});
   const auto& cand = b.observed.slot(candidate);
   if (style == AbortStyle::route_to_stable && cand.spec_replicas > 0 && !b.routes_say(0) &&

@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "flags/flag_split.hpp"
 #include "rollout/slot.hpp"
 #include "traffic/route_ref.hpp"
 #include "util/clock.hpp"
@@ -51,6 +52,17 @@ struct CanaryStep {
   AnalysisRef analysis;                                // analysis: the step's SLO gate
 };
 
+/// What a promotion does to a bound flag: V to 100% (`promote`, the default), the split the
+/// last step left (`keep`), or V back to 0% (`reset`).
+enum class OnPromotion { promote, keep, reset };
+
+/// spec.strategy.canary.flags[]: a flag whose variant `variant` follows the canary's weight.
+struct FlagBinding {
+  flags::FlagSplitRef ref;  // in the Rollout's namespace
+  OnPromotion on_promotion = OnPromotion::promote;
+  bool operator==(const FlagBinding&) const = default;
+};
+
 struct CanaryStrategy {
   std::string stable_service;
   std::string canary_service;
@@ -62,6 +74,8 @@ struct CanaryStrategy {
   /// spec.strategy.canary.trafficRouting.gatewayAPI's HTTPRoutes then GRPCRoutes (namespace
   /// filled in). Empty: the replica-ratio canary, whose weight is its share of the pods.
   std::vector<traffic::RouteRef> routes;
+  /// spec.strategy.canary.flags: flags whose split follows the canary's weight.
+  std::vector<FlagBinding> flags;
   /// Background analysis: runs from step `starting_step` until promotion; failure aborts.
   std::optional<AnalysisRef> analysis;
   int analysis_starting_step = 0;
@@ -145,6 +159,8 @@ struct HistoryEntry {
   std::string result;  // Pending, Progressing, Promoted, Aborted, Superseded
   /// Why it ended so: who promoted it, the gate that failed, or what replaced it.
   std::string reason;
+  /// Each bound flag's split when it ended: "checkout/new-checkout on 100%".
+  std::vector<std::string> flags;
 };
 
 /// The AnalysisRun of a gate, as the Rollout's status shows it.
@@ -162,6 +178,19 @@ struct RouteWeightStatus {
   std::string route;
   std::optional<int> weight;
   bool operator==(const RouteWeightStatus&) const = default;
+};
+
+/// status.canary.flags[]: one bound flag's split as read back, and which release drives it.
+struct FlagSplitStatus {
+  std::string feature_flag;
+  std::string flag;
+  std::string variant;
+  std::optional<int> weight;  // V's percent; none while the flag has no split
+  /// The revision whose release last set it; with `promoted`, that release's promotion set it
+  /// for good, and later releases leave the flag alone (rebind to move it again).
+  std::string revision;
+  bool promoted = false;
+  bool operator==(const FlagSplitStatus&) const = default;
 };
 
 struct RolloutStatus {
@@ -203,6 +232,8 @@ struct RolloutStatus {
   std::optional<AnalysisStatus> background_analysis;
   /// status.canary.weights: the canary's share that each route read back (routed canaries).
   std::vector<RouteWeightStatus> route_weights;
+  /// status.canary.flags: each bound flag's split.
+  std::vector<FlagSplitStatus> flag_splits;
 };
 
 struct Rollout {

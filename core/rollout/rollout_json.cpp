@@ -224,6 +224,70 @@ Result parse_traffic_routing(const SpecReader& r, const Json& routing,
   return {};
 }
 
+// spec.strategy.canary.flags: [{featureFlag, flag, variant, otherVariant, onPromotion?}].
+// Whether the FeatureFlag, the flag and its variants exist is the planner's to check (they can
+// change after the Rollout): here only the shape, and that no flag is bound twice.
+Result parse_flag_bindings(const SpecReader& r, const Json& list,
+                           const std::string& rollout_namespace, CanaryStrategy& out) {
+  const std::string path = "spec.strategy.canary.flags";
+  if (!list.is_array()) {
+    return r.error(path, "must be a list",
+                   "flags: [{featureFlag: NAME, flag: KEY, variant: V, otherVariant: W}]");
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string item_path = fmt::format("{}[{}]", path, i);
+    const Json& item = list[i];
+    if (!item.is_object()) {
+      return r.error(item_path, "must be an object",
+                     "{featureFlag: NAME, flag: KEY, variant: V, otherVariant: W}");
+    }
+    FlagBinding binding;
+    binding.ref.namespace_name = rollout_namespace;
+    binding.ref.field = item_path;
+    for (const auto& [key, field] :
+         {std::pair{"featureFlag", &binding.ref.feature_flag}, std::pair{"flag", &binding.ref.flag},
+          std::pair{"variant", &binding.ref.variant},
+          std::pair{"otherVariant", &binding.ref.other_variant}}) {
+      if (auto ok = r.string(item, key, item_path, *field); !ok)
+        return ok;
+      if (field->empty()) {
+        return r.error(item_path + "." + key, "is required",
+                       "{featureFlag: NAME, flag: KEY, variant: V, otherVariant: W}");
+      }
+    }
+    if (binding.ref.variant == binding.ref.other_variant) {
+      return r.error(item_path + ".otherVariant", "is the same variant as variant",
+                     "name the variant the rest of the keys get");
+    }
+    std::string on_promotion = "promote";
+    if (auto ok = r.string(item, "onPromotion", item_path, on_promotion); !ok)
+      return ok;
+    if (on_promotion == "promote") {
+      binding.on_promotion = OnPromotion::promote;
+    } else if (on_promotion == "keep") {
+      binding.on_promotion = OnPromotion::keep;
+    } else if (on_promotion == "reset") {
+      binding.on_promotion = OnPromotion::reset;
+    } else {
+      return r.error(item_path + ".onPromotion",
+                     fmt::format("is \"{}\", not one of promote, keep, reset", on_promotion),
+                     "promote (the variant to 100%), keep (the last step's split) or reset (the "
+                     "variant back to 0%)");
+    }
+    for (const auto& other : out.flags) {
+      if (other.ref.feature_flag == binding.ref.feature_flag &&
+          other.ref.flag == binding.ref.flag) {
+        return r.error(item_path,
+                       fmt::format("binds flag {} of FeatureFlag {} again", binding.ref.flag,
+                                   binding.ref.feature_flag),
+                       "bind each flag once");
+      }
+    }
+    out.flags.push_back(std::move(binding));
+  }
+  return {};
+}
+
 Result parse_canary(const SpecReader& r, const Json& canary, const std::string& rollout_namespace,
                     CanaryStrategy& out) {
   const std::string path = "spec.strategy.canary";
@@ -250,6 +314,10 @@ Result parse_canary(const SpecReader& r, const Json& canary, const std::string& 
   if (const auto routing = canary.find("trafficRouting");
       routing != canary.end() && !routing->is_null()) {
     if (auto ok = parse_traffic_routing(r, *routing, rollout_namespace, out); !ok)
+      return ok;
+  }
+  if (const auto flags = canary.find("flags"); flags != canary.end() && !flags->is_null()) {
+    if (auto ok = parse_flag_bindings(r, *flags, rollout_namespace, out); !ok)
       return ok;
   }
   if (const auto steps = canary.find("steps"); steps != canary.end() && !steps->is_null()) {
@@ -386,6 +454,16 @@ RolloutStatus parse_status(const Json& status) {
       out.route_weights.push_back(std::move(entry));
     }
   }
+  if (const Json& flags = member(member(status, "canary"), "flags"); flags.is_array()) {
+    for (const auto& f : flags) {
+      FlagSplitStatus entry{string_or(f, "featureFlag"), string_or(f, "flag"),
+                            string_or(f, "variant"),     std::nullopt,
+                            string_or(f, "revision"),    bool_or(f, "promoted")};
+      if (member(f, "weight").is_number_integer())
+        entry.weight = static_cast<int>(int_or(f, "weight"));
+      out.flag_splits.push_back(std::move(entry));
+    }
+  }
   out.promoted_by = str("promotedBy");
   out.retry_analysis = bool_or(status, "retryAnalysis");
   out.release_attempt = static_cast<int>(int_or(status, "releaseAttempt"));
@@ -433,6 +511,12 @@ RolloutStatus parse_status(const Json& status) {
       h.finished_at = time_field(entry, "finishedAt");
       h.result = string_or(entry, "result");
       h.reason = string_or(entry, "reason");
+      if (const auto flags = entry.find("flags"); flags != entry.end() && flags->is_array()) {
+        for (const auto& flag : *flags) {
+          if (flag.is_string())
+            h.flags.push_back(flag.get<std::string>());
+        }
+      }
       out.history.push_back(std::move(h));
     }
   }
@@ -612,7 +696,20 @@ Json status_to_json(const RolloutStatus& s) {
       if (w.weight)
         weights.back()["weight"] = *w.weight;
     }
-    out["canary"] = {{"weights", std::move(weights)}};
+    out["canary"]["weights"] = std::move(weights);
+  }
+  if (!s.flag_splits.empty()) {
+    Json flags = Json::array();
+    for (const auto& f : s.flag_splits) {
+      flags.push_back({{"featureFlag", f.feature_flag}, {"flag", f.flag}, {"variant", f.variant}});
+      if (f.weight)
+        flags.back()["weight"] = *f.weight;
+      if (!f.revision.empty())
+        flags.back()["revision"] = f.revision;
+      if (f.promoted)
+        flags.back()["promoted"] = true;
+    }
+    out["canary"]["flags"] = std::move(flags);
   }
   if (s.current_step_analysis)
     out["currentStepAnalysis"] = analysis_status_json(*s.current_step_analysis);
@@ -647,6 +744,8 @@ Json status_to_json(const RolloutStatus& s) {
       entry["finishedAt"] = time(h.finished_at);
     if (!h.reason.empty())
       entry["reason"] = h.reason;
+    if (!h.flags.empty())
+      entry["flags"] = h.flags;
     out["history"].push_back(std::move(entry));
   }
   return out;

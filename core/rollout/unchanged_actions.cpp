@@ -36,6 +36,11 @@ bool unchanged(const Rollout& rollout, const Observed& observed, const Action& a
       return route.second.weight == w->weight;
     });
   }
+  if (const auto* f = std::get_if<SetFlagWeight>(&action)) {
+    const auto it = observed.flags.find(f->binding.ref.describe());
+    return it != observed.flags.end() && it->second.problem.empty() &&
+           it->second.weight == f->weight;
+  }
   return false;
 }
 

@@ -131,6 +131,43 @@ INSTANTIATE_TEST_SUITE_P(
                       {"gatewayAPI", {{"httpRoutes", Json::array()}}}};
                 },
                 "spec.strategy.canary.trafficRouting.gatewayAPI", "names no route"},
+        BadCase{"a flag binding without otherVariant",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["flags"] = Json::array(
+                      {{{"featureFlag", "checkout"}, {"flag", "new-checkout"}, {"variant", "on"}}});
+                },
+                "spec.strategy.canary.flags[0].otherVariant", "is required"},
+        BadCase{"a flag binding whose two variants are one",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["flags"] =
+                      Json::array({{{"featureFlag", "checkout"},
+                                    {"flag", "new-checkout"},
+                                    {"variant", "on"},
+                                    {"otherVariant", "on"}}});
+                },
+                "spec.strategy.canary.flags[0].otherVariant", "same variant"},
+        BadCase{"an unknown onPromotion",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["flags"] =
+                      Json::array({{{"featureFlag", "checkout"},
+                                    {"flag", "new-checkout"},
+                                    {"variant", "on"},
+                                    {"otherVariant", "off"},
+                                    {"onPromotion", "always"}}});
+                },
+                "spec.strategy.canary.flags[0].onPromotion", "not one of promote, keep, reset"},
+        BadCase{"a flag bound twice",
+                [](Json& o) {
+                  const Json binding = {{"featureFlag", "checkout"},
+                                        {"flag", "new-checkout"},
+                                        {"variant", "on"},
+                                        {"otherVariant", "off"}};
+                  o["spec"]["strategy"]["canary"]["flags"] = Json::array({binding, binding});
+                },
+                "spec.strategy.canary.flags[1]", "binds flag new-checkout of FeatureFlag checkout"},
+        BadCase{"flags that are not a list",
+                [](Json& o) { o["spec"]["strategy"]["canary"]["flags"] = "checkout"; },
+                "spec.strategy.canary.flags", "must be a list"},
         BadCase{"weight 150",
                 [](Json& o) { o["spec"]["strategy"]["canary"]["steps"][0]["setWeight"] = 150; },
                 "spec.strategy.canary.steps[0].setWeight", "outside 0..100"},

@@ -133,6 +133,10 @@ class RolloutWorld {
   bool routes_follow = true;
   /// Every weight the plans asked of the routes, in order.
   std::vector<int> set_weights;
+  /// Whether a SetFlagWeight lands on the flag (false: a write that does not take).
+  bool flags_follow = true;
+  /// Every weight the plans asked of a bound flag, in order.
+  std::vector<int> set_flag_weights;
   WallTime now{std::chrono::sys_days{std::chrono::year{2026} / 11 / 22}};
   std::vector<rollout::Plan> plans;
 
@@ -148,6 +152,8 @@ class RolloutWorld {
     if (observed.workload)
       out.push_back({observed.workload->spec_replicas, observed.workload->available_replicas});
     for (const auto& [name, reading] : observed.routes)
+      out.push_back({name, reading.weight.value_or(-1), reading.problem});
+    for (const auto& [name, reading] : observed.flags)
       out.push_back({name, reading.weight.value_or(-1), reading.problem});
     return out;
   }
@@ -183,6 +189,11 @@ class RolloutWorld {
         if (reading.problem.empty() && routes_follow)
           reading.weight = r->weight;
       }
+    } else if (const auto* f = std::get_if<rollout::SetFlagWeight>(&action)) {
+      set_flag_weights.push_back(f->weight);
+      auto& reading = observed.flags[f->binding.ref.describe()];
+      if (reading.problem.empty() && flags_follow)
+        reading.weight = f->weight;
     } else if (const auto* p = std::get_if<rollout::PinService>(&action)) {
       observed.service_slots[p->service] = p->slot;
     } else if (const auto* start = std::get_if<rollout::StartAnalysis>(&action)) {
