@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "flags/feature_flag.hpp"
 #include "kube/cached_client.hpp"
 #include "kube/informer.hpp"
 #include "rollout/reconcile_error.hpp"
@@ -175,21 +176,34 @@ void RolloutController::run(std::stop_token stop) {
                         {.label_selector = rollout::kRolloutLabel, .all_namespaces = scope},
                         random);
 
-  // Gateway API routes, when the cluster has Gateway API (its CRDs may be absent: then no
-  // Rollout can route through it, and the planner says the route is missing). Routes carry no
-  // label of ours: every route is watched, and an event wakes the Rollouts that name it.
+  // Gateway API routes and OpenFeature FeatureFlags, when the cluster has their CRDs (they may
+  // be absent: then no Rollout can route or bind a flag through them, and the planner says the
+  // object is missing). They carry no label of ours: every one is watched, and an event wakes
+  // the Rollouts that name it.
+  struct Optional {
+    const char* api_version;
+    const char* kind;
+    Reference reference;
+    const char* hint;
+  };
+  constexpr const char* kRouteHint =
+      "restart the operator after installing Gateway API, or grant it get/list/watch/patch on "
+      "the routes";
   std::vector<std::pair<std::unique_ptr<kube::Informer>, Reference>> routes;
-  for (const auto& [kind, reference] : {std::pair{"HTTPRoute", Reference::http_route},
-                                        std::pair{"GRPCRoute", Reference::grpc_route}}) {
-    const kube::ResourceRef ref{"gateway.networking.k8s.io/v1", kind, ns};
+  for (const auto& [api_version, kind, reference, hint] :
+       {Optional{"gateway.networking.k8s.io/v1", "HTTPRoute", Reference::http_route, kRouteHint},
+        Optional{"gateway.networking.k8s.io/v1", "GRPCRoute", Reference::grpc_route, kRouteHint},
+        Optional{flags::kFeatureFlagApiVersion, flags::kFeatureFlagKind, Reference::feature_flag,
+                 "restart the operator after installing the OpenFeature FeatureFlag CRD, or "
+                 "grant it get/list/watch/patch on featureflags"}}) {
+    const kube::ResourceRef ref{api_version, kind, ns};
     auto probe = server_.list(ref, {.limit = 1, .all_namespaces = scope});
     if (!probe) {
       // Not installed is normal. Anything else (a 403: the RBAC lacks the rule) is worth a
-      // warning: Rollouts that route through that kind then read it from the server each pass.
+      // warning: Rollouts that use that kind then read it from the server each pass.
       const bool absent = probe.error().reason == kube::ErrorReason::not_found;
       log::write(absent ? log::Level::info : log::Level::warn,
-                 "not watching Gateway API routes (restart the operator after installing "
-                 "Gateway API, or grant it get/list/watch/patch on the routes)",
+                 fmt::format("not watching {} objects ({})", kind, hint),
                  {{"kind", kind}, {"reason", probe.error().describe()}});
       continue;
     }

@@ -68,6 +68,12 @@ std::set<std::pair<Reference, std::string>> named_objects(const kube::Json& roll
         out.insert({kind, string_or(route, "namespace", ns) + "/" + name});
     }
   }
+  const kube::Json& flags = member(member(strategy, "canary"), "flags");
+  for (const auto& binding : flags.is_array() ? flags : kube::Json::array()) {
+    const std::string name = string_or(binding, "featureFlag");
+    if (!name.empty())
+      out.insert({Reference::feature_flag, ns + "/" + name});
+  }
   return out;
 }
 

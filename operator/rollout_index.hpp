@@ -1,7 +1,7 @@
 #pragma once
 // Which Rollouts this replica drives, and what each names: Services (stable/canary,
-// active/preview), an adopted Deployment (`spec.workloadRef`), SLO policies and Gateway API
-// routes (trafficRouting). So an event on
+// active/preview), an adopted Deployment (`spec.workloadRef`), SLO policies, Gateway API
+// routes (trafficRouting) and bound FeatureFlags (spec.strategy.canary.flags). So an event on
 // any of those wakes exactly the Rollouts that name it: a user's Service re-applied without our
 // selector key is re-pinned, an edit of an adopted Deployment starts a release, and a policy
 // change reaches the Rollouts gated on it. Fed by the Rollout informer; read by the other
@@ -18,7 +18,15 @@
 namespace cutover::op {
 
 /// What a Rollout can name. Keys are "namespace/name", and "name" for a ClusterSLOPolicy.
-enum class Reference { service, workload, policy, cluster_policy, http_route, grpc_route };
+enum class Reference {
+  service,
+  workload,
+  policy,
+  cluster_policy,
+  http_route,
+  grpc_route,
+  feature_flag
+};
 
 class RolloutIndex {
  public:
