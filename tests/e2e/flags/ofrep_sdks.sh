@@ -66,7 +66,13 @@ web_pid=$!
 "$ofrep_go" --base-url "$url" --token "$token" watch --flag banner --type string --default none \
   --expect green --timeout 30s --interval 100ms >"$logdir/go-watch.json" &
 go_pid=$!
-sleep 3
+# The change comes once the web provider has re-fetched unchanged twice (two 304s counted by the
+# server), not after a fixed sleep: a loaded machine starts node slowly.
+not_modified_served() {
+  curl -s "$FLAGS_MGMT_main/metrics" |
+    awk '/^cutover_flags_requests_total\{/ && /endpoint="flags"/ && /code="304"/ {n += $NF} END {exit !(n >= 2)}'
+}
+wait_for 30 "two 304s served to the web provider" not_modified_served
 kubectl -n "$NS" patch featureflag sdk-flags --type=merge \
   -p '{"spec": {"flagSpec": {"flags": {"banner": {"defaultVariant": "green"}}}}}' >/dev/null
 patched_ms=$(($(date +%s%N) / 1000000))
