@@ -22,6 +22,7 @@
 #include "run_command.hpp"
 #include "version.hpp"
 #include "view_commands.hpp"
+#include "flag_commands.hpp"
 
 namespace cutover::cli {
 
@@ -47,6 +48,7 @@ int deploy_main(int argc, char** argv, CommandContext& context) {
     context.out << "deploy " << kVersion << "\n";
   });
   add_view_commands(app, context, exit_code);
+  add_flag_commands(app, context, exit_code);
   add_control_commands(app, context, exit_code);
   add_change_commands(app, context, exit_code);
   add_run_command(app, context, exit_code);

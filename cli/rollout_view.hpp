@@ -60,4 +60,7 @@ std::string render_history(const rollout::Rollout& rollout, Output output, WallT
 /// A fixed-width bar of `width` cells, `percent` of them filled.
 std::string traffic_bar(int percent, int width);
 
+/// Rows as columns padded to their widest cell (by display width), three spaces apart.
+std::string table(const std::vector<std::vector<std::string>>& rows);
+
 }  // namespace cutover::cli

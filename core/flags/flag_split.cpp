@@ -120,11 +120,16 @@ FlagSplitReading read_flag_split(const Json& feature_flag, const FlagSplitRef& r
 }
 
 Json flag_split_apply(const FlagSplitRef& ref, const FlagSplitReading& reading, int weight) {
+  return flag_split_apply(ref, reading, weight, 100 - weight);
+}
+
+Json flag_split_apply(const FlagSplitRef& ref, const FlagSplitReading& reading,
+                      std::int64_t variant_weight, std::int64_t other_weight) {
   Json fractional = Json::array();
   if (!reading.bucket_by.is_null())
     fractional.push_back(reading.bucket_by);
-  fractional.push_back({ref.variant, weight});
-  fractional.push_back({ref.other_variant, 100 - weight});
+  fractional.push_back({ref.variant, variant_weight});
+  fractional.push_back({ref.other_variant, other_weight});
   return {
       {"apiVersion", kFeatureFlagApiVersion},
       {"kind", kFeatureFlagKind},

@@ -10,6 +10,7 @@
 // and is never sent. A targeting that holds another rule is refused rather than overwritten.
 // Pure: no I/O.
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -55,6 +56,10 @@ FlagSplitReading read_flag_split(const Json& feature_flag, const FlagSplitRef& r
 /// The server-side apply body that sets V to `weight` percent (0..100) and W to the rest,
 /// keeping `reading.bucket_by`. It names the FeatureFlag and that one field only.
 Json flag_split_apply(const FlagSplitRef& ref, const FlagSplitReading& reading, int weight);
+
+/// The same with integer weights of any positive total (`deploy flags set-weight on=1 off=3`).
+Json flag_split_apply(const FlagSplitRef& ref, const FlagSplitReading& reading,
+                      std::int64_t variant_weight, std::int64_t other_weight);
 
 /// The field manager a Rollout writes its flag splits under: `cutover-rollout/NS/NAME`, cut
 /// to the API's 128 characters with a hash. One manager per Rollout, so the API server's own
