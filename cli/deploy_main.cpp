@@ -14,6 +14,7 @@
 #include "control_commands.hpp"
 #include "delete_command.hpp"
 #include "exit_code.hpp"
+#include "flag_commands.hpp"
 #include "github_report.hpp"
 #include "global_options.hpp"
 #include "install_commands.hpp"
@@ -22,7 +23,6 @@
 #include "run_command.hpp"
 #include "version.hpp"
 #include "view_commands.hpp"
-#include "flag_commands.hpp"
 
 namespace cutover::cli {
 
