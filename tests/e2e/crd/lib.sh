@@ -91,5 +91,22 @@ expect_eq() {
   if [[ "$2" == "$3" ]]; then log "ok: $1 = $3"; else check_fail "$1: got '$2', want '$3'"; fi
 }
 
+# The kubeconfig of ServiceAccount SA in $NS (a TokenRequest token), written to FILE.
+sa_kubeconfig() {  # sa_kubeconfig SA FILE
+  local server ca token
+  server="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')"
+  ca="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')"
+  token="$(kubectl -n "$NS" create token "$1" --duration=2h)"
+  (umask 077 && cat >"$2" <<KUBECONFIG
+apiVersion: v1
+kind: Config
+clusters: [{name: local, cluster: {server: "$server", certificate-authority-data: "$ca"}}]
+users: [{name: $1, user: {token: "$token"}}]
+contexts: [{name: sa, context: {cluster: local, user: $1, namespace: "$NS"}}]
+current-context: sa
+KUBECONFIG
+  )
+}
+
 # ro_field NAME JSONPATH: print a field of Rollout NAME in $NS.
 ro_field() { kubectl -n "$NS" get rollouts.cutover.dev "$1" -o jsonpath="{$2}"; }

@@ -22,23 +22,6 @@ install_featureflag_crd() {
   kubectl wait --for=condition=Established --timeout=30s crd/featureflags.core.openfeature.dev >/dev/null
 }
 
-# The kubeconfig of ServiceAccount SA in $NS (a TokenRequest token), written to FILE.
-sa_kubeconfig() {  # sa_kubeconfig SA FILE
-  local server ca token
-  server="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')"
-  ca="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')"
-  token="$(kubectl -n "$NS" create token "$1" --duration=2h)"
-  (umask 077 && cat >"$2" <<KUBECONFIG
-apiVersion: v1
-kind: Config
-clusters: [{name: local, cluster: {server: "$server", certificate-authority-data: "$ca"}}]
-users: [{name: $1, user: {token: "$token"}}]
-contexts: [{name: sa, context: {cluster: local, user: $1, namespace: "$NS"}}]
-current-context: sa
-KUBECONFIG
-  )
-}
-
 flags_kubeconfig=""
 flags_identity() {
   [[ -z "$flags_kubeconfig" ]] || return 0

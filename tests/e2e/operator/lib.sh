@@ -44,20 +44,8 @@ operator_identity() {
     rehome "$rbac/leader_election_role.yaml" Role cutover-operator-leader-election "$NS" | kubectl apply -f - >/dev/null
   fi
   wait_for 10 "RBAC for $sa" kubectl auth can-i --as="$sa" -n "$NS" patch deployments.apps --subresource=scale -q
-  local server ca token
-  server="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')"
-  ca="$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')"
-  token="$(kubectl -n "$NS" create token cutover-operator --duration=2h)"
   operator_kubeconfig="$logdir/operator.kubeconfig"
-  (umask 077 && cat >"$operator_kubeconfig" <<KUBECONFIG
-apiVersion: v1
-kind: Config
-clusters: [{name: local, cluster: {server: "$server", certificate-authority-data: "$ca"}}]
-users: [{name: cutover-operator, user: {token: "$token"}}]
-contexts: [{name: operator, context: {cluster: local, user: cutover-operator, namespace: "$NS"}}]
-current-context: operator
-KUBECONFIG
-  )
+  sa_kubeconfig cutover-operator "$operator_kubeconfig"
   exit_checks+=(check_no_forbidden)
 }
 
