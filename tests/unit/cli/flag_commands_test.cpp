@@ -33,6 +33,16 @@ const Json kCheckout = {
     {"banner",
      {{"state", "DISABLED"}, {"variants", {{"a", "A"}, {"b", "B"}}}, {"defaultVariant", ""}}}};
 
+// Rollout shop/web, which binds flag new-checkout of FeatureFlag checkout.
+Json web_binding_checkout() {
+  return {{"metadata", {{"name", "web"}, {"namespace", "shop"}}},
+          {"spec",
+           {{"strategy",
+             {{"canary",
+               {{"flags",
+                 Json::array({{{"featureFlag", "checkout"}, {"flag", "new-checkout"}}})}}}}}}}};
+}
+
 class FlagCommands : public ::testing::Test {
  protected:
   void SetUp() override { fixture.client.seed(kFeatureFlags, feature_flag("checkout", kCheckout)); }
@@ -40,14 +50,7 @@ class FlagCommands : public ::testing::Test {
 };
 
 TEST_F(FlagCommands, ListShowsEachFlagsSplitAndTheRolloutThatBindsIt) {
-  fixture.client.seed(
-      kRollouts,
-      {{"metadata", {{"name", "web"}, {"namespace", "shop"}}},
-       {"spec",
-        {{"strategy",
-          {{"canary",
-            {{"flags",
-              Json::array({{{"featureFlag", "checkout"}, {"flag", "new-checkout"}}})}}}}}}}});
+  fixture.client.seed(kRollouts, web_binding_checkout());
   const auto run = fixture.run({"flags", "list", "-n", "shop"});
   EXPECT_EQ(run.exit_code, kOk) << run.err;
   EXPECT_EQ(run.out,
@@ -77,14 +80,7 @@ TEST_F(FlagCommands, SetWeightRefusesBadInputAndWritesNothing) {
                                                {"variants", {{"on", true}, {"off", false}}},
                                                {"defaultVariant", "off"},
                                                {"targeting", {{"if", {true, "on", "off"}}}}}}}));
-  fixture.client.seed(
-      kRollouts,
-      {{"metadata", {{"name", "web"}, {"namespace", "shop"}}},
-       {"spec",
-        {{"strategy",
-          {{"canary",
-            {{"flags",
-              Json::array({{{"featureFlag", "checkout"}, {"flag", "new-checkout"}}})}}}}}}}});
+  fixture.client.seed(kRollouts, web_binding_checkout());
   struct Case {
     std::vector<std::string> args;
     const char* message;
