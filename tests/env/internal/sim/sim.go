@@ -110,7 +110,7 @@ type Sim struct {
 	errs    map[string]error
 	acc     map[string]float64
 	// series remembers label sets per pod for garbage collection.
-	series map[[5]string]time.Time
+	series map[[6]string]time.Time
 	parsed map[string]parsedObj
 }
 
@@ -126,13 +126,14 @@ func New(cs kubernetes.Interface, dc dynamic.Interface, seed int64, targetsNS, t
 		targetsNS: targetsNS, targetsName: targetsName,
 		reg:    prometheus.NewRegistry(),
 		acc:    map[string]float64{},
-		series: map[[5]string]time.Time{},
+		series: map[[6]string]time.Time{},
 		parsed: map[string]parsedObj{},
 		errs:   map[string]error{},
 	}
-	lbl := []string{"namespace", "service", "pod", "version", "code"}
+	// flag_variant: the variant of the target's flag the request got ("" without one).
+	lbl := []string{"namespace", "service", "pod", "version", "code", "flag_variant"}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "http_requests_total", Help: "Simulated HTTP requests served, by backend Service, pod, version and status code.",
+		Name: "http_requests_total", Help: "Simulated HTTP requests served, by backend Service, pod, version, status code and flag variant.",
 	}, lbl)
 	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "http_request_duration_seconds", Help: "Simulated HTTP request latency.",
@@ -314,7 +315,7 @@ func (s *Sim) send(t Target, eps map[string][]endpoint, now time.Time) {
 		return
 	}
 	if b.Invalid {
-		s.observe(b.Namespace, b.Service, "", "", 500, 0, now)
+		s.observe(b.Namespace, b.Service, "", "", 500, 0, "", now)
 		return
 	}
 	list, cached := eps[b.Key()]
@@ -324,19 +325,24 @@ func (s *Sim) send(t Target, eps map[string][]endpoint, now time.Time) {
 	}
 	if len(list) == 0 {
 		// The proxy has nowhere to send it: 503, as Envoy and NGINX answer.
-		s.observe(b.Namespace, b.Service, "", "", 503, 0.001, now)
+		s.observe(b.Namespace, b.Service, "", "", 503, 0.001, "", now)
 		return
 	}
 	ep := list[s.rng.Intn(len(list))]
-	code, secs := ep.behaviour.Answer(s.rng)
-	s.observe(b.Namespace, b.Service, ep.pod, ep.behaviour.Version, code, secs, now)
+	behaviour, variant := ep.behaviour, ""
+	if t.Flag != nil {
+		variant = evaluateFlag(t.Flag, s.rng)
+		behaviour = t.Flag.apply(behaviour, variant)
+	}
+	code, secs := behaviour.Answer(s.rng)
+	s.observe(b.Namespace, b.Service, ep.pod, ep.behaviour.Version, code, secs, variant, now)
 }
 
-func (s *Sim) observe(ns, svc, pod, version string, code int, secs float64, now time.Time) {
+func (s *Sim) observe(ns, svc, pod, version string, code int, secs float64, variant string, now time.Time) {
 	c := strconv.Itoa(code)
-	s.requests.WithLabelValues(ns, svc, pod, version, c).Inc()
-	s.duration.WithLabelValues(ns, svc, pod, version, c).Observe(secs)
-	s.series[[5]string{ns, svc, pod, version, c}] = now
+	s.requests.WithLabelValues(ns, svc, pod, version, c, variant).Inc()
+	s.duration.WithLabelValues(ns, svc, pod, version, c, variant).Observe(secs)
+	s.series[[6]string{ns, svc, pod, version, c, variant}] = now
 }
 
 // route returns the weighted backends for a request, or a reason why there

@@ -78,3 +78,28 @@ func TestBehaviour(t *testing.T) {
 		t.Error("error rate is clamped to 1")
 	}
 }
+
+func TestFlagTargets(t *testing.T) {
+	ts, errs := ParseTargets(map[string]string{
+		"ok":      "namespace: a\nname: b\nflag: {ofrep: 'http://127.0.0.1:8016', key: k, variants: {'on': {errorRate: 0.2}}}\n",
+		"nourl":   "namespace: a\nname: b\nflag: {ofrep: '127.0.0.1:8016', key: k}\n",
+		"nokey":   "namespace: a\nname: b\nflag: {ofrep: 'http://127.0.0.1:8016'}\n",
+		"badrate": "namespace: a\nname: b\nflag: {ofrep: 'http://127.0.0.1:8016', key: k, variants: {'on': {errorRate: 2}}}\n",
+	})
+	if len(ts) != 1 || len(errs) != 3 {
+		t.Fatalf("targets %+v errors %v", ts, errs)
+	}
+	f := ts[0].Flag
+	pod := Behaviour{ErrorRate: 0.01, LatencyMS: 20}
+	if got := f.apply(pod, "on"); got.ErrorRate != 0.2 || got.LatencyMS != 20 {
+		t.Errorf("variant on: %+v", got)
+	}
+	if got := f.apply(pod, "off"); got != pod {
+		t.Errorf("variant off keeps the pod's behaviour: %+v", got)
+	}
+	// A server that cannot be reached: the request is labelled as an evaluation error.
+	dead := &FlagMix{OFREP: "http://127.0.0.1:1", Key: "k"}
+	if got := evaluateFlag(dead, rand.New(rand.NewSource(1))); got != FlagVariantError {
+		t.Errorf("unreachable server: %q", got)
+	}
+}

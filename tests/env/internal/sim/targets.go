@@ -35,6 +35,8 @@ type Target struct {
 	// Headers and Cookies: each is set on the given fraction of requests.
 	Headers []Mix `json:"headers,omitempty"`
 	Cookies []Mix `json:"cookies,omitempty"`
+	// Flag: each request evaluates a feature flag (flag.go).
+	Flag *FlagMix `json:"flag,omitempty"`
 }
 
 // Mix sets Name=Value on a Fraction (0–1) of the requests.
@@ -98,6 +100,11 @@ func ParseTarget(key, doc string) (Target, error) {
 	}
 	if t.Path == "" {
 		t.Path = "/"
+	}
+	if t.Flag != nil {
+		if err := t.Flag.validate(); err != nil {
+			return t, err
+		}
 	}
 	for _, m := range append(append([]Mix(nil), t.Headers...), t.Cookies...) {
 		if m.Name == "" || m.Fraction < 0 || m.Fraction > 1 {
