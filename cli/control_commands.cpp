@@ -25,14 +25,16 @@ bool releasing(const rollout::Rollout& r) {
   return r.status.stable_revision.empty() || r.status.current_revision != r.status.stable_revision;
 }
 
-int run_control(const CommandContext& context, Verb verb, const std::string& name) {
+int run_control(const CommandContext& context, Verb verb, const std::string& name,
+                RolloutKind kind) {
   auto connection = context.connect();
   if (!connection)
     return connection.error();
   const auto& config = connection->config;
   auto& client = *connection->client;
   const std::string ns = config.namespace_name;
-  auto object = get_rollout_object(client, config, ns, name, context.err);
+  auto object = get_rollout_object(client, config, ns, name, context.err, kind);
+  const char* noun = kind_noun(kind);
   if (!object)
     return object.error();
   auto parsed = parse_or_report(*object, context.err);
@@ -48,9 +50,9 @@ int run_control(const CommandContext& context, Verb verb, const std::string& nam
     case Verb::promote_full:
       if (!releasing(r) && r.status.phase == Phase::healthy) {
         context.out << fmt::format(
-            "rollout {}/{} is Healthy with no release under way: nothing to "
+            "{} {}/{} is Healthy with no release under way: nothing to "
             "promote\n",
-            ns, name);
+            noun, ns, name);
         return kOk;
       }
       if (r.spec.paused) {
@@ -67,12 +69,14 @@ int run_control(const CommandContext& context, Verb verb, const std::string& nam
       break;
     case Verb::abort:
       if (!releasing(r)) {
-        context.out << fmt::format("rollout {}/{} has no release under way: nothing to abort\n", ns,
-                                   name);
+        context.out << fmt::format("{} {}/{} has no release under way: nothing to abort\n", noun,
+                                   ns, name);
         return kOk;
       }
       patch = rollout::abort_status_patch(config.user_name);
-      done = "abort requested: traffic goes back to the stable revision";
+      done = kind == RolloutKind::flag_rollout
+                 ? "abort requested: the variant goes back to 0%"
+                 : "abort requested: traffic goes back to the stable revision";
       break;
     case Verb::retry: {
       auto retry = rollout::retry_status_patch(r);
@@ -95,28 +99,31 @@ int run_control(const CommandContext& context, Verb verb, const std::string& nam
       break;
   }
   auto result =
-      client.patch(rollouts_ref(ns), name, kube::PatchType::json_merge, patch, subresource);
+      client.patch(rollouts_ref(ns, kind), name, kube::PatchType::json_merge, patch, subresource);
   if (!result) {
     if (result.error().reason == kube::ErrorReason::not_found)
-      return report_missing_rollout(ns, name, context.err);
-    return report_error(result.error(), config, fmt::format("patching rollout {}/{}", ns, name),
+      return report_missing_rollout(ns, name, context.err, kind);
+    return report_error(result.error(), config, fmt::format("patching {} {}/{}", noun, ns, name),
                         context.err);
   }
-  context.out << fmt::format("rollout {}/{} {}\n", ns, name, done);
+  context.out << fmt::format("{} {}/{} {}\n", noun, ns, name, done);
   return kOk;
 }
 
 CLI::App* add_verb(CLI::App& app, CommandContext& context, int& exit_code, const char* command,
-                   const char* description, Verb verb) {
+                   const char* description, Verb verb, RolloutKind kind = RolloutKind::rollout) {
   auto options = std::make_shared<ControlOptions>();
   auto* cmd = app.add_subcommand(command, description);
-  cmd->add_option("rollout", options->rollout, "Name of the Rollout")->required();
+  cmd->add_option(
+         "rollout", options->rollout,
+         kind == RolloutKind::flag_rollout ? "Name of the FlagRollout" : "Name of the Rollout")
+      ->required();
   if (verb == Verb::promote) {
     cmd->add_flag("--full", options->full, "Skip every remaining step and analysis");
   }
-  cmd->callback([&context, &exit_code, options, verb] {
+  cmd->callback([&context, &exit_code, options, verb, kind] {
     const Verb chosen = verb == Verb::promote && options->full ? Verb::promote_full : verb;
-    exit_code = run_control(context, chosen, options->rollout);
+    exit_code = run_control(context, chosen, options->rollout, kind);
   });
   return cmd;
 }
@@ -134,6 +141,16 @@ void add_control_commands(CLI::App& app, CommandContext& context, int& exit_code
            Verb::pause);
   add_verb(app, context, exit_code, "resume", "Let a paused Rollout continue (spec.paused=false)",
            Verb::resume);
+}
+
+void add_flag_rollout_control_commands(CLI::App& app, CommandContext& context, int& exit_code) {
+  add_verb(app, context, exit_code, "promote",
+           "Continue a paused FlagRollout (with --full: skip to 100%)", Verb::promote,
+           RolloutKind::flag_rollout);
+  add_verb(app, context, exit_code, "abort", "Abort the FlagRollout: its variant back to 0%",
+           Verb::abort, RolloutKind::flag_rollout);
+  add_verb(app, context, exit_code, "retry", "Start an aborted FlagRollout again from step 1",
+           Verb::retry, RolloutKind::flag_rollout);
 }
 
 }  // namespace cutover::cli

@@ -11,4 +11,8 @@ namespace cutover::cli {
 /// the patches.
 void add_control_commands(CLI::App& app, CommandContext& context, int& exit_code);
 
+/// `deploy flag-rollouts promote NAME [--full]`, `abort` and `retry`: the same requests (the
+/// same status patches) on a FlagRollout. `app` is the `flag-rollouts` command.
+void add_flag_rollout_control_commands(CLI::App& app, CommandContext& context, int& exit_code);
+
 }  // namespace cutover::cli

@@ -15,6 +15,7 @@
 #include "delete_command.hpp"
 #include "exit_code.hpp"
 #include "flag_commands.hpp"
+#include "flag_rollout_commands.hpp"
 #include "github_report.hpp"
 #include "global_options.hpp"
 #include "install_commands.hpp"
@@ -49,6 +50,7 @@ int deploy_main(int argc, char** argv, CommandContext& context) {
   });
   add_view_commands(app, context, exit_code);
   add_flag_commands(app, context, exit_code);
+  add_flag_rollout_commands(app, context, exit_code);
   add_control_commands(app, context, exit_code);
   add_change_commands(app, context, exit_code);
   add_run_command(app, context, exit_code);

@@ -36,8 +36,9 @@ struct FlagsOptions {
   bool force = false;
 };
 
-// "ns/featureflag/flag" -> the Rollouts that bind it (spec.strategy.canary.flags), read raw so
-// that a Rollout with another problem still shows.
+// "ns/featureflag/flag" -> the Rollouts that bind it (spec.strategy.canary.flags; by name) and
+// the FlagRollouts that drive it until their promotion ("flagrollout/NAME"), read raw so that
+// one with another problem still shows.
 using Bindings = std::map<std::string, std::vector<std::string>>;
 
 std::string binding_key(const std::string& ns, const std::string& feature_flag,
@@ -63,7 +64,32 @@ Bindings read_bindings(kube::KubeClient& client, const std::string& ns, bool all
           .push_back(string_or(metadata, "name"));
     }
   }
+  auto flag_rollouts = client.list_all(
+      rollouts_ref(ns, RolloutKind::flag_rollout),
+      {.all_namespaces = all_namespaces ? kube::AllNamespaces::yes : kube::AllNamespaces::no});
+  for (const auto& fr : flag_rollouts&& member(*flag_rollouts, "items").is_array()
+                            ? member(*flag_rollouts, "items")
+                            : Json::array()) {
+    const Json& metadata = member(fr, "metadata");
+    const Json& status = member(fr, "status");
+    const std::string stable = string_or(status, "stableRevision");
+    if (!stable.empty() && stable == string_or(status, "currentRevision"))
+      continue;  // promoted: the flag is its owner's again
+    const Json& spec = member(fr, "spec");
+    out[binding_key(string_or(metadata, "namespace"), string_or(spec, "featureFlag"),
+                    string_or(spec, "flag"))]
+        .push_back("flagrollout/" + string_or(metadata, "name"));
+  }
   return out;
+}
+
+// "Rollout web, FlagRollout search": who drives a flag, for messages.
+std::string describe_drivers(const std::vector<std::string>& drivers) {
+  std::vector<std::string> out;
+  for (const auto& d : drivers) {
+    out.push_back(d.starts_with("flagrollout/") ? "FlagRollout " + d.substr(12) : "Rollout " + d);
+  }
+  return fmt::format("{}", fmt::join(out, ", "));
 }
 
 // "on 25% / off 75%" for a two-variant fractional, "targeting" for another rule, "-" for none.
@@ -300,10 +326,9 @@ int run_set_weight(const CommandContext& context, const FlagsOptions& options) {
           bindings.find(binding_key(config.namespace_name, found->name, options.key));
       bound != bindings.end() && !options.force) {
     context.err << fmt::format(
-        "error: flag \"{}\" of FeatureFlag {}/{} is bound by Rollout {} "
-        "(spec.strategy.canary.flags): its release owns the split (fix: remove the binding, or "
-        "--force to write it anyway)\n",
-        options.key, config.namespace_name, found->name, fmt::join(bound->second, ", "));
+        "error: flag \"{}\" of FeatureFlag {}/{} is bound by {}: its release owns the split "
+        "(fix: remove the binding, or --force to write it anyway)\n",
+        options.key, config.namespace_name, found->name, describe_drivers(bound->second));
     return kUsage;
   }
   const flags::FlagSplitRef ref{config.namespace_name, found->name,      options.key,

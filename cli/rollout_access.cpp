@@ -5,13 +5,21 @@
 #include <ostream>
 
 #include "exit_code.hpp"
+#include "rollout/flag_rollout_json.hpp"
 #include "rollout/rollout_commands.hpp"
 #include "rollout/rollout_json.hpp"
 
 namespace cutover::cli {
 
 int report_missing_rollout(const std::string& namespace_name, const std::string& name,
-                           std::ostream& err) {
+                           std::ostream& err, RolloutKind kind) {
+  if (kind == RolloutKind::flag_rollout) {
+    err << fmt::format(
+        "error: flagrollout {}/{} not found (fix: check the name and the namespace; deploy "
+        "flag-rollouts list -n {} lists the FlagRollouts there, with -A all of them)\n",
+        namespace_name, name, namespace_name);
+    return kUsage;
+  }
   err << fmt::format(
       "error: rollout {}/{} not found (fix: check the name and the namespace; deploy list -n {} "
       "lists the Rollouts there, deploy list -A all of them)\n",
@@ -22,18 +30,30 @@ int report_missing_rollout(const std::string& namespace_name, const std::string&
 std::expected<Json, int> get_rollout_object(kube::KubeClient& client,
                                             const kube::RestConfig& config,
                                             const std::string& namespace_name,
-                                            const std::string& name, std::ostream& err) {
-  auto object = client.get(rollouts_ref(namespace_name), name);
+                                            const std::string& name, std::ostream& err,
+                                            RolloutKind kind) {
+  auto object = client.get(rollouts_ref(namespace_name, kind), name);
   if (object)
     return std::move(*object);
   if (object.error().reason == kube::ErrorReason::not_found)
-    return std::unexpected(report_missing_rollout(namespace_name, name, err));
-  return std::unexpected(report_error(
-      object.error(), config, fmt::format("reading rollout {}/{}", namespace_name, name), err));
+    return std::unexpected(report_missing_rollout(namespace_name, name, err, kind));
+  return std::unexpected(
+      report_error(object.error(), config,
+                   fmt::format("reading {} {}/{}", kind_noun(kind), namespace_name, name), err));
 }
 
+namespace {
+
+std::expected<rollout::Rollout, rollout::SpecError> parse_any(const Json& object) {
+  return object.is_object() && object.value("kind", std::string()) == rollout::kFlagRolloutKind
+             ? rollout::parse_flag_rollout(object)
+             : rollout::parse_rollout(object);
+}
+
+}  // namespace
+
 std::expected<rollout::Rollout, int> parse_or_report(const Json& object, std::ostream& err) {
-  auto parsed = rollout::parse_rollout(object);
+  auto parsed = parse_any(object);
   if (!parsed) {
     err << "error: " << parsed.error().describe() << "\n";
     return std::unexpected(kUsage);
@@ -43,17 +63,18 @@ std::expected<rollout::Rollout, int> parse_or_report(const Json& object, std::os
 
 kube::Result<RolloutSnapshot> fetch_snapshot(kube::KubeClient& client,
                                              const std::string& namespace_name,
-                                             const std::string& name, SlotReads slots) {
-  auto object = client.get(rollouts_ref(namespace_name), name);
+                                             const std::string& name, SlotReads slots,
+                                             RolloutKind kind) {
+  auto object = client.get(rollouts_ref(namespace_name, kind), name);
   if (!object)
     return std::unexpected(object.error());
-  auto parsed = rollout::parse_rollout(*object);
+  auto parsed = parse_any(*object);
   if (!parsed) {
     return std::unexpected(
         kube::Error{kube::ErrorReason::invalid, 0, parsed.error().describe(), {}, std::nullopt});
   }
   RolloutSnapshot snapshot{std::move(*parsed), std::move(*object), {}};
-  if (slots == SlotReads::skip)
+  if (slots == SlotReads::skip || kind == RolloutKind::flag_rollout)
     return snapshot;
   for (rollout::Slot slot : {rollout::Slot::a, rollout::Slot::b}) {
     auto deployment =

@@ -13,8 +13,18 @@
 
 namespace cutover::cli {
 
-inline kube::ResourceRef rollouts_ref(const std::string& namespace_name) {
-  return {"cutover.dev/v1alpha1", "Rollout", namespace_name};
+/// Which kind a command reads: a Rollout, or a FlagRollout (`deploy flag-rollouts ...`). Both
+/// parse to rollout::Rollout (Rollout::kind tells them apart).
+enum class RolloutKind { rollout, flag_rollout };
+
+inline kube::ResourceRef rollouts_ref(const std::string& namespace_name,
+                                      RolloutKind kind = RolloutKind::rollout) {
+  return {"cutover.dev/v1alpha1", kind == RolloutKind::flag_rollout ? "FlagRollout" : "Rollout",
+          namespace_name};
+}
+/// How messages name the kind: "rollout" or "flagrollout".
+inline const char* kind_noun(RolloutKind kind) {
+  return kind == RolloutKind::flag_rollout ? "flagrollout" : "rollout";
 }
 inline kube::ResourceRef deployments_ref(const std::string& namespace_name) {
   return {"apps/v1", "Deployment", namespace_name};
@@ -25,23 +35,26 @@ inline kube::ResourceRef deployments_ref(const std::string& namespace_name) {
 std::expected<Json, int> get_rollout_object(kube::KubeClient& client,
                                             const kube::RestConfig& config,
                                             const std::string& namespace_name,
-                                            const std::string& name, std::ostream& err);
+                                            const std::string& name, std::ostream& err,
+                                            RolloutKind kind = RolloutKind::rollout);
 
-/// Parses `object`, or prints the spec error and returns kUsage.
+/// Parses `object` (a Rollout, or a FlagRollout by its `kind`), or prints the spec error and
+/// returns kUsage.
 std::expected<rollout::Rollout, int> parse_or_report(const Json& object, std::ostream& err);
 
 enum class SlotReads { read, skip };
 
 /// The Rollout and, unless `slots` is skip, both slot Deployments (a missing slot is fine; a
-/// missing Rollout is `not_found`).
+/// missing Rollout is `not_found`). A FlagRollout has no slots.
 kube::Result<RolloutSnapshot> fetch_snapshot(kube::KubeClient& client,
                                              const std::string& namespace_name,
                                              const std::string& name,
-                                             SlotReads slots = SlotReads::read);
+                                             SlotReads slots = SlotReads::read,
+                                             RolloutKind kind = RolloutKind::rollout);
 
 /// Prints "error: rollout NS/NAME not found ..." and returns kUsage.
 int report_missing_rollout(const std::string& namespace_name, const std::string& name,
-                           std::ostream& err);
+                           std::ostream& err, RolloutKind kind = RolloutKind::rollout);
 
 /// The template annotations a change records: `cutover.dev/change-cause` (always) and
 /// `cutover.dev/git-sha` when `git_sha` is non-empty.

@@ -52,8 +52,11 @@ std::string phase_text(const Rollout& r, const Json& object) {
   return has_status(object) ? std::string(rollout::to_string(r.status.phase)) : "Pending";
 }
 
+// A FlagRollout's first release is a release (a Rollout's first deployment is not).
 bool mid_release(const Rollout& r) {
-  return !r.status.stable_revision.empty() && r.status.current_revision != r.status.stable_revision;
+  return (!r.status.stable_revision.empty() || r.is_flag_rollout()) &&
+         !r.status.current_revision.empty() &&
+         r.status.current_revision != r.status.stable_revision;
 }
 
 std::string phase_badge(const Rollout& r, const Json& object, const Terminal& t) {
@@ -74,20 +77,26 @@ std::string phase_badge(const Rollout& r, const Json& object, const Terminal& t)
 
 // What the user can do next, if the Rollout waits for them.
 std::string hint(const Rollout& r) {
-  if (r.status.abort)
-    return fmt::format("deploy retry {0} to try again, or deploy undo {0}", r.name);
+  const bool flag = r.is_flag_rollout();
+  const std::string deploy = flag ? "deploy flag-rollouts" : "deploy";
+  if (r.status.abort) {
+    return flag ? fmt::format("{} retry {} to try again", deploy, r.name)
+                : fmt::format("deploy retry {0} to try again, or deploy undo {0}", r.name);
+  }
   for (const auto& pause : r.status.pause_conditions) {
-    if (pause.reason == "PausedBySpec")
-      return fmt::format("deploy resume {} to continue", r.name);
+    if (pause.reason == "PausedBySpec") {
+      return flag ? std::string("set spec.paused to false to continue")
+                  : fmt::format("deploy resume {} to continue", r.name);
+    }
     if (pause.reason == "AnalysisInconclusive") {
       return fmt::format(
-          "deploy promote {0} to pass the inconclusive analysis, deploy retry {0} to run it "
-          "again, or deploy abort {0}",
-          r.name);
+          "{0} promote {1} to pass the inconclusive analysis, {0} retry {1} to run it "
+          "again, or {0} abort {1}",
+          deploy, r.name);
     }
   }
   if (r.status.phase == Phase::paused)
-    return fmt::format("deploy promote {} to continue", r.name);
+    return fmt::format("{} promote {} to continue", deploy, r.name);
   return {};
 }
 
@@ -218,8 +227,8 @@ std::string render_status(const RolloutSnapshot& snapshot, WallTime now, const T
   auto field = [&](std::string_view label, const std::string& value) {
     out += fmt::format("{:<11}{}\n", std::string(label) + ":", value);
   };
-  field("Rollout", t.bold(r.namespace_name + "/" + r.name));
-  field("Strategy", canary ? "Canary" : "BlueGreen");
+  field(r.is_flag_rollout() ? "FlagRollout" : "Rollout", t.bold(r.namespace_name + "/" + r.name));
+  field("Strategy", r.is_flag_rollout() ? "Flag" : canary ? "Canary" : "BlueGreen");
   field("Phase", phase_badge(r, snapshot.object, t));
   if (!snapshot.driven_by.empty())
     field("Driven by", snapshot.driven_by);
@@ -251,7 +260,9 @@ std::string render_status(const RolloutSnapshot& snapshot, WallTime now, const T
             " ago");
   }
   if (has_status(snapshot.object)) {
-    if (releasing) {
+    if (r.is_flag_rollout()) {
+      // No traffic but the flag's: the Flag line below says it.
+    } else if (releasing) {
       const int weight = std::clamp(st.current_weight, 0, 100);
       field("Traffic", fmt::format("{} {}% {}, {}% {}", traffic_bar(weight, 20), weight, new_role,
                                    100 - weight, stable_role));
@@ -319,7 +330,7 @@ std::string render_status(const RolloutSnapshot& snapshot, WallTime now, const T
     for (std::size_t i = 0; i < steps.size(); ++i) {
       const int index = static_cast<int>(i);
       std::string mark;
-      if (st.stable_revision.empty()) {
+      if (st.stable_revision.empty() && !r.is_flag_rollout()) {
         mark = t.dim("·");  // not deployed yet: a first deployment skips the steps anyway
       } else if (!releasing || index < st.current_step_index) {
         mark = t.green("✔");

@@ -112,18 +112,19 @@ int watch_rollout(kube::KubeClient& client, const kube::RestConfig& config,
   std::string last_error;
   std::optional<RolloutSnapshot> last;
   while (true) {
-    auto snapshot = fetch_snapshot(client, namespace_name, name);
+    auto snapshot = fetch_snapshot(client, namespace_name, name, SlotReads::read, options.kind);
     if (!snapshot) {
       const auto& error = snapshot.error();
       if (error.reason == kube::ErrorReason::not_found)
-        return report_missing_rollout(namespace_name, name, err);
+        return report_missing_rollout(namespace_name, name, err, options.kind);
       if (error.reason == kube::ErrorReason::invalid && error.http_status == 0) {
         err << "error: " << error.message << "\n";
         return kUsage;
       }
       if (!answered) {
-        return report_error(error, config,
-                            fmt::format("reading rollout {}/{}", namespace_name, name), err);
+        return report_error(
+            error, config,
+            fmt::format("reading {} {}/{}", kind_noun(options.kind), namespace_name, name), err);
       }
       // A blip mid-watch: say so once and keep trying until the deadline.
       if (error.describe() != last_error) {
@@ -176,9 +177,10 @@ int watch_rollout(kube::KubeClient& client, const kube::RestConfig& config,
                  last->rollout.status.message.empty() ? "" : ": " + last->rollout.status.message)
            : std::string("the API server did not answer");
   err << fmt::format(
-      "error: rollout {}/{} did not settle within {} ({}) (fix: give a longer --timeout, or see "
-      "deploy status {})\n",
-      namespace_name, name, format_duration(options.timeout), where, name);
+      "error: {} {}/{} did not settle within {} ({}) (fix: give a longer --timeout, or see "
+      "deploy {}status {})\n",
+      kind_noun(options.kind), namespace_name, name, format_duration(options.timeout), where,
+      options.kind == RolloutKind::flag_rollout ? "flag-rollouts " : "", name);
   return kTimedOut;
 }
 

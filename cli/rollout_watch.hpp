@@ -9,6 +9,7 @@
 
 #include "kube/kube_client.hpp"
 #include "kube/rest_config.hpp"
+#include "rollout_access.hpp"
 #include "rollout_view.hpp"
 #include "terminal.hpp"
 #include "util/clock.hpp"
@@ -42,6 +43,7 @@ struct WatchOptions {
   SuccessOnPause success_on_pause = SuccessOnPause::no;
   std::chrono::milliseconds interval{500};
   Output output = Output::table;  // json/yaml: print only the final object
+  RolloutKind kind = RolloutKind::rollout;
 };
 
 /// Watches `namespace_name/name` until `verdict` is not `watching` or `timeout` passes, and

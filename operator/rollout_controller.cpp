@@ -31,9 +31,9 @@ std::function<double()> thread_safe_random() {
 // Shows a failing reconcile on the Rollout (rollout/reconcile_error.hpp). Best effort: when
 // this write fails too (the API server is down, or status writes are refused), the log line
 // above and cutover_reconcile_errors_total still say it.
-void report_on_rollout(kube::KubeClient& client, Clock& clock, const std::string& ns,
-                       const std::string& name, const kube::Error& error) {
-  const kube::ResourceRef rollouts{"cutover.dev/v1alpha1", "Rollout", ns};
+void report_on_rollout(kube::KubeClient& client, Clock& clock, const std::string& kind,
+                       const std::string& ns, const std::string& name, const kube::Error& error) {
+  const kube::ResourceRef rollouts{"cutover.dev/v1alpha1", kind, ns};
   auto object = client.get(rollouts, name);
   if (!object)
     return;
@@ -64,18 +64,25 @@ RolloutController::RolloutController(kube::KubeClient& server, ControllerOptions
 
 void RolloutController::process(const std::string& key, rollout::Reconciler& reconciler,
                                 kube::KubeClient& client) {
-  const auto slash = key.find('/');
-  const std::string ns = key.substr(0, slash);
-  const std::string name = key.substr(slash + 1);
+  // "FlagRollout:ns/name" is a FlagRollout's key (rollout_index.hpp), "ns/name" a Rollout's.
+  const bool flag_rollout = is_flag_rollout_key(key);
+  const std::string object_key = flag_rollout ? key.substr(kFlagRolloutKeyPrefix.size()) : key;
+  const std::string kind = flag_rollout ? rollout::kFlagRolloutKind : rollout::kRolloutKind;
+  const auto slash = object_key.find('/');
+  const std::string ns = object_key.substr(0, slash);
+  const std::string name = object_key.substr(slash + 1);
   if (!index_.has_rollout(key)) {
     // Deleted, or another shard's: nothing of ours to drive (its phase gauge goes).
-    metrics_.forget_rollout(ns, name);
+    if (!flag_rollout)
+      metrics_.forget_rollout(ns, name);
     queue_.forget(key);
     queue_.done(key);
     return;
   }
   const auto id = ++reconcile_ids_;
-  const auto lease = run_leases_.check(key, clock_.steady_now());
+  // `deploy run` drives Rollouts only: a FlagRollout has no run Lease.
+  const auto lease =
+      flag_rollout ? rollout::RunLeaseIndex::Check{} : run_leases_.check(key, clock_.steady_now());
   if (lease.ended)
     log::info("deploy run's Lease ended; reconciling",
               {{"rollout", key}, {"holder", *lease.ended}});
@@ -91,7 +98,8 @@ void RolloutController::process(const std::string& key, rollout::Reconciler& rec
     return;
   }
   const auto started = clock_.steady_now();
-  auto outcome = reconciler.reconcile(ns, name);
+  auto outcome =
+      flag_rollout ? reconciler.reconcile_flag_rollout(ns, name) : reconciler.reconcile(ns, name);
   const double seconds = std::chrono::duration<double>(clock_.steady_now() - started).count();
   if (!outcome) {
     metrics_.reconcile_error();
@@ -100,20 +108,22 @@ void RolloutController::process(const std::string& key, rollout::Reconciler& rec
     log::write(conflict ? log::Level::info : log::Level::warn, "reconcile failed; retrying",
                {{"rollout", key}, {"reconcile_id", id}, {"error", outcome.error().describe()}});
     if (rollout::reports_on_rollout(outcome.error(), queue_.failures(key)))
-      report_on_rollout(client, clock_, ns, name, outcome.error());
+      report_on_rollout(client, clock_, kind, ns, name, outcome.error());
     queue_.add_rate_limited(key);
     queue_.done(key);
     return;
   }
   queue_.forget(key);
   if (!outcome->found) {
-    metrics_.forget_rollout(ns, name);
+    if (!flag_rollout)
+      metrics_.forget_rollout(ns, name);
     metrics_.reconciled("gone", seconds);
     queue_.done(key);
     return;
   }
   const std::string phase(rollout::to_string(outcome->phase));
-  metrics_.rollout_phase(ns, name, phase);
+  if (!flag_rollout)
+    metrics_.rollout_phase(ns, name, phase);
   metrics_.reconciled(outcome->invalid ? "invalid" : "success", seconds);
   if (outcome->status_written) {
     log::info(
@@ -156,10 +166,11 @@ void RolloutController::run(std::stop_token stop) {
   // the Rollouts that name it (so a Service re-applied without our selector key is re-pinned).
   kube::Informer services(server_, {"v1", "Service", ns},
                           {.all_namespaces = scope, .transform = trimmed}, random);
-  kube::Informer runs(
-      server_, {"cutover.dev/v1alpha1", "AnalysisRun", ns},
-      {.label_selector = rollout::kRolloutLabel, .all_namespaces = scope, .transform = trimmed},
-      random, rollout::kRolloutLabel);
+  // Every AnalysisRun: a Rollout's carry cutover.dev/rollout, a FlagRollout's
+  // cutover.dev/flag-rollout (a store filtered on one label would answer "none" for the other).
+  kube::Informer runs(server_, {"cutover.dev/v1alpha1", "AnalysisRun", ns},
+                      {.all_namespaces = scope, .transform = trimmed}, random,
+                      rollout::kRolloutLabel);
   kube::Informer policies(server_, {"cutover.dev/v1alpha1", "SLOPolicy", ns},
                           {.all_namespaces = scope, .transform = trimmed}, random);
   // Cluster-scoped: only an operator of the whole cluster may list them (a namespaced install's
@@ -214,7 +225,28 @@ void RolloutController::run(std::stop_token stop) {
         reference);
   }
 
+  // FlagRollouts, when their CRD is served (an install from before they existed lacks it).
+  std::unique_ptr<kube::Informer> flag_rollouts;
+  {
+    const kube::ResourceRef ref{"cutover.dev/v1alpha1", rollout::kFlagRolloutKind, ns};
+    if (auto probe = server_.list(ref, {.limit = 1, .all_namespaces = scope}); probe) {
+      flag_rollouts = std::make_unique<kube::Informer>(
+          server_, ref,
+          kube::ReflectorOptions{
+              .label_selector = shard, .all_namespaces = scope, .transform = trimmed},
+          random);
+    } else {
+      const bool absent = probe.error().reason == kube::ErrorReason::not_found;
+      log::write(absent ? log::Level::info : log::Level::warn,
+                 "not watching FlagRollouts (apply the flagrollouts.cutover.dev CRD, or grant "
+                 "the operator get/list/watch on flagrollouts, then restart it)",
+                 {{"reason", probe.error().describe()}});
+    }
+  }
+
   kube::CachedClient cached(server_);
+  if (flag_rollouts)
+    cached.serve(*flag_rollouts);
   for (const auto& route : routes)
     cached.serve(*route.first);
   for (kube::Informer* informer : {&rollouts, &deployments, &pods, &services, &runs, &policies})
@@ -225,10 +257,15 @@ void RolloutController::run(std::stop_token stop) {
   // Keys derived from other objects name Rollouts of any shard: only ours are queued.
   const auto enqueue_owner = [this](const kube::WatchEvent& event) {
     const kube::Json& metadata = member(event.object, "metadata");
-    const std::string owner = string_or(member(metadata, "labels"), rollout::kRolloutLabel);
-    const std::string key = string_or(metadata, "namespace") + "/" + owner;
-    if (!owner.empty() && index_.has_rollout(key))
-      queue_.add(key);
+    const kube::Json& labels = member(metadata, "labels");
+    for (const auto& [label, prefix] :
+         {std::pair{rollout::kRolloutLabel, std::string_view()},
+          std::pair{rollout::kFlagRolloutLabel, kFlagRolloutKeyPrefix}}) {
+      const std::string owner = string_or(labels, label);
+      const std::string key = std::string(prefix) + string_or(metadata, "namespace") + "/" + owner;
+      if (!owner.empty() && index_.has_rollout(key))
+        queue_.add(key);
+    }
   };
   const auto enqueue_naming = [this](Reference kind) {
     return [this, kind](const kube::WatchEvent& event) {
@@ -245,6 +282,16 @@ void RolloutController::run(std::stop_token stop) {
         },
         s);
   });
+  if (flag_rollouts) {
+    threads.emplace_back([&](std::stop_token s) {
+      flag_rollouts->run(
+          [&](const kube::WatchEvent& e) {
+            index_.update(e);
+            queue_.add(std::string(kFlagRolloutKeyPrefix) + kube::object_key(e.object));
+          },
+          s);
+    });
+  }
   threads.emplace_back([&](std::stop_token s) {
     deployments.run(
         [&](const kube::WatchEvent& e) {
@@ -286,6 +333,8 @@ void RolloutController::run(std::stop_token stop) {
                                              &runs,     &policies,    &leases};
   if (cluster_policies)
     gate.push_back(&*cluster_policies);
+  if (flag_rollouts)
+    gate.push_back(flag_rollouts.get());
   for (const auto& route : routes)
     gate.push_back(route.first.get());
   const auto gate_started = clock_.steady_now();

@@ -1,5 +1,6 @@
 #pragma once
-// The Rollout controller, in controller-runtime's shape:
+// The Rollout controller (FlagRollouts too: their keys are "FlagRollout:NS/NAME" in the same
+// queue, reconciled by Reconciler::reconcile_flag_rollout), in controller-runtime's shape:
 // - informers (list+watch into stores) for Rollouts and for everything a reconcile reads: slot
 //   and adopted Deployments, Pods, Services, AnalysisRuns, SLO policies and run Leases;
 // - a has-synced gate: no worker starts before every informer has listed once;

@@ -77,10 +77,27 @@ std::set<std::pair<Reference, std::string>> named_objects(const kube::Json& roll
   return out;
 }
 
+// A FlagRollout names its FeatureFlag (spec.featureFlag) and the policies of its steps.
+std::set<std::pair<Reference, std::string>> flag_rollout_names(const kube::Json& flag_rollout) {
+  const std::string ns = string_or(member(flag_rollout, "metadata"), "namespace");
+  const kube::Json& spec = member(flag_rollout, "spec");
+  std::set<std::pair<Reference, std::string>> out;
+  if (const std::string name = string_or(spec, "featureFlag"); !name.empty())
+    out.insert({Reference::feature_flag, ns + "/" + name});
+  collect_policies(member(spec, "steps"), ns, out);
+  return out;
+}
+
+bool is_flag_rollout(const kube::Json& object) {
+  return string_or(object, "kind") == "FlagRollout";
+}
+
 }  // namespace
 
 void RolloutIndex::update(const kube::WatchEvent& rollout_event) {
-  const std::string key = kube::object_key(rollout_event.object);
+  const bool flag_rollout = is_flag_rollout(rollout_event.object);
+  const std::string key = (flag_rollout ? std::string(kFlagRolloutKeyPrefix) : std::string()) +
+                          kube::object_key(rollout_event.object);
   std::lock_guard lock(mutex_);
   if (const auto it = names_of_.find(key); it != names_of_.end()) {
     for (const auto& name : it->second) {
@@ -93,7 +110,8 @@ void RolloutIndex::update(const kube::WatchEvent& rollout_event) {
   }
   if (rollout_event.type == kube::WatchEventType::deleted)
     return;
-  auto names = named_objects(rollout_event.object);
+  auto names =
+      flag_rollout ? flag_rollout_names(rollout_event.object) : named_objects(rollout_event.object);
   for (const auto& name : names)
     named_by_[name].insert(key);
   names_of_.emplace(key, std::move(names));

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kube/watch_decoder.hpp"
@@ -28,9 +29,17 @@ enum class Reference {
   feature_flag
 };
 
+/// A FlagRollout's key in the index and the work queue: "FlagRollout:namespace/name" (no object
+/// name holds a ':', so it never meets a Rollout's "namespace/name").
+inline constexpr std::string_view kFlagRolloutKeyPrefix = "FlagRollout:";
+[[nodiscard]] inline bool is_flag_rollout_key(std::string_view key) {
+  return key.starts_with(kFlagRolloutKeyPrefix);
+}
+
 class RolloutIndex {
  public:
-  /// Records what a Rollout names, or forgets it when the event deletes it.
+  /// Records what a Rollout (or a FlagRollout: its FeatureFlag and policies) names, or forgets
+  /// it when the event deletes it.
   void update(const kube::WatchEvent& rollout_event);
 
   /// Whether the Rollout informer has the Rollout `namespace/name`: it exists and is in this

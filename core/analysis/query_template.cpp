@@ -13,6 +13,7 @@ namespace {
 constexpr std::array kRolloutFields = {
     "name",       "namespace",  "stableRevision", "currentRevision",
     "stableSlot", "canarySlot", "stablePods",     "canaryPods"};
+constexpr std::array kFlagFields = {"key", "variant", "otherVariant", "featureFlag"};
 
 bool known(std::string_view name) {
   if (name == "window")
@@ -24,6 +25,13 @@ bool known(std::string_view name) {
   if (name.starts_with("rollout.")) {
     const auto field = name.substr(8);
     for (const char* f : kRolloutFields) {
+      if (field == f)
+        return true;
+    }
+  }
+  if (name.starts_with("flag.")) {
+    const auto field = name.substr(5);
+    for (const char* f : kFlagFields) {
       if (field == f)
         return true;
     }
@@ -104,9 +112,10 @@ std::expected<void, std::string> walk(std::string_view text, OnText on_text,
       name.erase(name.find_last_not_of(' ') + 1);
       if (!known(name)) {
         return std::unexpected(
-            fmt::format("unknown placeholder {{{{{}}}}} (use args.NAME, window, or rollout.{{name, "
+            fmt::format("unknown placeholder {{{{{}}}}} (use args.NAME, window, rollout.{{name, "
                         "namespace, stableRevision, currentRevision, stableSlot, canarySlot, "
-                        "stablePods, canaryPods}})",
+                        "stablePods, canaryPods}} or flag.{{key, variant, otherVariant, "
+                        "featureFlag}})",
                         name.substr(0, 80)));
       }
       // In a comment a value is held to the bare-token rule: it cannot end the comment.

@@ -4,7 +4,9 @@
 // `{{rollout.currentRevision}}`, `{{rollout.stableSlot}}`, `{{rollout.canarySlot}}`,
 // `{{rollout.stablePods}}` and `{{rollout.canaryPods}}` (a pod-name regex for exactly the pods
 // of that slot's current ReplicaSet, e.g. `web-b-7d4f9c8b6-.*`, so samples of an earlier release
-// on the same slot never count), and `{{window}}` in burn-rate queries.
+// on the same slot never count), `{{flag.key}}`, `{{flag.variant}}`, `{{flag.otherVariant}}` and
+// `{{flag.featureFlag}}` (a FlagRollout's flag, or a Rollout's one bound flag; an error where
+// there is none), and `{{window}}` in burn-rate queries.
 //
 // Values cannot inject PromQL. Inside a string literal ("...", '...') a value is escaped as
 // PromQL escapes strings; inside a raw `...` string a backtick is refused. Outside any literal a

@@ -63,14 +63,23 @@ std::expected<void, std::string> render_metric(MetricSpec& metric, const Templat
 }  // namespace
 
 TemplateValues gate_template_values(const GateTarget& target) {
-  return {{"rollout.stablePods", pods_pattern(target, target.stable_slot, target.stable_pod_hash)},
-          {"rollout.canaryPods", pods_pattern(target, target.canary_slot, target.canary_pod_hash)},
-          {"rollout.name", target.rollout},
-          {"rollout.namespace", target.namespace_name},
-          {"rollout.stableRevision", target.stable_revision},
-          {"rollout.currentRevision", target.current_revision},
-          {"rollout.stableSlot", target.stable_slot},
-          {"rollout.canarySlot", target.canary_slot}};
+  TemplateValues values{
+      {"rollout.stablePods", pods_pattern(target, target.stable_slot, target.stable_pod_hash)},
+      {"rollout.canaryPods", pods_pattern(target, target.canary_slot, target.canary_pod_hash)},
+      {"rollout.name", target.rollout},
+      {"rollout.namespace", target.namespace_name},
+      {"rollout.stableRevision", target.stable_revision},
+      {"rollout.currentRevision", target.current_revision},
+      {"rollout.stableSlot", target.stable_slot},
+      {"rollout.canarySlot", target.canary_slot}};
+  // Only where there is a flag: elsewhere {{flag.*}} stays unset, an error naming it.
+  if (!target.flag_key.empty()) {
+    values.emplace("flag.key", target.flag_key);
+    values.emplace("flag.variant", target.flag_variant);
+    values.emplace("flag.otherVariant", target.flag_other_variant);
+    values.emplace("flag.featureFlag", target.feature_flag);
+  }
+  return values;
 }
 
 RunSpec build_run_spec(const GateTarget& target, std::string_view gate,

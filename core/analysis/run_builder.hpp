@@ -32,6 +32,13 @@ struct GateTarget {
   /// pod is observed, when they match every pod of the slot (`web-b-.*`).
   std::string stable_pod_hash;
   std::string canary_pod_hash;
+  /// The flag a FlagRollout moves (or a Rollout's only bound flag): {{flag.key}},
+  /// {{flag.variant}}, {{flag.otherVariant}}, {{flag.featureFlag}}. Empty: those placeholders
+  /// are errors.
+  std::string flag_key;
+  std::string flag_variant;
+  std::string flag_other_variant;
+  std::string feature_flag;
 };
 
 /// One policy a gate names, as the caller found it.

@@ -46,14 +46,24 @@ analysis::GateTarget gate_target(const Rollout& rollout, const Observed& observe
   const Slot stable = rollout.status.stable_slot.value_or(Slot::a);
   // The first deployment's gate judges the stable slot itself: it is the new version.
   const Slot canary = gate == "first-deploy" ? stable : other(stable);
-  return {.rollout = rollout.name,
-          .namespace_name = rollout.namespace_name,
-          .stable_revision = rollout.status.stable_revision,
-          .current_revision = template_revision(rollout.spec.pod_template),
-          .stable_slot = std::string(to_string(stable)),
-          .canary_slot = std::string(to_string(canary)),
-          .stable_pod_hash = observed.slot(stable).pod_template_hash,
-          .canary_pod_hash = observed.slot(canary).pod_template_hash};
+  analysis::GateTarget target{.rollout = rollout.name,
+                              .namespace_name = rollout.namespace_name,
+                              .stable_revision = rollout.status.stable_revision,
+                              .current_revision = template_revision(rollout.spec.pod_template),
+                              .stable_slot = std::string(to_string(stable)),
+                              .canary_slot = std::string(to_string(canary)),
+                              .stable_pod_hash = observed.slot(stable).pod_template_hash,
+                              .canary_pod_hash = observed.slot(canary).pod_template_hash};
+  // {{flag.*}}: a FlagRollout's flag, or a Rollout's one bound flag (with several, which one
+  // would be a guess: none).
+  if (rollout.spec.is_canary() && rollout.spec.canary().flags.size() == 1) {
+    const auto& ref = rollout.spec.canary().flags.front().ref;
+    target.flag_key = ref.flag;
+    target.flag_variant = ref.variant;
+    target.flag_other_variant = ref.other_variant;
+    target.feature_flag = ref.feature_flag;
+  }
+  return target;
 }
 
 kube::Json AnalysisDriver::build_run(const Rollout& rollout, const Observed& observed,
@@ -78,13 +88,13 @@ kube::Json AnalysisDriver::build_run(const Rollout& rollout, const Observed& obs
            {{"name", start.name},
             {"namespace", rollout.namespace_name},
             {"labels",
-             {{kRolloutLabel, rollout.name},
+             {{rollout.owner_label(), rollout.name},
               {"cutover.dev/revision", spec.revision},
               {analysis::kGateLabel, start.gate}}},
             // Owned by the Rollout (garbage-collected with it), but not controlled: deleting a
             // Rollout's runs is never part of a release.
             {"ownerReferences", kube::Json::array({{{"apiVersion", "cutover.dev/v1alpha1"},
-                                                    {"kind", "Rollout"},
+                                                    {"kind", rollout.kind},
                                                     {"name", rollout.name},
                                                     {"uid", rollout.uid},
                                                     {"blockOwnerDeletion", false}}})}}},
@@ -100,9 +110,9 @@ kube::Result<std::optional<WallTime>> AnalysisDriver::measure(const Rollout& rol
   changed_.clear();
   measured_.clear();
   finished_.clear();
-  auto list =
-      client_.list_all(runs_ref(rollout.namespace_name),
-                       {.label_selector = fmt::format("{}={}", kRolloutLabel, rollout.name)});
+  auto list = client_.list_all(
+      runs_ref(rollout.namespace_name),
+      {.label_selector = fmt::format("{}={}", rollout.owner_label(), rollout.name)});
   if (!list)
     return std::unexpected(list.error());
   std::optional<WallTime> next_due;

@@ -8,10 +8,6 @@
 
 namespace cutover::rollout::detail {
 
-namespace {
-
-// Moves to step `index`; pause and analysis steps raise their pause condition on entry, so a
-// missing condition later means "promoted past it".
 void enter_step(PlanBuilder& b, std::size_t index) {
   auto& st = b.plan.status;
   const auto& steps = b.rollout.spec.canary().steps;
@@ -28,6 +24,8 @@ void advance(PlanBuilder& b, std::size_t index, const std::string& what) {
   b.step_completed(index, b.rollout.spec.canary().steps.size(), what);
   enter_step(b, index + 1);
 }
+
+namespace {
 
 // The canary replica count set by the last setCanaryScale step before `index`, if any.
 std::optional<int> scale_override(const std::vector<CanaryStep>& steps, std::size_t index,

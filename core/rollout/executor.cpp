@@ -26,7 +26,7 @@ kube::ResourceRef events(const Rollout& r) {
   return {"v1", "Event", r.namespace_name};
 }
 kube::ResourceRef rollouts(const Rollout& r) {
-  return {"cutover.dev/v1alpha1", "Rollout", r.namespace_name};
+  return {"cutover.dev/v1alpha1", r.kind, r.namespace_name};
 }
 
 // A stable, short name for an event: the same transition always gets the same name.
@@ -141,7 +141,11 @@ kube::Result<void> Executor::set_flag_weight(const Rollout& r, const SetFlagWeig
   if (reading.weight == f.weight)
     return {};
   const Json body = flags::flag_split_apply(ref, reading, f.weight);
-  const std::string manager = flags::flag_field_manager(r.namespace_name, r.name);
+  // A FlagRollout's manager names its kind (a name holds no '/'): a Rollout and a FlagRollout
+  // of one name are two drivers, and binding one flag from both is refused like any other pair.
+  const std::string manager = flags::flag_field_manager(
+      r.namespace_name,
+      r.is_flag_rollout() ? std::string(kFlagRolloutKind) + "/" + r.name : r.name);
   auto applied = client_.apply(feature_flags, body, {manager, kube::Force::no});
   if (!applied && applied.error().reason == kube::ErrorReason::conflict &&
       !flags::conflicts_with_rollout(applied.error().message)) {
@@ -154,8 +158,8 @@ kube::Result<void> Executor::set_flag_weight(const Rollout& r, const SetFlagWeig
       // Permanent until a person fixes the spec: not a conflict to retry at once.
       error.reason = kube::ErrorReason::invalid;
       error.message = fmt::format(
-          "{} is bound by another Rollout too: bind each flag from one Rollout only (remove {} "
-          "from one of them); API server: {}",
+          "{} is driven by another Rollout or FlagRollout too: let one of them drive each flag "
+          "(remove {} from one of them); API server: {}",
           ref.describe(), ref.field, applied.error().message);
       return std::unexpected(std::move(error));
     }
@@ -184,7 +188,7 @@ kube::Result<void> Executor::apply(const Rollout& r, const Plan& plan) {
         {"metadata", {{"name", event_name(r, *e)}, {"namespace", r.namespace_name}}},
         {"involvedObject",
          {{"apiVersion", "cutover.dev/v1alpha1"},
-          {"kind", "Rollout"},
+          {"kind", r.kind},
           {"name", r.name},
           {"namespace", r.namespace_name},
           {"uid", r.uid}}},
@@ -207,7 +211,7 @@ kube::Result<void> Executor::apply(const Rollout& r, const Plan& plan) {
 
 kube::Result<Json> Executor::write_status(const Rollout& r, const RolloutStatus& status) {
   Json object = {{"apiVersion", "cutover.dev/v1alpha1"},
-                 {"kind", "Rollout"},
+                 {"kind", r.kind},
                  {"metadata",
                   {{"name", r.name},
                    {"namespace", r.namespace_name},

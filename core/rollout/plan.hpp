@@ -172,4 +172,11 @@ std::string template_revision(const Json& pod_template);
 /// Decides the next step of a Rollout. Pure: no I/O, no clock (`now` is given), no randomness.
 Plan plan(const Rollout& rollout, const Observed& observed, WallTime now);
 
+/// The same for a FlagRollout (Rollout::is_flag_rollout): its one flag through the steps, each
+/// weight read back before it counts; gates as a Rollout's; promotion sets the variant to 100%
+/// and then leaves the flag to its owner; an abort (a failed gate, `deploy flag-rollouts abort`)
+/// sets it to 0% in the pass that decides it. Only SetFlagWeight, StartAnalysis and RecordEvent
+/// actions. Pure, like `plan`.
+Plan plan_flag_rollout(const Rollout& flag_rollout, const Observed& observed, WallTime now);
+
 }  // namespace cutover::rollout

@@ -86,6 +86,12 @@ int weight_replicas(int replicas, int weight);
 int routed_replicas(int replicas, int weight);
 
 void plan_canary(PlanBuilder& b);
+
+/// Moves to canary step `index`; a pause step raises its pause condition on entry, so a
+/// missing condition later means "promoted past it".
+void enter_step(PlanBuilder& b, std::size_t index);
+/// Step `index` is done (`what` says how): the next step is entered, pauses cleared.
+void advance(PlanBuilder& b, std::size_t index, const std::string& what);
 void plan_blue_green(PlanBuilder& b);
 
 }  // namespace cutover::rollout::detail
@@ -132,6 +138,10 @@ enum class ReleaseStart {
 };
 /// The common start of every pass: first deployment, steady state, a new revision, a retry.
 ReleaseStart start_release(PlanBuilder& b, const std::vector<std::string>& services);
+
+/// `deploy retry` while a gate's inconclusive verdict pauses the release: a new attempt runs
+/// that gate again (the inconclusive run is kept). No-op unless status.retryAnalysis is set.
+void begin_analysis_retry(PlanBuilder& b);
 
 /// `spec.paused`: hold where we are (no scaling) and say so. Returns true when paused; clears
 /// the spec pause condition otherwise.

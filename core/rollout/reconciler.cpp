@@ -97,6 +97,29 @@ Reconciler::Reconciler(kube::KubeClient& client, Clock& clock, std::string field
       observer_(observer),
       event_client_(event_client) {}
 
+kube::Result<void> Reconciler::report_invalid(const kube::ResourceRef& ref, const Json& object,
+                                              ReconcileOutcome& outcome, WallTime now) {
+  const auto generation = int_or(member(object, "metadata"), "generation");
+  if (string_or(member(object, "status"), "message") == outcome.message)
+    return {};
+  const Json patch = {{"status",
+                       {{"phase", "Degraded"},
+                        {"message", outcome.message},
+                        {"observedGeneration", generation},
+                        {"conditions", Json::array({{{"type", "InvalidSpec"},
+                                                     {"status", "True"},
+                                                     {"reason", "InvalidSpec"},
+                                                     {"message", outcome.message},
+                                                     {"lastTransitionTime", format_rfc3339(now)},
+                                                     {"lastUpdateTime", format_rfc3339(now)}}})}}}};
+  const std::string name = string_or(member(object, "metadata"), "name");
+  auto written = client_.patch(ref, name, kube::PatchType::json_merge, patch, kube::kStatus);
+  if (!written)
+    return std::unexpected(written.error());
+  outcome.status_written = true;
+  return {};
+}
+
 kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
                                                      const std::string& name) {
   ReconcileOutcome outcome;
@@ -115,26 +138,8 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
     outcome.invalid = true;
     outcome.phase = Phase::degraded;
     outcome.message = rollout.error().describe();
-    const auto generation = int_or(member(*object, "metadata"), "generation");
-    const Json& old_status = member(*object, "status");
-    if (string_or(old_status, "message") != outcome.message) {
-      const Json patch = {
-          {"status",
-           {{"phase", "Degraded"},
-            {"message", outcome.message},
-            {"observedGeneration", generation},
-            {"conditions", Json::array({{{"type", "InvalidSpec"},
-                                         {"status", "True"},
-                                         {"reason", "InvalidSpec"},
-                                         {"message", outcome.message},
-                                         {"lastTransitionTime", format_rfc3339(now)},
-                                         {"lastUpdateTime", format_rfc3339(now)}}})}}}};
-      auto written =
-          client_.patch(rollouts(ns), name, kube::PatchType::json_merge, patch, kube::kStatus);
-      if (!written)
-        return std::unexpected(written.error());
-      outcome.status_written = true;
-    }
+    if (auto reported = report_invalid(rollouts(ns), *object, outcome, now); !reported)
+      return std::unexpected(reported.error());
     return outcome;
   }
   auto finalizers = finalizers_of(*object);

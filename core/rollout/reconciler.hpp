@@ -43,7 +43,18 @@ class Reconciler {
   kube::Result<ReconcileOutcome> reconcile(const std::string& namespace_name,
                                            const std::string& name);
 
+  /// The same for the FlagRollout `namespace_name/name` (flag_rollout_reconciler.cpp): reads it,
+  /// its FeatureFlag and its AnalysisRuns, plans (plan_flag_rollout), writes the flag, the
+  /// Events, the runs and the status, in that order.
+  kube::Result<ReconcileOutcome> reconcile_flag_rollout(const std::string& namespace_name,
+                                                        const std::string& name);
+
  private:
+  /// An object whose spec does not parse: Degraded with an InvalidSpec condition naming the
+  /// field and the fix (written only when the message changed). Not retried.
+  kube::Result<void> report_invalid(const kube::ResourceRef& ref, const Json& object,
+                                    ReconcileOutcome& outcome, WallTime now);
+
   kube::KubeClient& client_;
   Clock& clock_;
   std::string field_manager_;

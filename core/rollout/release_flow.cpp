@@ -61,6 +61,8 @@ bool adopt_workload(PlanBuilder& b, const std::vector<std::string>& services, Sl
   return true;
 }
 
+}  // namespace
+
 void begin_analysis_retry(PlanBuilder& b) {
   auto& st = b.plan.status;
   if (!st.retry_analysis)
@@ -85,8 +87,6 @@ void begin_analysis_retry(PlanBuilder& b) {
   b.event("Normal", "AnalysisRetried",
           fmt::format("{}: running the inconclusive analysis again (deploy retry)", gate));
 }
-
-}  // namespace
 
 bool plan_first_deployment(PlanBuilder& b, const std::vector<std::string>& services) {
   auto& st = b.plan.status;

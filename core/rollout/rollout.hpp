@@ -236,7 +236,21 @@ struct RolloutStatus {
   std::vector<FlagSplitStatus> flag_splits;
 };
 
+inline constexpr const char* kRolloutKind = "Rollout";
+/// A metric-gated flag rollout with no deploy (`flagrollouts.cutover.dev`, flag_rollout_json.hpp):
+/// held as a Rollout whose canary has no pods, no Services and one bound flag, so the same
+/// planner helpers, gates, AnalysisRuns, Events, history, pause and retry drive it.
+inline constexpr const char* kFlagRolloutKind = "FlagRollout";
+/// The label a FlagRollout's AnalysisRuns carry (a Rollout's carry cutover.dev/rollout): a
+/// Rollout and a FlagRollout of one name never list each other's runs.
+inline constexpr const char* kFlagRolloutLabel = "cutover.dev/flag-rollout";
+
 struct Rollout {
+  /// Rollout, or FlagRollout (kFlagRolloutKind). For a FlagRollout, spec.pod_template holds the
+  /// flag target as written ({featureFlag, flag, variant, otherVariant}): its hash is the
+  /// release's revision, so retargeting starts a new release; spec.strategy is a canary whose
+  /// only traffic is its one bound flag.
+  std::string kind = kRolloutKind;
   std::string name;
   std::string namespace_name;
   std::string uid;
@@ -246,6 +260,12 @@ struct Rollout {
   Json annotations = Json::object();
   RolloutSpec spec;
   RolloutStatus status;
+
+  [[nodiscard]] bool is_flag_rollout() const { return kind == kFlagRolloutKind; }
+  /// The label that names the owner on its AnalysisRuns (and on a Rollout's slots and Pods).
+  [[nodiscard]] const char* owner_label() const {
+    return is_flag_rollout() ? kFlagRolloutLabel : kRolloutLabel;
+  }
 };
 
 }  // namespace cutover::rollout

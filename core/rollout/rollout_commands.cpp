@@ -96,12 +96,16 @@ std::expected<Json, FieldError> retry_status_patch(const Rollout& rollout) {
     return Json{{"status", {{"retryAnalysis", true}}}};
   }
   return std::unexpected(FieldError{
-      "Rollout", rollout.namespace_name + "/" + rollout.name, "status.abort",
-      fmt::format("is not set and no analysis is paused as inconclusive: the rollout is {}, so "
+      rollout.kind, rollout.namespace_name + "/" + rollout.name, "status.abort",
+      fmt::format("is not set and no analysis is paused as inconclusive: the {} is {}, so "
                   "there is nothing to retry",
+                  rollout.is_flag_rollout() ? "FlagRollout" : "rollout",
                   to_string(rollout.status.phase)),
-      "retry an aborted release, or a release paused by an inconclusive analysis; to start a new "
-      "one change the image (deploy set image) or use deploy restart"});
+      rollout.is_flag_rollout()
+          ? "retry an aborted FlagRollout, or one paused by an inconclusive analysis; to move "
+            "another variant, change spec.variant"
+          : "retry an aborted release, or a release paused by an inconclusive analysis; to start "
+            "a new one change the image (deploy set image) or use deploy restart"});
 }
 
 Json pause_spec_patch(Paused paused) {

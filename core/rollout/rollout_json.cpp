@@ -88,7 +88,10 @@ Result optional_analysis(const SpecReader& r, const Json& parent, const char* ke
   return {};
 }
 
-Result parse_step(const SpecReader& r, const Json& step, const std::string& path, CanaryStep& out) {
+}  // namespace
+
+Result parse_canary_step(const SpecReader& r, const Json& step, const std::string& path,
+                         CanaryStep& out) {
   if (!step.is_object())
     return r.error(path, "must be an object");
   int kinds = 0;
@@ -165,6 +168,8 @@ Result parse_step(const SpecReader& r, const Json& step, const std::string& path
   }
   return {};
 }
+
+namespace {
 
 // spec.strategy.canary.trafficRouting: exactly one router. Gateway API's HTTPRoutes and
 // GRPCRoutes are supported; Istio and NGINX are refused by name rather than ignored (a canary
@@ -325,7 +330,8 @@ Result parse_canary(const SpecReader& r, const Json& canary, const std::string& 
       return r.error(path + ".steps", "must be a list");
     for (std::size_t i = 0; i < steps->size(); ++i) {
       CanaryStep step;
-      if (auto ok = parse_step(r, (*steps)[i], fmt::format("{}.steps[{}]", path, i), step); !ok) {
+      if (auto ok = parse_canary_step(r, (*steps)[i], fmt::format("{}.steps[{}]", path, i), step);
+          !ok) {
         return ok;
       }
       out.steps.push_back(std::move(step));
@@ -407,7 +413,9 @@ std::optional<WallTime> time_field(const Json& object, const char* key) {
   return parse_rfc3339(it->get<std::string>());
 }
 
-RolloutStatus parse_status(const Json& status) {
+}  // namespace
+
+RolloutStatus parse_rollout_status(const Json& status) {
   RolloutStatus out;
   if (!status.is_object())
     return out;
@@ -522,8 +530,6 @@ RolloutStatus parse_status(const Json& status) {
   }
   return out;
 }
-
-}  // namespace
 
 std::expected<Rollout, SpecError> parse_rollout(const Json& object) {
   Rollout out;
@@ -644,7 +650,7 @@ std::expected<Rollout, SpecError> parse_rollout(const Json& object) {
     }
     s.strategy = std::move(bg);
   }
-  out.status = parse_status(object.value("status", Json::object()));
+  out.status = parse_rollout_status(object.value("status", Json::object()));
   return out;
 }
 

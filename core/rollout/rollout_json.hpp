@@ -20,4 +20,12 @@ std::expected<Rollout, SpecError> parse_rollout(const Json& object);
 /// The `status` object to write back.
 Json status_to_json(const RolloutStatus& status);
 
+/// Reads a status as the API serves it; missing or malformed fields take their defaults (status
+/// is ours to rewrite). Shared by Rollouts and FlagRollouts, whose status has the same shape.
+RolloutStatus parse_rollout_status(const Json& status);
+
+/// One canary step (`{setWeight}`, `{pause}`, `{setCanaryScale}` or `{analysis}`) at `path`.
+std::expected<void, SpecError> parse_canary_step(const SpecReader& reader, const Json& step,
+                                                 const std::string& path, CanaryStep& out);
+
 }  // namespace cutover::rollout

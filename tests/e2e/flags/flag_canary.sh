@@ -188,7 +188,7 @@ wait_for 60 "api Healthy" bash -c "[[ \$(kubectl -n $NS get rollouts.cutover.dev
 image api api:2
 bound_twice() {
   kubectl -n "$NS" get rollouts.cutover.dev api -o json |
-    jq -e '.status.conditions[] | select(.type == "ReconcileError" and .status == "True") | .message | contains("is bound by another Rollout too")' >/dev/null
+    jq -e '.status.conditions[] | select(.type == "ReconcileError" and .status == "True") | .message | contains("is driven by another Rollout or FlagRollout too")' >/dev/null
 }
 wait_for 30 "api refused: the flag is web's" bound_twice
 log "api: $(kubectl -n "$NS" get rollouts.cutover.dev api -o json | jq -r '.status.conditions[] | select(.type == "ReconcileError") | .message' | cut -c1-240)"

@@ -42,6 +42,7 @@ TEST(InstallPlan, ClusterWideObjectsInOrder) {
                                  "Namespace//cutover-system",
                                  "CustomResourceDefinition//analysisruns.cutover.dev",
                                  "CustomResourceDefinition//clusterslopolicies.cutover.dev",
+                                 "CustomResourceDefinition//flagrollouts.cutover.dev",
                                  "CustomResourceDefinition//rollouts.cutover.dev",
                                  "CustomResourceDefinition//slopolicies.cutover.dev",
                                  "ServiceAccount/cutover-system/cutover-operator",
