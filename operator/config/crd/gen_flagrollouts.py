@@ -26,6 +26,9 @@ def rename(node):
         for v in node:
             rename(v)
 rename(steps)
+status = copy.deepcopy(schema["properties"]["status"])
+status["properties"]["strategy"]["enum"] = ["Flag"]
+status["properties"]["strategy"]["description"] = "Always Flag (a Rollout's says Canary or BlueGreen)."
 name = {"type": "string", "minLength": 1, "maxLength": 253}
 spec = {
     "type": "object",
@@ -72,7 +75,7 @@ crd = {
                     "apiVersion": {"type": "string"}, "kind": {"type": "string"},
                     "metadata": {"type": "object"},
                     "spec": spec,
-                    "status": copy.deepcopy(schema["properties"]["status"]),
+                    "status": status,
                 }}},
         }],
     },
