@@ -10,9 +10,8 @@
 #include "rollout/flag_rollout_json.hpp"
 #include "rollout_access.hpp"
 #include "rollout_view.hpp"
-#include "rollout_watch.hpp"
-#include "util/duration.hpp"
 #include "util/json_fields.hpp"
+#include "view_commands.hpp"
 #include "yaml_json.hpp"
 
 namespace cutover::cli {
@@ -95,58 +94,6 @@ int run_list(const CommandContext& context) {
   return kOk;
 }
 
-struct StatusOptions {
-  std::string name;
-  bool watch = false;
-  std::string timeout = "10m";
-  bool success_on_pause = false;
-};
-
-int run_status(const CommandContext& context, const StatusOptions& options) {
-  const auto timeout = parse_duration(options.timeout);
-  if (!timeout) {
-    context.err << "error: --timeout " << timeout.error() << " (fix: e.g. --timeout 5m)\n";
-    return kUsage;
-  }
-  auto connection = context.connect();
-  if (!connection)
-    return connection.error();
-  const auto& config = connection->config;
-  const Output output = context.globals.output_format();
-  const SuccessOnPause on_pause =
-      options.success_on_pause ? SuccessOnPause::yes : SuccessOnPause::no;
-  if (options.watch) {
-    return watch_rollout(
-        *connection->client, config, config.namespace_name, options.name, context.clock,
-        context.terminal(),
-        {*timeout, on_pause, std::chrono::milliseconds{500}, output, RolloutKind::flag_rollout},
-        context.out, context.err);
-  }
-  auto snapshot = fetch_snapshot(*connection->client, config.namespace_name, options.name,
-                                 SlotReads::skip, RolloutKind::flag_rollout);
-  if (!snapshot) {
-    if (snapshot.error().reason == kube::ErrorReason::not_found) {
-      return report_missing_rollout(config.namespace_name, options.name, context.err,
-                                    RolloutKind::flag_rollout);
-    }
-    if (snapshot.error().reason == kube::ErrorReason::invalid &&
-        snapshot.error().http_status == 0) {
-      context.err << "error: " << snapshot.error().message << "\n";
-      return kUsage;
-    }
-    return report_error(
-        snapshot.error(), config,
-        fmt::format("reading flagrollout {}/{}", config.namespace_name, options.name), context.err);
-  }
-  if (output == Output::json || output == Output::yaml) {
-    context.out << (output == Output::json ? snapshot->object.dump(2) + "\n"
-                                           : to_yaml(snapshot->object));
-  } else {
-    context.out << render_status(*snapshot, context.clock.wall_now(), context.terminal());
-  }
-  return exit_code_for(verdict(snapshot->rollout), on_pause);
-}
-
 }  // namespace
 
 void add_flag_rollout_commands(CLI::App& app, CommandContext& context, int& exit_code) {
@@ -159,10 +106,11 @@ void add_flag_rollout_commands(CLI::App& app, CommandContext& context, int& exit
       ->callback([&context, &exit_code] { exit_code = run_list(context); });
 
   auto status = std::make_shared<StatusOptions>();
+  status->kind = RolloutKind::flag_rollout;
   auto* status_cmd = group->add_subcommand(
       "status",
       "Show a FlagRollout: the flag's split, steps, analysis (exit code as deploy status)");
-  status_cmd->add_option("name", status->name, "Name of the FlagRollout")->required();
+  status_cmd->add_option("name", status->rollout, "Name of the FlagRollout")->required();
   status_cmd->add_flag("-w,--watch", status->watch,
                        "Follow until Healthy, Degraded or paused for a person");
   status_cmd->add_option("--timeout", status->timeout, "With --watch: give up after this long")

@@ -49,12 +49,7 @@ int run_list(const CommandContext& context) {
   return kOk;
 }
 
-struct StatusOptions {
-  std::string rollout;
-  bool watch = false;
-  std::string timeout = "10m";
-  bool success_on_pause = false;
-};
+}  // namespace
 
 int run_status(const CommandContext& context, const StatusOptions& options) {
   const auto timeout = parse_duration(options.timeout);
@@ -72,27 +67,39 @@ int run_status(const CommandContext& context, const StatusOptions& options) {
   if (options.watch) {
     return watch_rollout(*connection->client, config, config.namespace_name, options.rollout,
                          context.clock, context.terminal(),
-                         {*timeout, on_pause, std::chrono::milliseconds{500}, output}, context.out,
-                         context.err);
+                         {*timeout, on_pause, std::chrono::milliseconds{500}, output, options.kind},
+                         context.out, context.err);
   }
   // -o json|yaml prints the Rollout object only: one request instead of three.
   const bool structured = output == Output::json || output == Output::yaml;
   auto snapshot = fetch_snapshot(*connection->client, config.namespace_name, options.rollout,
-                                 structured ? SlotReads::skip : SlotReads::read);
+                                 structured ? SlotReads::skip : SlotReads::read, options.kind);
   if (!snapshot) {
-    if (snapshot.error().reason == kube::ErrorReason::not_found)
-      return report_missing_rollout(config.namespace_name, options.rollout, context.err);
-    return report_error(
-        snapshot.error(), config,
-        fmt::format("reading rollout {}/{}", config.namespace_name, options.rollout), context.err);
+    if (snapshot.error().reason == kube::ErrorReason::not_found) {
+      return report_missing_rollout(config.namespace_name, options.rollout, context.err,
+                                    options.kind);
+    }
+    if (snapshot.error().reason == kube::ErrorReason::invalid &&
+        snapshot.error().http_status == 0) {
+      context.err << "error: " << snapshot.error().message << "\n";
+      return kUsage;
+    }
+    return report_error(snapshot.error(), config,
+                        fmt::format("reading {} {}/{}", kind_noun(options.kind),
+                                    config.namespace_name, options.rollout),
+                        context.err);
   }
   if (structured) {
     print_structured(snapshot->object, output, context.out);
   } else {
-    // Best effort: without a run Lease (or the right to read it) the line is left out.
-    if (auto lease =
-            connection->client->get({"coordination.k8s.io/v1", "Lease", config.namespace_name},
-                                    rollout::run_lease_name(options.rollout))) {
+    // Best effort: without a run Lease (or the right to read it) the line is left out. Only
+    // Rollouts have one (`deploy run`).
+    auto lease =
+        options.kind == RolloutKind::rollout
+            ? connection->client->get({"coordination.k8s.io/v1", "Lease", config.namespace_name},
+                                      rollout::run_lease_name(options.rollout))
+            : kube::Result<Json>(Json());
+    if (lease && lease->is_object()) {
       snapshot->driven_by =
           rollout::describe_driver(rollout::run_lease_view(*lease), context.clock.wall_now());
     }
@@ -100,6 +107,8 @@ int run_status(const CommandContext& context, const StatusOptions& options) {
   }
   return exit_code_for(verdict(snapshot->rollout), on_pause);
 }
+
+namespace {
 
 int run_history(const CommandContext& context, const std::string& name) {
   auto connection = context.connect();

@@ -25,6 +25,26 @@ void advance(PlanBuilder& b, std::size_t index, const std::string& what) {
   enter_step(b, index + 1);
 }
 
+bool pass_pause_step(PlanBuilder& b, std::size_t index) {
+  auto& st = b.plan.status;
+  const auto& steps = b.rollout.spec.canary().steps;
+  const CanaryStep& step = steps[index];
+  const bool promoted = !b.has_pause(kCanaryPauseStep);
+  const bool elapsed = step.pause_duration && st.step_started_at &&
+                       b.now >= *st.step_started_at + *step.pause_duration;
+  if (promoted || elapsed) {
+    advance(b, index, promoted ? "pause promoted" : "pause elapsed");
+    return true;
+  }
+  if (step.pause_duration)
+    b.requeue_at(*st.step_started_at + *step.pause_duration);
+  st.message = step.pause_duration
+                   ? fmt::format("step {}/{}: paused for {}s", index + 1, steps.size(),
+                                 step.pause_duration->count())
+                   : fmt::format("step {}/{}: paused until promoted", index + 1, steps.size());
+  return false;
+}
+
 namespace {
 
 // The canary replica count set by the last setCanaryScale step before `index`, if any.
@@ -318,19 +338,8 @@ void plan_canary(PlanBuilder& b) {
         advance(b, index, fmt::format("canary scale {}", target));
       } else if (step.kind == CanaryStep::Kind::pause) {
         hold(index, st.current_weight);  // a replica change while paused still applies
-        const bool promoted = !b.has_pause(kCanaryPauseStep);
-        const bool elapsed = step.pause_duration && st.step_started_at &&
-                             b.now >= *st.step_started_at + *step.pause_duration;
-        if (promoted || elapsed) {
-          advance(b, index, promoted ? "pause promoted" : "pause elapsed");
+        if (pass_pause_step(b, index))
           continue;
-        }
-        if (step.pause_duration)
-          b.requeue_at(*st.step_started_at + *step.pause_duration);
-        st.message = step.pause_duration ? fmt::format("step {}/{}: paused for {}s", index + 1,
-                                                       steps.size(), step.pause_duration->count())
-                                         : fmt::format("step {}/{}: paused until promoted",
-                                                       index + 1, steps.size());
         break;
       } else {
         // An SLO gate at the current weight. It starts once the weight holds, so it measures

@@ -160,19 +160,8 @@ Plan plan_flag_rollout(const Rollout& fr, const Observed& observed, WallTime now
       detail::advance(b, index, fmt::format("weight {}%", step.weight));
     } else if (step.kind == CanaryStep::Kind::pause) {
       hold(index, st.current_weight);
-      const bool promoted = !b.has_pause(detail::kCanaryPauseStep);
-      const bool elapsed = step.pause_duration && st.step_started_at &&
-                           b.now >= *st.step_started_at + *step.pause_duration;
-      if (promoted || elapsed) {
-        detail::advance(b, index, promoted ? "pause promoted" : "pause elapsed");
+      if (detail::pass_pause_step(b, index))
         continue;
-      }
-      if (step.pause_duration)
-        b.requeue_at(*st.step_started_at + *step.pause_duration);
-      st.message = step.pause_duration
-                       ? fmt::format("step {}/{}: paused for {}s", index + 1, steps.size(),
-                                     step.pause_duration->count())
-                       : fmt::format("step {}/{}: paused until promoted", index + 1, steps.size());
       break;
     } else {
       // An SLO gate at the current weight, once the flag reads it back (analysis).

@@ -73,22 +73,7 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile_flag_rollout(const std::str
   outcome.aborted = plan.status.abort;
   outcome.settled = plan.status.phase == Phase::healthy && !outcome.status_written;
   outcome.requeue_after = plan.requeue_after;
-  if (observer_ != nullptr) {
-    for (const auto& phase : analyses.measurements())
-      observer_->measured(phase);
-    for (const auto& phase : analyses.finished_runs())
-      observer_->run_finished(phase);
-    if (plan.status.aborted_at && !fr->status.aborted_at)
-      observer_->rolled_back(plan.abort_cause.value_or("manual"));
-  }
-  if (*next_measurement) {
-    const auto due =
-        std::max(std::chrono::milliseconds{0},
-                 std::chrono::duration_cast<std::chrono::milliseconds>(**next_measurement - now));
-    if (!outcome.requeue_after || due < *outcome.requeue_after)
-      outcome.requeue_after = due;
-    outcome.settled = false;
-  }
+  report(*fr, plan, analyses, *next_measurement, now, outcome);
   return outcome;
 }
 

@@ -92,6 +92,9 @@ void plan_canary(PlanBuilder& b);
 void enter_step(PlanBuilder& b, std::size_t index);
 /// Step `index` is done (`what` says how): the next step is entered, pauses cleared.
 void advance(PlanBuilder& b, std::size_t index, const std::string& what);
+/// The pause step `index`: true once a person promoted past it or its duration elapsed (it is
+/// then advanced); otherwise it says so in the status message, requeues at its end, false.
+bool pass_pause_step(PlanBuilder& b, std::size_t index);
 void plan_blue_green(PlanBuilder& b);
 
 }  // namespace cutover::rollout::detail

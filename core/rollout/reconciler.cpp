@@ -225,25 +225,31 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
   outcome.settled = plan.status.phase == Phase::healthy && !plan.status.scale_down_at &&
                     !plan.status.scale_down_slot && !outcome.status_written;
   outcome.requeue_after = plan.requeue_after;
+  report(*rollout, plan, analyses, *next_measurement, now, outcome);
+  return outcome;
+}
+
+void Reconciler::report(const Rollout& rollout, const Plan& plan, const AnalysisDriver& analyses,
+                        std::optional<WallTime> next_measurement, WallTime now,
+                        ReconcileOutcome& outcome) {
   if (observer_ != nullptr) {
     for (const auto& phase : analyses.measurements())
       observer_->measured(phase);
     for (const auto& phase : analyses.finished_runs())
       observer_->run_finished(phase);
-    if (plan.status.aborted_at && !rollout->status.aborted_at) {
+    if (plan.status.aborted_at && !rollout.status.aborted_at) {
       // A coarse, bounded label: what kind of failure, not its text.
       observer_->rolled_back(plan.abort_cause.value_or("manual"));
     }
   }
-  if (*next_measurement) {
+  if (next_measurement) {
     const auto due =
         std::max(std::chrono::milliseconds{0},
-                 std::chrono::duration_cast<std::chrono::milliseconds>(**next_measurement - now));
+                 std::chrono::duration_cast<std::chrono::milliseconds>(*next_measurement - now));
     if (!outcome.requeue_after || due < *outcome.requeue_after)
       outcome.requeue_after = due;
     outcome.settled = false;
   }
-  return outcome;
 }
 
 }  // namespace cutover::rollout

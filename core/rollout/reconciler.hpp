@@ -9,6 +9,7 @@
 
 #include "kube/kube_client.hpp"
 #include "rollout/analysis_driver.hpp"
+#include "rollout/plan.hpp"
 #include "rollout/reconcile_observer.hpp"
 #include "rollout/rollout.hpp"
 #include "util/clock.hpp"
@@ -54,6 +55,10 @@ class Reconciler {
   /// field and the fix (written only when the message changed). Not retried.
   kube::Result<void> report_invalid(const kube::ResourceRef& ref, const Json& object,
                                     ReconcileOutcome& outcome, WallTime now);
+  /// After a pass: tells the observer what it measured, finished and rolled back, and brings
+  /// `outcome.requeue_after` forward to the next measurement, if one is due sooner.
+  void report(const Rollout& rollout, const Plan& plan, const AnalysisDriver& analyses,
+              std::optional<WallTime> next_measurement, WallTime now, ReconcileOutcome& outcome);
 
   kube::KubeClient& client_;
   Clock& clock_;
