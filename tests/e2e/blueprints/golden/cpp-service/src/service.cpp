@@ -38,9 +38,12 @@ Service::Service(std::string name)
     request_start = Clock::now();
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  server_.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
-    observe(request, response);
-  });
+  // Counted before the response is written (httplib's logger runs after it): a client that
+  // reads /metrics right after its answer sees its own request counted.
+  server_.set_post_routing_handler(
+      [this](const httplib::Request& request, httplib::Response& response) {
+        observe(request, response);
+      });
 
   // Liveness: the process can answer at all. It stays 200 while shutting down, so that
   // Kubernetes does not restart a pod that is draining.
