@@ -159,9 +159,11 @@ import datetime, sys
 failed = datetime.datetime.fromisoformat(sys.argv[1].replace("Z", "+00:00")).timestamp()
 zero, value = float(sys.argv[2]), float(sys.argv[3])
 delay = zero - failed
-ok = delay <= 7 and 0.05 <= value <= 0.4
+# The value: the gate's first look at a variant a few seconds old (rate() over few samples of
+# a new series), so anything over the policy's 0.01 that failed it, not 0.2 exactly.
+ok = delay <= 7 and 0.01 < value <= 1
 print(f"{'ok' if ok else 'FAIL'}: 0% seen {delay:.2f} s after the failing measurement's second "
-      f"(limit: interval 5 s + 2 s); the run keeps its value {value:.3f}")
+      f"(limit: interval 5 s + 2 s); the run keeps its value {value:.3f} (over the gate's 0.01)")
 PY
 )"
 log "$verdict"
