@@ -25,6 +25,13 @@ std::string step_text(const rollout::CanaryStep& step) {
       if (step.scale_weight)
         return fmt::format("setCanaryScale weight={}", *step.scale_weight);
       return "setCanaryScale matchTrafficWeight";
+    case Kind::set_header_route:
+      return step.route.matches.empty() ? fmt::format("setHeaderRoute {} (remove)", step.route.name)
+                                        : fmt::format("setHeaderRoute {}", step.route.name);
+    case Kind::set_mirror_route:
+      return step.route.matches.empty()
+                 ? fmt::format("setMirrorRoute {} (remove)", step.route.name)
+                 : fmt::format("setMirrorRoute {} {}%", step.route.name, step.route.mirror_percent);
     case Kind::analysis: {
       std::vector<std::string> names;
       for (const auto& policy : step.analysis.policies)

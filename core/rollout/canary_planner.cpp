@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "rollout/planner_support.hpp"
 
@@ -147,6 +148,30 @@ bool promote_routed(PlanBuilder& b, const std::vector<std::string>& services,
 
 }  // namespace
 
+std::vector<traffic::ManagedRoute> managed_routes_at(const CanaryStrategy& canary,
+                                                     std::size_t index) {
+  std::vector<traffic::ManagedRoute> out;
+  if (index >= canary.steps.size())
+    return out;
+  std::map<std::string, const traffic::ManagedRoute*> active;
+  for (std::size_t i = 0; i <= index; ++i) {
+    const CanaryStep& step = canary.steps[i];
+    if (step.kind != CanaryStep::Kind::set_header_route &&
+        step.kind != CanaryStep::Kind::set_mirror_route) {
+      continue;
+    }
+    if (step.route.matches.empty())
+      active.erase(step.route.name);
+    else
+      active[step.route.name] = &step.route;
+  }
+  for (const auto& name : canary.managed_routes) {
+    if (const auto it = active.find(name); it != active.end())
+      out.push_back(*it->second);
+  }
+  return out;
+}
+
 void plan_canary(PlanBuilder& b) {
   const auto& spec = b.rollout.spec;
   const auto& canary = spec.canary();
@@ -236,15 +261,30 @@ void plan_canary(PlanBuilder& b) {
     // Routed: the routes carry `weight`; the candidate runs its share of the pods (or
     // setCanaryScale's), stable stays at full size. The weight counts only once read back.
     // While a lower weight is not read back yet, the candidate keeps the pods of the higher.
+    // A managed route a route cannot carry (a limit of the API, a condition its kind cannot
+    // express): nothing is written to the routes, and the Rollout says why.
+    std::string route_edit_problem;
     const auto hold_routed = [&](std::size_t index, int weight) {
+      auto managed = managed_routes_at(canary, index);
+      if (std::string problem = b.route_edit_problem(weight, managed); !problem.empty()) {
+        route_edit_problem = std::move(problem);
+        return false;
+      }
       b.plan.actions.emplace_back(ScaleSlot{stable, replicas});
+      const bool reached = b.routes_say(weight, managed);
       int serving = weight;
       for (const auto& [name, reading] : b.observed.routes)
         serving = std::max(serving, reading.weight.value_or(100));
-      const int target = scale_override(steps, index, replicas, weight)
-                             .value_or(std::max(routed_replicas(replicas, weight),
-                                                std::min(cand_obs.spec_replicas,
-                                                         routed_replicas(replicas, serving))));
+      // A header or mirror route sends the candidate requests whatever the weight (0 in a
+      // shadow phase): it runs a pod at least. Until the routes read back, it keeps its pods
+      // too, since a route being removed may still send it some.
+      const int managed_floor = managed.empty() ? 0 : std::min(1, replicas);
+      const int kept = reached ? 0 : std::min(cand_obs.spec_replicas, replicas);
+      const int target =
+          scale_override(steps, index, replicas, weight)
+              .value_or(
+                  std::max({routed_replicas(replicas, weight), managed_floor, kept,
+                            std::min(cand_obs.spec_replicas, routed_replicas(replicas, serving))}));
       b.plan.actions.emplace_back(ApplySlot{candidate, b.revision, target});
       if (!b.slot_ready(candidate, b.revision, target)) {
         waiting_for_pods = true;
@@ -252,10 +292,13 @@ void plan_canary(PlanBuilder& b) {
                                  steps.size(), weight, cand_obs.available_replicas, target);
         return false;
       }
-      b.plan.actions.emplace_back(SetRouteWeight{weight});
-      if (!b.routes_say(weight)) {
-        st.message = fmt::format("step {}/{}: weight {}: waiting for the routes to read it ({})",
-                                 index + 1, steps.size(), weight, b.route_readings());
+      std::string routes;
+      for (const auto& route : managed)
+        routes += (routes.empty() ? " with managed routes " : ", ") + route.name;
+      b.plan.actions.emplace_back(SetRouteWeight{weight, std::move(managed)});
+      if (!reached) {
+        st.message = fmt::format("step {}/{}: weight {}{}: waiting for the routes to read it ({})",
+                                 index + 1, steps.size(), weight, routes, b.route_readings());
         return false;
       }
       return true;
@@ -336,6 +379,16 @@ void plan_canary(PlanBuilder& b) {
           break;
         }
         advance(b, index, fmt::format("canary scale {}", target));
+      } else if (step.kind == CanaryStep::Kind::set_header_route ||
+                 step.kind == CanaryStep::Kind::set_mirror_route) {
+        // The route from this step on, at the current weight (hold_routed replays the steps up
+        // to this one); it counts once every route reads it back.
+        if (!hold(index, st.current_weight))
+          break;
+        advance(b, index,
+                fmt::format("{} route {} {}",
+                            step.kind == CanaryStep::Kind::set_header_route ? "header" : "mirror",
+                            step.route.name, step.route.matches.empty() ? "removed" : "set"));
       } else if (step.kind == CanaryStep::Kind::pause) {
         hold(index, st.current_weight);  // a replica change while paused still applies
         if (pass_pause_step(b, index))
@@ -358,6 +411,12 @@ void plan_canary(PlanBuilder& b) {
         }
         break;
       }
+    }
+    if (!route_edit_problem.empty() && !st.abort) {
+      st.phase = Phase::degraded;
+      st.message = route_edit_problem;
+      b.set_condition("Progressing", false, "RouteProblem", route_edit_problem);
+      return;
     }
     if (!background_holds && !st.abort &&
         static_cast<std::size_t>(st.current_step_index) >= steps.size()) {

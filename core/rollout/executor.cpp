@@ -112,7 +112,7 @@ kube::Result<void> Executor::apply_action(const Rollout& r, const Action& action
   }
   if (const auto* w = std::get_if<SetRouteWeight>(&action)) {
     auto router = router_for(client_, r);
-    return router ? router->set_weight(w->weight) : kube::Result<void>{};
+    return router ? router->set(w->weight, w->managed) : kube::Result<void>{};
   }
   if (const auto* f = std::get_if<SetFlagWeight>(&action))
     return set_flag_weight(r, *f);

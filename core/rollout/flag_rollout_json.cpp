@@ -95,6 +95,11 @@ std::expected<Rollout, SpecError> parse_flag_rollout(const Json& object) {
       return r.error(path + ".setCanaryScale", "is for Rollouts: a FlagRollout has no pods",
                      "use setWeight, pause and analysis steps");
     }
+    if (step.kind == CanaryStep::Kind::set_header_route ||
+        step.kind == CanaryStep::Kind::set_mirror_route) {
+      return r.error(path, "sets a route: a FlagRollout splits a flag, not traffic",
+                     "use setWeight, pause and analysis steps");
+    }
     canary.steps.push_back(std::move(step));
   }
   canary.scale_down_delay_seconds = 0;

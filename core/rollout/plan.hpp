@@ -101,9 +101,11 @@ struct PinService {
 };
 
 /// Give the canary `weight` percent on every route of the Rollout's trafficRouting (stable the
-/// rest). The planner counts a weight as reached only once every route reads it back.
+/// rest), with exactly `managed` as Cutover's own header and mirror routes (none: every one
+/// removed). The planner counts it as reached only once every route reads it back.
 struct SetRouteWeight {
   int weight = 0;
+  std::vector<traffic::ManagedRoute> managed;
   bool operator==(const SetRouteWeight&) const = default;
 };
 

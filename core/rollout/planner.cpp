@@ -6,6 +6,7 @@
 #include "rollout/plan.hpp"
 #include "rollout/planner_support.hpp"
 #include "rollout/reconcile_error.hpp"
+#include "rollout/router_for.hpp"
 #include "util/encoding.hpp"
 #include "util/hash.hpp"
 #include "util/json_fields.hpp"
@@ -62,10 +63,15 @@ bool PlanBuilder::routed() const {
   return rollout.spec.is_canary() && !rollout.spec.canary().routes.empty();
 }
 
-bool PlanBuilder::routes_say(int weight) const {
-  return !observed.routes.empty() && std::ranges::all_of(observed.routes, [&](const auto& route) {
-    return route.second.weight == weight;
-  });
+bool PlanBuilder::routes_say(int weight, const std::vector<traffic::ManagedRoute>& managed) const {
+  const auto need = routes_need_edit(rollout, observed, SetRouteWeight{weight, managed});
+  return need && !*need;
+}
+
+std::string PlanBuilder::route_edit_problem(
+    int weight, const std::vector<traffic::ManagedRoute>& managed) const {
+  const auto need = routes_need_edit(rollout, observed, SetRouteWeight{weight, managed});
+  return need ? "" : need.error();
 }
 
 std::string PlanBuilder::route_problem() const {

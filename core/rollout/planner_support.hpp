@@ -40,8 +40,13 @@ struct PlanBuilder {
   [[nodiscard]] bool slot_ready(Slot slot, const std::string& revision, int replicas) const;
   /// A canary whose traffic goes through routes (trafficRouting), not through its pod count.
   [[nodiscard]] bool routed() const;
-  /// Every route reads back `weight` for the canary.
-  [[nodiscard]] bool routes_say(int weight) const;
+  /// Every route reads back `weight` for the canary, and `managed` as Cutover's own routes.
+  [[nodiscard]] bool routes_say(int weight,
+                                const std::vector<traffic::ManagedRoute>& managed = {}) const;
+  /// Why a route cannot say `weight` with `managed` (a limit of the API, a condition its kind
+  /// cannot express), naming the route, the field and the fix; "" when it can.
+  [[nodiscard]] std::string route_edit_problem(
+      int weight, const std::vector<traffic::ManagedRoute>& managed) const;
   /// The first route that Cutover cannot use until the user fixes it ("" when none).
   [[nodiscard]] std::string route_problem() const;
   /// What the routes read now, for a status message: "HTTPRoute shop/web 5%".
@@ -85,6 +90,11 @@ int weight_replicas(int replicas, int weight);
 /// up, at least 1 pod above weight 0 (a 5% canary of 3 replicas runs 1 pod).
 int routed_replicas(int replicas, int weight);
 
+/// The header and mirror routes in force at step `index` (the setHeaderRoute and
+/// setMirrorRoute steps up to and including it replayed), in managedRoutes order; none past
+/// the last step (a promotion removes them, as an abort does).
+std::vector<traffic::ManagedRoute> managed_routes_at(const CanaryStrategy& canary,
+                                                     std::size_t index);
 void plan_canary(PlanBuilder& b);
 
 /// Moves to canary step `index`; a pause step raises its pause condition on entry, so a

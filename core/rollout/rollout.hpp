@@ -12,6 +12,7 @@
 
 #include "flags/flag_split.hpp"
 #include "rollout/slot.hpp"
+#include "traffic/managed_route.hpp"
 #include "traffic/route_ref.hpp"
 #include "util/clock.hpp"
 
@@ -42,7 +43,14 @@ struct AnalysisRef {
 };
 
 struct CanaryStep {
-  enum class Kind { set_weight, pause, set_canary_scale, analysis };
+  enum class Kind {
+    set_weight,
+    pause,
+    set_canary_scale,
+    analysis,
+    set_header_route,
+    set_mirror_route
+  };
   Kind kind = Kind::set_weight;
   int weight = 0;                                      // set_weight: 0..100
   std::optional<std::chrono::seconds> pause_duration;  // pause: none means "until promoted"
@@ -50,6 +58,9 @@ struct CanaryStep {
   std::optional<int> scale_weight;                     // set_canary_scale
   bool match_traffic_weight = false;                   // set_canary_scale
   AnalysisRef analysis;                                // analysis: the step's SLO gate
+  /// set_header_route, set_mirror_route: the managed route from this step on; no matches
+  /// removes it.
+  traffic::ManagedRoute route;
 };
 
 /// What a promotion does to a bound flag: V to 100% (`promote`, the default), the split the
@@ -74,6 +85,9 @@ struct CanaryStrategy {
   /// spec.strategy.canary.trafficRouting.gatewayAPI's HTTPRoutes then GRPCRoutes (namespace
   /// filled in). Empty: the replica-ratio canary, whose weight is its share of the pods.
   std::vector<traffic::RouteRef> routes;
+  /// spec.strategy.canary.trafficRouting.managedRoutes[].name: the header and mirror routes
+  /// the steps may set, in precedence order.
+  std::vector<std::string> managed_routes;
   /// spec.strategy.canary.flags: flags whose split follows the canary's weight.
   std::vector<FlagBinding> flags;
   /// Background analysis: runs from step `starting_step` until promotion; failure aborts.

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cctype>
+#include <string_view>
 
 #include "util/duration.hpp"
 #include "util/encoding.hpp"
@@ -88,6 +91,161 @@ Result optional_analysis(const SpecReader& r, const Json& parent, const char* ke
   return {};
 }
 
+// `{exact|prefix|regex: VALUE}`, as Argo's setHeaderRoute and setMirrorRoute write it.
+Result parse_string_match(const SpecReader& r, const Json& j, const std::string& path,
+                          traffic::StringMatch& out) {
+  const char* example = "e.g. {exact: \"beta\"}, {prefix: \"/api\"} or {regex: \"^v[12]$\"}";
+  if (!j.is_object())
+    return r.error(path, "must be an object with one of exact, prefix, regex", example);
+  int set = 0;
+  for (const auto& [key, type] : {std::pair{"exact", traffic::StringMatch::Type::exact},
+                                  std::pair{"prefix", traffic::StringMatch::Type::prefix},
+                                  std::pair{"regex", traffic::StringMatch::Type::regex}}) {
+    if (!j.contains(key))
+      continue;
+    ++set;
+    out.type = type;
+    if (auto ok = r.string(j, key, path, out.value); !ok)
+      return ok;
+  }
+  if (set != 1)
+    return r.error(path, "must set exactly one of exact, prefix, regex", example);
+  if (out.type == traffic::StringMatch::Type::regex && out.value.empty())
+    return r.error(path + ".regex", "is empty", "give a regex, or use prefix: \"\" to match all");
+  return {};
+}
+
+// A header name as Gateway API accepts it (RFC 7230 token characters).
+bool header_name_ok(const std::string& name) {
+  return !name.empty() && name.size() <= 256 && std::ranges::all_of(name, [](unsigned char c) {
+    return std::isalnum(c) != 0 ||
+           std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+  });
+}
+
+Result parse_header_name(const SpecReader& r, const std::string& name, const std::string& path) {
+  if (!header_name_ok(name)) {
+    return r.error(path, fmt::format("\"{}\" is not a header name", name),
+                   "use letters, digits and -, e.g. x-canary");
+  }
+  return {};
+}
+
+// setHeaderRoute: {name, match: [{headerName, headerValue: {exact|prefix|regex}}]}; the
+// headers of `match` are ANDed. Without match, the step removes the route.
+Result parse_header_route(const SpecReader& r, const Json& j, const std::string& path,
+                          traffic::ManagedRoute& out) {
+  out.kind = traffic::ManagedRoute::Kind::header;
+  if (!j.is_object()) {
+    return r.error(path, "must be an object",
+                   "e.g. {name: beta, match: [{headerName: x-beta, headerValue: {exact: \"1\"}}]}");
+  }
+  if (auto ok = r.string(j, "name", path, out.name); !ok)
+    return ok;
+  if (out.name.empty())
+    return r.error(path + ".name", "is required", "name one of trafficRouting.managedRoutes");
+  const auto match = j.find("match");
+  if (match == j.end() || match->is_null() || (match->is_array() && match->empty()))
+    return {};
+  if (!match->is_array())
+    return r.error(path + ".match", "must be a list of {headerName, headerValue}");
+  traffic::RouteMatch block;
+  for (std::size_t i = 0; i < match->size(); ++i) {
+    const std::string item_path = fmt::format("{}.match[{}]", path, i);
+    const Json& item = (*match)[i];
+    if (!item.is_object())
+      return r.error(item_path, "must be {headerName, headerValue}");
+    traffic::HeaderMatch header;
+    if (auto ok = r.string(item, "headerName", item_path, header.name); !ok)
+      return ok;
+    if (auto ok = parse_header_name(r, header.name, item_path + ".headerName"); !ok)
+      return ok;
+    if (auto ok = parse_string_match(r, item.value("headerValue", Json()),
+                                     item_path + ".headerValue", header.value);
+        !ok) {
+      return ok;
+    }
+    block.headers.push_back(std::move(header));
+  }
+  out.matches.push_back(std::move(block));
+  return {};
+}
+
+// setMirrorRoute: {name, percentage, match: [{method, path, headers}]}: the blocks are ORed,
+// the conditions of one block ANDed. Without match, the step removes the route.
+Result parse_mirror_route(const SpecReader& r, const Json& j, const std::string& path,
+                          traffic::ManagedRoute& out) {
+  out.kind = traffic::ManagedRoute::Kind::mirror;
+  if (!j.is_object()) {
+    return r.error(path, "must be an object",
+                   "e.g. {name: shadow, percentage: 50, match: [{method: {exact: GET}}]}");
+  }
+  if (auto ok = r.string(j, "name", path, out.name); !ok)
+    return ok;
+  if (out.name.empty())
+    return r.error(path + ".name", "is required", "name one of trafficRouting.managedRoutes");
+  out.mirror_percent = 100;
+  if (auto ok = r.integer(j, "percentage", path, out.mirror_percent, 0, 100); !ok)
+    return ok;
+  const auto match = j.find("match");
+  if (match == j.end() || match->is_null() || (match->is_array() && match->empty()))
+    return {};
+  if (!match->is_array())
+    return r.error(path + ".match", "must be a list of {method, path, headers}");
+  for (std::size_t i = 0; i < match->size(); ++i) {
+    const std::string item_path = fmt::format("{}.match[{}]", path, i);
+    const Json& item = (*match)[i];
+    if (!item.is_object())
+      return r.error(item_path, "must be {method?, path?, headers?}");
+    traffic::RouteMatch block;
+    if (const auto method = item.find("method"); method != item.end() && !method->is_null()) {
+      block.method.emplace();
+      if (auto ok = parse_string_match(r, *method, item_path + ".method", *block.method); !ok)
+        return ok;
+      static constexpr std::array kMethods{"GET",     "HEAD",    "POST",  "PUT",  "DELETE",
+                                           "CONNECT", "OPTIONS", "TRACE", "PATCH"};
+      if (block.method->type != traffic::StringMatch::Type::exact) {
+        return r.error(item_path + ".method",
+                       "can only be exact: the gatewayAPI router matches a method exactly",
+                       "list one block per method, e.g. method: {exact: GET}");
+      }
+      if (std::ranges::find(kMethods, block.method->value) == kMethods.end()) {
+        return r.error(item_path + ".method.exact",
+                       fmt::format("\"{}\" is not an HTTP method", block.method->value),
+                       "use GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE or PATCH");
+      }
+    }
+    if (const auto p = item.find("path"); p != item.end() && !p->is_null()) {
+      block.path.emplace();
+      if (auto ok = parse_string_match(r, *p, item_path + ".path", *block.path); !ok)
+        return ok;
+      if (block.path->type != traffic::StringMatch::Type::regex &&
+          !block.path->value.starts_with("/")) {
+        return r.error(item_path + ".path",
+                       fmt::format("\"{}\" does not start with /", block.path->value),
+                       "e.g. path: {prefix: /api}");
+      }
+    }
+    if (const auto headers = item.find("headers"); headers != item.end() && !headers->is_null()) {
+      if (!headers->is_object()) {
+        return r.error(item_path + ".headers", "must map header names to {exact|prefix|regex}",
+                       "e.g. headers: {x-beta: {exact: \"1\"}}");
+      }
+      for (const auto& [name, value] : headers->items()) {
+        traffic::HeaderMatch header{name, {}};
+        const std::string header_path = fmt::format("{}.headers[{}]", item_path, name);
+        if (auto ok = parse_header_name(r, name, header_path); !ok)
+          return ok;
+        if (auto ok = parse_string_match(r, value, header_path, header.value); !ok)
+          return ok;
+        block.headers.push_back(std::move(header));
+      }
+    }
+    out.matches.push_back(std::move(block));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result parse_canary_step(const SpecReader& r, const Json& step, const std::string& path,
@@ -162,8 +320,28 @@ Result parse_canary_step(const SpecReader& r, const Json& step, const std::strin
     if (auto ok = parse_analysis_ref(r, step["analysis"], path + ".analysis", out.analysis); !ok)
       return ok;
   }
+  if (step.contains("setHeaderRoute")) {
+    ++kinds;
+    out.kind = CanaryStep::Kind::set_header_route;
+    if (auto ok =
+            parse_header_route(r, step["setHeaderRoute"], path + ".setHeaderRoute", out.route);
+        !ok) {
+      return ok;
+    }
+  }
+  if (step.contains("setMirrorRoute")) {
+    ++kinds;
+    out.kind = CanaryStep::Kind::set_mirror_route;
+    if (auto ok =
+            parse_mirror_route(r, step["setMirrorRoute"], path + ".setMirrorRoute", out.route);
+        !ok) {
+      return ok;
+    }
+  }
   if (kinds != 1) {
-    return r.error(path, "must set exactly one of setWeight, pause, setCanaryScale, analysis",
+    return r.error(path,
+                   "must set exactly one of setWeight, pause, setCanaryScale, analysis, "
+                   "setHeaderRoute, setMirrorRoute",
                    "split it into separate steps");
   }
   return {};
@@ -216,6 +394,35 @@ Result parse_traffic_routing(const SpecReader& r, const Json& routing,
       if (std::ranges::find(out.routes, route) != out.routes.end())
         return r.error(item_path, fmt::format("names {} twice", route.describe()));
       out.routes.push_back(std::move(route));
+    }
+  }
+  if (const auto managed = routing.find("managedRoutes");
+      managed != routing.end() && !managed->is_null()) {
+    const std::string managed_path = path + ".managedRoutes";
+    if (!managed->is_array())
+      return r.error(managed_path, "must be a list of {name}",
+                     "e.g. managedRoutes: [{name: beta}]");
+    for (std::size_t i = 0; i < managed->size(); ++i) {
+      const std::string item_path = fmt::format("{}[{}]", managed_path, i);
+      std::string name;
+      if (!(*managed)[i].is_object())
+        return r.error(item_path, "must be {name}");
+      if (auto ok = r.string((*managed)[i], "name", item_path, name); !ok)
+        return ok;
+      // It names rules of the routes: a lowercase DNS subdomain, with room for a -N suffix.
+      const bool valid =
+          !name.empty() && name.size() <= 240 && std::isalnum(name.front()) != 0 &&
+          std::isalnum(name.back()) != 0 && std::ranges::all_of(name, [](unsigned char c) {
+            return (std::islower(c) != 0) || (std::isdigit(c) != 0) || c == '-' || c == '.';
+          });
+      if (!valid) {
+        return r.error(item_path + ".name", fmt::format("\"{}\" cannot name a route rule", name),
+                       "use lowercase letters, digits and -, starting and ending with a letter "
+                       "or digit (at most 240 characters)");
+      }
+      if (std::ranges::find(out.managed_routes, name) != out.managed_routes.end())
+        return r.error(item_path + ".name", fmt::format("\"{}\" is listed twice", name));
+      out.managed_routes.push_back(std::move(name));
     }
   }
   if (out.routes.empty()) {
@@ -333,6 +540,24 @@ Result parse_canary(const SpecReader& r, const Json& canary, const std::string& 
       if (auto ok = parse_canary_step(r, (*steps)[i], fmt::format("{}.steps[{}]", path, i), step);
           !ok) {
         return ok;
+      }
+      if (step.kind == CanaryStep::Kind::set_header_route ||
+          step.kind == CanaryStep::Kind::set_mirror_route) {
+        const std::string step_path = fmt::format(
+            "{}.steps[{}].{}.name", path, i,
+            step.kind == CanaryStep::Kind::set_header_route ? "setHeaderRoute" : "setMirrorRoute");
+        if (out.routes.empty()) {
+          return r.error(step_path, "needs trafficRouting: a replica-ratio canary has no routes",
+                         "set spec.strategy.canary.trafficRouting.gatewayAPI and managedRoutes");
+        }
+        if (std::ranges::find(out.managed_routes, step.route.name) == out.managed_routes.end()) {
+          return r.error(
+              step_path,
+              fmt::format("\"{}\" is not in trafficRouting.managedRoutes", step.route.name),
+              fmt::format("add {{name: {}}} to spec.strategy.canary.trafficRouting."
+                          "managedRoutes (its order is the routes' precedence)",
+                          step.route.name));
+        }
       }
       out.steps.push_back(std::move(step));
     }

@@ -1,5 +1,7 @@
 #include "rollout/router_for.hpp"
 
+#include <algorithm>
+
 #include "traffic/gateway_api_router.hpp"
 
 namespace cutover::rollout {
@@ -12,7 +14,34 @@ std::unique_ptr<traffic::TrafficRouter> router_for(kube::KubeClient& client,
   return std::make_unique<traffic::GatewayApiRouter>(
       client, canary.routes,
       traffic::WeightedServices{canary.stable_service, canary.canary_service,
-                                rollout.namespace_name});
+                                rollout.namespace_name},
+      canary.managed_routes);
+}
+
+std::expected<bool, std::string> routes_need_edit(const Rollout& rollout, const Observed& observed,
+                                                  const SetRouteWeight& route) {
+  if (!rollout.spec.is_canary() || observed.routes.empty())
+    return true;
+  const auto& canary = rollout.spec.canary();
+  if (canary.managed_routes.empty()) {
+    return !std::ranges::all_of(observed.routes, [&](const auto& reading) {
+      return reading.second.weight == route.weight;
+    });
+  }
+  const traffic::WeightedServices services{canary.stable_service, canary.canary_service,
+                                           rollout.namespace_name};
+  const traffic::RouteTarget target{route.weight, route.managed, canary.managed_routes};
+  bool need = false;
+  for (const auto& ref : canary.routes) {
+    const auto it = observed.routes.find(ref.describe());
+    if (it == observed.routes.end())
+      return true;
+    auto edit = traffic::route_edit(it->second.object, ref, services, target);
+    if (!edit)
+      return std::unexpected(edit.error());
+    need = need || !edit->is_null();
+  }
+  return need;
 }
 
 }  // namespace cutover::rollout

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "rollout/router_for.hpp"
 #include "rollout/slot_deployment.hpp"
 
 namespace cutover::rollout {
@@ -32,9 +33,8 @@ bool unchanged(const Rollout& rollout, const Observed& observed, const Action& a
     return it->second == p->slot;
   }
   if (const auto* w = std::get_if<SetRouteWeight>(&action)) {
-    return !observed.routes.empty() && std::ranges::all_of(observed.routes, [&](const auto& route) {
-      return route.second.weight == w->weight;
-    });
+    const auto need = routes_need_edit(rollout, observed, *w);
+    return need && !*need;
   }
   if (const auto* f = std::get_if<SetFlagWeight>(&action)) {
     const auto it = observed.flags.find(f->binding.ref.describe());

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <vector>
 
@@ -60,33 +62,191 @@ std::string neither_problem(const RouteRef& ref, const WeightedServices& service
       ref.describe(), services.stable, services.canary);
 }
 
+// Gateway API's limits (v1.6 CRDs): rules per route, matches per rule and in all, headers per
+// match.
+constexpr std::size_t kMaxRules = 16;
+constexpr std::size_t kMaxMatchesPerRule = 64;
+constexpr std::size_t kMaxMatches = 128;
+constexpr std::size_t kMaxHeaders = 16;
+
+// Whether a rule named `rule` is Cutover's: a managedRoutes name N, or N-2, N-3 ...
+bool owned_rule(const std::string& rule, const std::vector<std::string>& owned) {
+  return std::ranges::any_of(owned, [&](const std::string& name) {
+    if (rule == name)
+      return true;
+    if (!rule.starts_with(name + "-") || rule.size() == name.size() + 1)
+      return false;
+    return std::all_of(rule.begin() + static_cast<std::ptrdiff_t>(name.size()) + 1, rule.end(),
+                       [](unsigned char c) { return std::isdigit(c) != 0; });
+  });
+}
+
+// Whether every member `want` sets is in `have` with the same value: the API server adds its
+// defaults (a backendRef's group and kind, a match's type) to what Cutover wrote.
+bool contains(const Json& have, const Json& want) {
+  if (want.is_object()) {
+    if (!have.is_object())
+      return false;
+    return std::ranges::all_of(want.items(), [&](const auto& item) {
+      return have.contains(item.key()) && contains(have[item.key()], item.value());
+    });
+  }
+  if (want.is_array()) {
+    if (!have.is_array() || have.size() != want.size())
+      return false;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      if (!contains(have[i], want[i]))
+        return false;
+    }
+    return true;
+  }
+  return have == want;
+}
+
+std::string match_type(StringMatch::Type type) {
+  return type == StringMatch::Type::exact ? "Exact" : "RegularExpression";
+}
+
+std::string match_value(const StringMatch& match) {
+  return match.type == StringMatch::Type::prefix ? prefix_regex(match.value) : match.value;
+}
+
+// A backendRef as the user wrote it, without its weight (a mirror's target takes none).
+Json backend(const Json& ref, std::optional<int> weight) {
+  Json out = ref;
+  out.erase("filters");
+  if (weight)
+    out["weight"] = *weight;
+  else
+    out.erase("weight");
+  return out;
+}
+
+// One of the user's matches with one block of a managed route ANDed into it.
+std::expected<Json, std::string> and_match(const Json& user, const RouteMatch& block,
+                                           const RouteRef& ref, const ManagedRoute& managed) {
+  const bool grpc = ref.kind == "GRPCRoute";
+  const auto refuse = [&](const std::string& what) {
+    return std::unexpected(fmt::format("managed route {} cannot be expressed on {}: {}",
+                                       managed.name, ref.describe(), what));
+  };
+  Json out = user.is_object() ? user : Json::object();
+  if (block.path) {
+    if (grpc)
+      return refuse("a GRPCRoute matches no path (remove match[].path, or route it by HTTPRoute)");
+    out["path"] = block.path->type == StringMatch::Type::exact
+                      ? Json{{"type", "Exact"}, {"value", block.path->value}}
+                      : Json{{"type", "RegularExpression"}, {"value", match_value(*block.path)}};
+  }
+  if (block.method) {
+    if (grpc)
+      return refuse("a GRPCRoute matches no HTTP method (remove match[].method)");
+    if (block.method->type != StringMatch::Type::exact)
+      return refuse("Gateway API matches a method only exactly (use method: {exact: GET})");
+    out["method"] = block.method->value;
+  }
+  if (!block.headers.empty()) {
+    Json headers = member(out, "headers").is_array() ? out["headers"] : Json::array();
+    for (const auto& header : block.headers) {
+      const bool taken = std::ranges::any_of(headers, [&](const Json& h) {
+        std::string a = string_or(h, "name");
+        std::string b = header.name;
+        std::ranges::transform(a, a.begin(), [](unsigned char c) { return std::tolower(c); });
+        std::ranges::transform(b, b.begin(), [](unsigned char c) { return std::tolower(c); });
+        return a == b;
+      });
+      if (taken) {
+        return refuse(
+            fmt::format("the rule's own match already tests header {}, and Gateway API "
+                        "allows one condition per header name in a match",
+                        header.name));
+      }
+      headers.push_back({{"name", header.name},
+                         {"type", match_type(header.value.type)},
+                         {"value", match_value(header.value)}});
+    }
+    if (headers.size() > kMaxHeaders) {
+      return refuse(
+          fmt::format("a match would test {} headers ({} allowed)", headers.size(), kMaxHeaders));
+    }
+    out["headers"] = std::move(headers);
+  }
+  return out;
+}
+
+// The rule of `managed` for the user's rule `r`, named `name`.
+std::expected<Json, std::string> managed_rule(const Json& route, const RuleRefs& r,
+                                              const RouteRef& ref, const ManagedRoute& managed,
+                                              const std::string& name, int weight) {
+  const Json& user = member(member(route, "spec"), "rules")[r.rule];
+  const Json& refs = user["backendRefs"];
+  Json user_matches = member(user, "matches");
+  if (!user_matches.is_array() || user_matches.empty()) {
+    user_matches = ref.kind == "GRPCRoute"
+                       ? Json::array({Json::object()})
+                       : Json::array({{{"path", {{"type", "PathPrefix"}, {"value", "/"}}}}});
+  }
+  const std::vector<RouteMatch> blocks =
+      managed.matches.empty() ? std::vector<RouteMatch>{RouteMatch{}} : managed.matches;
+  Json matches = Json::array();
+  for (const Json& user_match : user_matches) {
+    for (const RouteMatch& block : blocks) {
+      auto match = and_match(user_match, block, ref, managed);
+      if (!match)
+        return std::unexpected(match.error());
+      matches.push_back(std::move(*match));
+    }
+  }
+  if (matches.size() > kMaxMatchesPerRule) {
+    return std::unexpected(fmt::format(
+        "managed route {} would give a rule of {} {} matches ({} allowed by Gateway API): "
+        "use fewer match blocks",
+        managed.name, ref.describe(), matches.size(), kMaxMatchesPerRule));
+  }
+  Json rule = {{"name", name}, {"matches", std::move(matches)}};
+  Json filters = member(user, "filters").is_array() ? user["filters"] : Json::array();
+  if (managed.kind == ManagedRoute::Kind::header) {
+    rule["backendRefs"] = Json::array({backend(refs[r.canary], 1)});
+  } else {
+    rule["backendRefs"] =
+        Json::array({backend(refs[r.stable], 100 - weight), backend(refs[r.canary], weight)});
+    Json mirror = backend(refs[r.canary], std::nullopt);
+    filters.push_back({{"type", "RequestMirror"},
+                       {"requestMirror",
+                        {{"backendRef", std::move(mirror)}, {"percent", managed.mirror_percent}}}});
+  }
+  if (!filters.empty())
+    rule["filters"] = std::move(filters);
+  return rule;
+}
+
 }  // namespace
 
 RouteReading read_route(const Json& route, const RouteRef& ref, const WeightedServices& services) {
   if (!route.is_object()) {
-    return {std::nullopt, fmt::format("{} not found: create it, or fix the name in "
-                                      "spec.strategy.canary.trafficRouting.gatewayAPI",
-                                      ref.describe())};
+    return {.problem = fmt::format("{} not found: create it, or fix the name in "
+                                   "spec.strategy.canary.trafficRouting.gatewayAPI",
+                                   ref.describe())};
   }
   const auto rules = rules_naming_both(route, ref, services);
   if (rules.empty())
-    return {std::nullopt, neither_problem(ref, services)};
+    return {.problem = neither_problem(ref, services), .object = route};
   std::optional<int> weight;
   for (const auto& r : rules) {
     const Json& refs = member(member(member(route, "spec"), "rules")[r.rule], "backendRefs");
-    // Gateway API: a backendRef without a weight weighs 1.
-    const auto stable = int_or(refs[r.stable], "weight", 1);
-    const auto canary = int_or(refs[r.canary], "weight", 1);
+    // Gateway API: a backendRef without a weight weighs 1; its schema allows 0..1,000,000.
+    const auto stable = std::clamp<std::int64_t>(int_or(refs[r.stable], "weight", 1), 0, 1000000);
+    const auto canary = std::clamp<std::int64_t>(int_or(refs[r.canary], "weight", 1), 0, 1000000);
     const auto total = stable + canary;
     const int share = total <= 0
                           ? 0
                           : static_cast<int>(std::lround(100.0 * static_cast<double>(canary) /
                                                          static_cast<double>(total)));
     if (weight && *weight != share)
-      return {};  // the rules disagree
+      return {.object = route};  // the rules disagree
     weight = share;
   }
-  return {weight, ""};
+  return {.weight = weight, .object = route};
 }
 
 std::expected<Json, std::string> weight_patch(const Json& route, const RouteRef& ref,
@@ -110,6 +270,88 @@ std::expected<Json, std::string> weight_patch(const Json& route, const RouteRef&
     }
   }
   return patch;
+}
+
+std::expected<Json, std::string> route_edit(const Json& route, const RouteRef& ref,
+                                            const WeightedServices& services,
+                                            const RouteTarget& target) {
+  const RouteReading reading = read_route(route, ref, services);
+  if (!reading.problem.empty())
+    return std::unexpected(reading.problem);
+  Json patch = Json::array();
+  if (reading.weight != target.weight) {
+    auto weights = weight_patch(route, ref, services, target.weight);
+    if (!weights)
+      return std::unexpected(weights.error());
+    patch = std::move(*weights);
+  }
+  // Which of the route's rules are Cutover's, and which of the user's carry the weights.
+  const Json& rules = route["spec"]["rules"];
+  std::vector<std::size_t> ours;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (owned_rule(string_or(rules[i], "name"), target.owned))
+      ours.push_back(i);
+  }
+  std::vector<RuleRefs> weighted;
+  for (const RuleRefs& r : rules_naming_both(route, ref, services)) {
+    if (std::ranges::find(ours, r.rule) == ours.end())
+      weighted.push_back(r);
+  }
+  Json wanted = Json::array();
+  for (const ManagedRoute& managed : target.managed) {
+    for (std::size_t k = 0; k < weighted.size(); ++k) {
+      auto rule = managed_rule(route, weighted[k], ref, managed,
+                               k == 0 ? managed.name : fmt::format("{}-{}", managed.name, k + 1),
+                               target.weight);
+      if (!rule)
+        return std::unexpected(rule.error());
+      wanted.push_back(std::move(*rule));
+    }
+  }
+  const std::size_t user_rules = rules.size() - ours.size();
+  if (user_rules + wanted.size() > kMaxRules) {
+    return std::unexpected(fmt::format(
+        "{} would have {} rules ({} of the user's, {} for managed routes), and Gateway API allows "
+        "{}: set fewer header or mirror routes at once, or split the route",
+        ref.describe(), user_rules + wanted.size(), user_rules, wanted.size(), kMaxRules));
+  }
+  std::size_t matches = 0;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (std::ranges::find(ours, i) == ours.end())
+      matches += std::max<std::size_t>(1, member(rules[i], "matches").size());
+  }
+  for (const Json& rule : wanted)
+    matches += rule["matches"].size();
+  if (matches > kMaxMatches) {
+    return std::unexpected(
+        fmt::format("{} would have {} matches in all ({} allowed by Gateway API): set fewer "
+                    "header or mirror routes at once, or use fewer match blocks",
+                    ref.describe(), matches, kMaxMatches));
+  }
+  // Cutover's rules stay when they are the wanted ones, in order, at the front.
+  bool same = ours.size() == wanted.size();
+  for (std::size_t i = 0; same && i < ours.size(); ++i)
+    same = ours[i] == i && contains(rules[i], wanted[i]);
+  if (!same) {
+    if (patch.empty()) {
+      patch.push_back({{"op", "test"},
+                       {"path", "/metadata/resourceVersion"},
+                       {"value", string_or(member(route, "metadata"), "resourceVersion")}});
+    }
+    // After the weights (whose paths index the rules as read): removals from the back, then
+    // the wanted rules inserted at the front, in order.
+    for (auto it = ours.rbegin(); it != ours.rend(); ++it) {
+      const std::string path = fmt::format("/spec/rules/{}", *it);
+      patch.push_back(
+          {{"op", "test"}, {"path", path + "/name"}, {"value", string_or(rules[*it], "name")}});
+      patch.push_back({{"op", "remove"}, {"path", path}});
+    }
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+      patch.push_back(
+          {{"op", "add"}, {"path", fmt::format("/spec/rules/{}", i)}, {"value", wanted[i]}});
+    }
+  }
+  return patch.empty() ? Json() : patch;
 }
 
 }  // namespace cutover::traffic

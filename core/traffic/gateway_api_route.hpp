@@ -15,6 +15,7 @@
 #include <string>
 
 #include "kube/kube_client.hpp"
+#include "traffic/managed_route.hpp"
 #include "traffic/route_ref.hpp"
 
 namespace cutover::traffic {
@@ -34,7 +35,20 @@ struct RouteReading {
   /// Set when Cutover cannot route through it until the user fixes it: the route is missing,
   /// or no rule names both Services. Names the route and says what to do.
   std::string problem;
+  /// The route as read (null when it does not exist): route_edit() tells from it whether the
+  /// managed routes are there as asked.
+  kube::Json object;
   bool operator==(const RouteReading&) const = default;
+};
+
+/// What Cutover wants a route to say: the canary's weight, and its own rules.
+struct RouteTarget {
+  int weight = 0;
+  /// Cutover's rules, in precedence order (spec.strategy.canary.trafficRouting.managedRoutes).
+  std::vector<ManagedRoute> managed;
+  /// The managedRoutes names: a rule named N, or N-2, N-3 ..., is Cutover's and is removed
+  /// when not wanted. Every other rule is the user's and is never touched beyond its weights.
+  std::vector<std::string> owned;
 };
 
 /// Reads `route` (the API object; null when it does not exist).
@@ -45,5 +59,26 @@ RouteReading read_route(const kube::Json& route, const RouteRef& ref,
 /// that names both Services; an error (as `read_route`'s problem) when no rule does.
 std::expected<kube::Json, std::string> weight_patch(const kube::Json& route, const RouteRef& ref,
                                                     const WeightedServices& services, int weight);
+
+/// The JSON patch that makes `route` say `target`, or null when it already does.
+///
+/// Managed routes are rules of Cutover's, one per weighted rule of the user's (named after the
+/// managed route; -2, -3 ... for the second and further), placed before the user's rules so
+/// that a tie in Gateway API's precedence goes to them; the user's rules keep their order. A
+/// rule copies the user's rule's matches and filters and ANDs the managed route's conditions
+/// into each match (one rule per match of the user's times match of the route):
+/// - a header route sends what matches to canaryService alone;
+/// - a mirror route keeps the weights and adds a RequestMirror filter (`percent`) to
+///   canaryService.
+/// When Cutover's rules are not exactly the wanted ones in the wanted order, all of them are
+/// removed and the wanted ones added. Every removal is guarded by a `test` of the rule's name,
+/// the whole patch by the route's resourceVersion.
+///
+/// An error names the route, the field and the fix: a problem read_route() reports, a limit of
+/// the API (16 rules, 64 matches per rule, 128 in all, 16 headers per match), or a condition
+/// the route kind cannot express (a path or method on a GRPCRoute, a method by prefix or regex).
+std::expected<kube::Json, std::string> route_edit(const kube::Json& route, const RouteRef& ref,
+                                                  const WeightedServices& services,
+                                                  const RouteTarget& target);
 
 }  // namespace cutover::traffic

@@ -5,8 +5,11 @@
 namespace cutover::traffic {
 
 GatewayApiRouter::GatewayApiRouter(kube::KubeClient& client, std::vector<RouteRef> routes,
-                                   WeightedServices services)
-    : client_(client), routes_(std::move(routes)), services_(std::move(services)) {}
+                                   WeightedServices services, std::vector<std::string> owned)
+    : client_(client),
+      routes_(std::move(routes)),
+      services_(std::move(services)),
+      owned_(std::move(owned)) {}
 
 kube::Result<kube::Json> GatewayApiRouter::get(const RouteRef& route) {
   auto object = client_.get(route.resource(), route.name);
@@ -15,14 +18,15 @@ kube::Result<kube::Json> GatewayApiRouter::get(const RouteRef& route) {
   return object;
 }
 
-kube::Result<void> GatewayApiRouter::set_weight(int weight) {
+kube::Result<void> GatewayApiRouter::set(int weight, const std::vector<ManagedRoute>& managed) {
+  const RouteTarget target{weight, managed, owned_};
   for (const auto& route : routes_) {
     auto object = get(route);
     if (!object)
       return std::unexpected(object.error());
-    if (read_route(*object, route, services_).weight == weight)
-      continue;
-    auto patch = weight_patch(*object, route, services_, weight);
+    auto patch = route_edit(*object, route, services_, target);
+    if (patch && patch->is_null())
+      continue;  // already so: no write
     if (!patch) {
       // The planner sends no weight through a route with a problem: this one changed since it
       // looked. A conflict: the next pass re-reads it and says what is wrong.
@@ -36,8 +40,9 @@ kube::Result<void> GatewayApiRouter::set_weight(int weight) {
       // enough) is 422 Invalid: a conflict, retried from a fresh read, not a bug.
       if (error.reason == kube::ErrorReason::invalid)
         error.reason = kube::ErrorReason::conflict;
-      error.message = fmt::format("setting the canary weight of {} to {}%: {}", route.describe(),
-                                  weight, error.message);
+      error.message =
+          fmt::format("setting the canary weight of {} to {}%{}: {}", route.describe(), weight,
+                      managed.empty() ? "" : " with its managed routes", error.message);
       return std::unexpected(std::move(error));
     }
   }

@@ -3,6 +3,7 @@
 // Rollout's HTTPRoutes and GRPCRoutes (traffic/gateway_api_route.hpp says what it edits and
 // how). Reads go through the client, which in the operator answers from its informer cache.
 
+#include <string>
 #include <vector>
 
 #include "traffic/traffic_router.hpp"
@@ -11,10 +12,11 @@ namespace cutover::traffic {
 
 class GatewayApiRouter final : public TrafficRouter {
  public:
+  /// `owned`: spec.strategy.canary.trafficRouting.managedRoutes (RouteTarget::owned).
   GatewayApiRouter(kube::KubeClient& client, std::vector<RouteRef> routes,
-                   WeightedServices services);
+                   WeightedServices services, std::vector<std::string> owned = {});
 
-  kube::Result<void> set_weight(int weight) override;
+  kube::Result<void> set(int weight, const std::vector<ManagedRoute>& managed) override;
   kube::Result<std::map<std::string, RouteReading>> read() override;
 
  private:
@@ -24,6 +26,7 @@ class GatewayApiRouter final : public TrafficRouter {
   kube::KubeClient& client_;
   std::vector<RouteRef> routes_;
   WeightedServices services_;
+  std::vector<std::string> owned_;
 };
 
 }  // namespace cutover::traffic

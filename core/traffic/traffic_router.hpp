@@ -8,6 +8,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "kube/kube_client.hpp"
 #include "traffic/gateway_api_route.hpp"
@@ -17,9 +18,10 @@ namespace cutover::traffic {
 class TrafficRouter {
  public:
   virtual ~TrafficRouter() = default;
-  /// Gives the canary `weight` percent (0..100) on every managed route. Idempotent; a route
-  /// that already says so is not written.
-  virtual kube::Result<void> set_weight(int weight) = 0;
+  /// Gives the canary `weight` percent (0..100) on every route, with exactly `managed` as
+  /// Cutover's own header and mirror routes. Idempotent; a route that already says so is not
+  /// written.
+  virtual kube::Result<void> set(int weight, const std::vector<ManagedRoute>& managed) = 0;
   /// What every managed route says now, by RouteRef::describe().
   virtual kube::Result<std::map<std::string, RouteReading>> read() = 0;
 };

@@ -1,5 +1,5 @@
 """Writes flagrollouts.cutover.dev.yaml from rollouts.cutover.dev.yaml: a FlagRollout's steps
-are a canary's (without setCanaryScale) and its status has the Rollout's shape, so both come
+are a canary's (without setCanaryScale and the route steps) and its status has the Rollout's shape, so both come
 from the Rollout's schema and cannot drift apart. Run after editing the Rollout CRD;
 scripts/test checks that the file is current."""
 import copy, os
@@ -11,7 +11,8 @@ version = rollouts["spec"]["versions"][0]
 schema = version["schema"]["openAPIV3Schema"]
 canary = schema["properties"]["spec"]["properties"]["strategy"]["properties"]["canary"]
 steps = copy.deepcopy(canary["properties"]["steps"])
-steps["items"]["properties"].pop("setCanaryScale")
+for only_rollouts in ("setCanaryScale", "setHeaderRoute", "setMirrorRoute"):
+    steps["items"]["properties"].pop(only_rollouts)
 steps["items"]["x-kubernetes-validations"] = [{
     "rule": "(has(self.setWeight) ? 1 : 0) + (has(self.pause) ? 1 : 0) + (has(self.analysis) ? 1 : 0) == 1",
     "message": "spec.steps[]: each step sets exactly one of setWeight, pause or analysis (a FlagRollout has no pods: no setCanaryScale); split it into separate steps"}]

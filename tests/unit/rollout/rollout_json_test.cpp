@@ -45,6 +45,42 @@ TEST(RolloutJson, ReadsGatewayApiRoutesWithTheirNamespaces) {
                                             {"GRPCRoute", "shop", "web-grpc"}}));
 }
 
+TEST(RolloutJson, ReadsHeaderAndMirrorRoutes) {
+  Json object = testing::canary_rollout_json(3, Json::array(), "web:1");
+  object["spec"]["strategy"]["canary"]["trafficRouting"] = {
+      {"gatewayAPI", {{"httpRoutes", Json::array({{{"name", "web"}}})}}},
+      {"managedRoutes", Json::array({{{"name", "beta"}}, {{"name", "shadow"}}})}};
+  object["spec"]["strategy"]["canary"]["steps"] = Json::parse(R"([
+    {"setHeaderRoute": {"name": "beta", "match": [
+      {"headerName": "x-beta", "headerValue": {"exact": "1"}},
+      {"headerName": "x-team", "headerValue": {"prefix": "pay"}}]}},
+    {"setMirrorRoute": {"name": "shadow", "percentage": 35, "match": [
+      {"method": {"exact": "GET"}, "path": {"prefix": "/api"}},
+      {"headers": {"x-shadow": {"regex": "^on$"}}}]}},
+    {"setHeaderRoute": {"name": "beta"}},
+    {"setMirrorRoute": {"name": "shadow"}}])");
+  auto rollout = parse_rollout(object);
+  ASSERT_TRUE(rollout) << rollout.error().describe();
+  const auto& canary = rollout->spec.canary();
+  EXPECT_EQ(canary.managed_routes, (std::vector<std::string>{"beta", "shadow"}));
+  using traffic::StringMatch;
+  const auto& header = canary.steps[0].route;
+  EXPECT_EQ(header.kind, traffic::ManagedRoute::Kind::header);
+  ASSERT_EQ(header.matches.size(), 1U) << "one block: its headers are ANDed";
+  EXPECT_EQ(header.matches[0].headers,
+            (std::vector<traffic::HeaderMatch>{{"x-beta", {StringMatch::Type::exact, "1"}},
+                                               {"x-team", {StringMatch::Type::prefix, "pay"}}}));
+  const auto& mirror = canary.steps[1].route;
+  EXPECT_EQ(mirror.kind, traffic::ManagedRoute::Kind::mirror);
+  EXPECT_EQ(mirror.mirror_percent, 35);
+  ASSERT_EQ(mirror.matches.size(), 2U) << "two blocks, ORed";
+  EXPECT_EQ(mirror.matches[0].method, (StringMatch{StringMatch::Type::exact, "GET"}));
+  EXPECT_EQ(mirror.matches[0].path, (StringMatch{StringMatch::Type::prefix, "/api"}));
+  EXPECT_EQ(mirror.matches[1].headers[0].value, (StringMatch{StringMatch::Type::regex, "^on$"}));
+  EXPECT_TRUE(canary.steps[2].route.matches.empty()) << "no match: remove";
+  EXPECT_EQ(canary.steps[3].kind, CanaryStep::Kind::set_mirror_route);
+}
+
 TEST(RolloutJson, StatusRoundTrips) {
   auto object = testing::blue_green_rollout_json(2, "pay:1", true);
   object["status"] = {
@@ -75,6 +111,14 @@ TEST(RolloutJson, StatusRoundTrips) {
       parse_rollout(Json{{"metadata", {{"name", "x"}}}, {"spec", object["spec"]}, {"status", back}})
           ->status.abort,
       true);
+}
+
+// A canary through HTTPRoute web with managedRoutes [beta] and `step` as its only step.
+void with_managed_route(Json& o, const Json& step) {
+  o["spec"]["strategy"]["canary"]["trafficRouting"] = {
+      {"gatewayAPI", {{"httpRoutes", Json::array({{{"name", "web"}}})}}},
+      {"managedRoutes", Json::array({{{"name", "beta"}}})}};
+  o["spec"]["strategy"]["canary"]["steps"] = Json::array({step});
 }
 
 struct BadCase {
@@ -168,6 +212,63 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"flags that are not a list",
                 [](Json& o) { o["spec"]["strategy"]["canary"]["flags"] = "checkout"; },
                 "spec.strategy.canary.flags", "must be a list"},
+        BadCase{"a header route that managedRoutes does not list",
+                [](Json& o) {
+                  with_managed_route(o, {{"setHeaderRoute", {{"name", "alpha"}}}});
+                },
+                "spec.strategy.canary.steps[0].setHeaderRoute.name",
+                "\"alpha\" is not in trafficRouting.managedRoutes"},
+        BadCase{"a header route without trafficRouting",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["steps"] =
+                      Json::array({{{"setHeaderRoute", {{"name", "beta"}}}}});
+                },
+                "spec.strategy.canary.steps[0].setHeaderRoute.name", "needs trafficRouting"},
+        BadCase{"a header value with two kinds",
+                [](Json& o) {
+                  with_managed_route(
+                      o,
+                      {{"setHeaderRoute",
+                        {{"name", "beta"},
+                         {"match",
+                          Json::array({{{"headerName", "x-beta"},
+                                        {"headerValue", {{"exact", "1"}, {"regex", "1|2"}}}}})}}}});
+                },
+                "spec.strategy.canary.steps[0].setHeaderRoute.match[0].headerValue",
+                "must set exactly one of exact, prefix, regex"},
+        BadCase{"a header name with a space",
+                [](Json& o) {
+                  with_managed_route(
+                      o, {{"setHeaderRoute",
+                           {{"name", "beta"},
+                            {"match", Json::array({{{"headerName", "x beta"},
+                                                    {"headerValue", {{"exact", "1"}}}}})}}}});
+                },
+                "spec.strategy.canary.steps[0].setHeaderRoute.match[0].headerName",
+                "is not a header name"},
+        BadCase{"a mirror route matching a method by regex",
+                [](Json& o) {
+                  with_managed_route(
+                      o, {{"setMirrorRoute",
+                           {{"name", "beta"},
+                            {"match", Json::array({{{"method", {{"regex", "GET|HEAD"}}}}})}}}});
+                },
+                "spec.strategy.canary.steps[0].setMirrorRoute.match[0].method",
+                "can only be exact: the gatewayAPI router"},
+        BadCase{
+            "a mirror of 150%",
+            [](Json& o) {
+              with_managed_route(o, {{"setMirrorRoute", {{"name", "beta"}, {"percentage", 150}}}});
+            },
+            "spec.strategy.canary.steps[0].setMirrorRoute.percentage", "outside 0..100"},
+        BadCase{"a managed route that cannot name a rule",
+                [](Json& o) {
+                  with_managed_route(o, {{"setWeight", 5}});
+                  o["spec"]["strategy"]["canary"]["trafficRouting"]["managedRoutes"][0]["name"] =
+                      "Beta_1";
+                },
+                "spec.strategy.canary.trafficRouting.managedRoutes[0].name",
+                "\"Beta_1\" cannot name a route rule"},
         BadCase{"weight 150",
                 [](Json& o) { o["spec"]["strategy"]["canary"]["steps"][0]["setWeight"] = 150; },
                 "spec.strategy.canary.steps[0].setWeight", "outside 0..100"},

@@ -152,7 +152,7 @@ class RolloutWorld {
     if (observed.workload)
       out.push_back({observed.workload->spec_replicas, observed.workload->available_replicas});
     for (const auto& [name, reading] : observed.routes)
-      out.push_back({name, reading.weight.value_or(-1), reading.problem});
+      out.push_back({name, reading.weight.value_or(-1), reading.problem, reading.object});
     for (const auto& [name, reading] : observed.flags)
       out.push_back({name, reading.weight.value_or(-1), reading.problem});
     return out;
@@ -186,8 +186,24 @@ class RolloutWorld {
     } else if (const auto* r = std::get_if<rollout::SetRouteWeight>(&action)) {
       set_weights.push_back(r->weight);
       for (auto& [name, reading] : observed.routes) {
-        if (reading.problem.empty() && routes_follow)
+        if (!reading.problem.empty() || !routes_follow)
+          continue;
+        if (!reading.object.is_object()) {
           reading.weight = r->weight;
+          continue;
+        }
+        // A route object: edited as the executor and the API server would.
+        const auto& canary = rollout_.spec.canary();
+        const traffic::WeightedServices services{canary.stable_service, canary.canary_service,
+                                                 rollout_.namespace_name};
+        for (const auto& ref : canary.routes) {
+          if (ref.describe() != name)
+            continue;
+          const auto edit = traffic::route_edit(reading.object, ref, services,
+                                                {r->weight, r->managed, canary.managed_routes});
+          if (edit && !edit->is_null())
+            reading = traffic::read_route(reading.object.patch(*edit), ref, services);
+        }
       }
     } else if (const auto* f = std::get_if<rollout::SetFlagWeight>(&action)) {
       set_flag_weights.push_back(f->weight);

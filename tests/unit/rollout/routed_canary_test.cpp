@@ -1,6 +1,7 @@
 // The canary planner with trafficRouting (Gateway API): the routes carry the weight, checked by
 // reading them back; the candidate runs the weight's share of the pods; promotion and abort
 // move traffic first and scale down after.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "rollout/planner_support.hpp"
@@ -219,6 +220,157 @@ TEST(RoutedCanaryReplicas, TheWeightsShareRoundedUpWithAPodAboveZero) {
   EXPECT_EQ(detail::routed_replicas(3, 34), 2);
   EXPECT_EQ(detail::routed_replicas(10, 25), 3);
   EXPECT_EQ(detail::routed_replicas(4, 100), 4);
+}
+
+// Header and mirror routes (setHeaderRoute, setMirrorRoute): rules of Cutover's in the route
+// object, set by their step, read back before the step counts, removed at promotion and abort.
+
+Json header_step(const Json& match) {
+  Json route = {{"name", "beta"}};
+  if (!match.is_null())
+    route["match"] = match;
+  return {{"setHeaderRoute", route}};
+}
+
+const Json kBetaMatch =
+    Json::array({{{"headerName", "x-beta"}, {"headerValue", {{"exact", "1"}}}}});
+
+// A route object as a user writes it: one rule, stable 100 and canary 0.
+Json user_route() {
+  return Json::parse(R"({
+    "metadata": {"name": "web", "namespace": "shop", "resourceVersion": "1"},
+    "spec": {"rules": [{"matches": [{"path": {"type": "PathPrefix", "value": "/"}}],
+                        "backendRefs": [{"name": "web-stable", "port": 80, "weight": 100},
+                                        {"name": "web-canary", "port": 80, "weight": 0}]}]}})");
+}
+
+RolloutWorld managed_world(const Json& steps) {
+  Json object = routed_json(3, steps);
+  object["spec"]["strategy"]["canary"]["trafficRouting"]["managedRoutes"] =
+      Json::array({{{"name", "beta"}}, {{"name", "shadow"}}});
+  RolloutWorld world(object);
+  world.observed.routes[kRoute] = traffic::read_route(user_route(), {"HTTPRoute", "shop", "web"},
+                                                      {"web-stable", "web-canary", "shop"});
+  world.settle();
+  return world;
+}
+
+std::vector<std::string> rule_names(const RolloutWorld& world) {
+  std::vector<std::string> out;
+  for (const auto& rule : world.observed.routes.at(kRoute).object["spec"]["rules"])
+    out.push_back(rule.value("name", "-"));
+  return out;
+}
+
+TEST(RoutedCanary, AHeaderRouteStepSetsItsRuleAndCountsOnceReadBack) {
+  auto world = managed_world(Json::array({{{"setWeight", 10}},
+                                          header_step(kBetaMatch),
+                                          {{"pause", Json::object()}},
+                                          header_step(nullptr),
+                                          {{"pause", Json::object()}}}));
+  ASSERT_EQ(world.status().phase, Phase::healthy);
+  EXPECT_EQ(rule_names(world), (std::vector<std::string>{"-"})) << "none before a release";
+  world.set_image("web:2");
+  world.settle();
+  EXPECT_EQ(world.status().phase, Phase::paused);
+  EXPECT_EQ(world.status().current_step_index, 2);
+  EXPECT_EQ(rule_names(world), (std::vector<std::string>{"beta", "-"}));
+  EXPECT_EQ(world.observed.routes.at(kRoute).weight, 10) << "the weight stays";
+  promote(world);
+  world.settle();
+  EXPECT_EQ(world.status().current_step_index, 4);
+  EXPECT_EQ(rule_names(world), (std::vector<std::string>{"-"})) << "a step without match removes";
+}
+
+TEST(RoutedCanary, AManagedRouteAtWeightZeroRunsACandidatePodUntilItIsGone) {
+  auto world = managed_world(Json::array({header_step(kBetaMatch),
+                                          {{"pause", Json::object()}},
+                                          header_step(nullptr),
+                                          {{"pause", Json::object()}}}));
+  world.set_image("web:2");
+  world.settle();
+  ASSERT_EQ(world.status().current_step_index, 1);
+  EXPECT_EQ(world.observed.routes.at(kRoute).weight, 0);
+  EXPECT_EQ(world.slot(Slot::b).spec_replicas, 1) << "the header route's requests need a pod";
+  world.routes_follow = false;  // the removal does not land yet
+  promote(world);
+  world.settle();
+  EXPECT_EQ(world.status().current_step_index, 2);
+  EXPECT_EQ(world.slot(Slot::b).spec_replicas, 1) << "kept while the route still has the rule";
+  world.routes_follow = true;
+  world.settle();
+  EXPECT_EQ(world.status().current_step_index, 3);
+  EXPECT_EQ(world.slot(Slot::b).spec_replicas, 0) << "weight 0 and no managed route: no pod";
+}
+
+TEST(RoutedCanary, AHeaderRouteThatDoesNotTakeHoldsItsStep) {
+  auto world = managed_world(Json::array({header_step(kBetaMatch), {{"pause", Json::object()}}}));
+  world.routes_follow = false;
+  world.set_image("web:2");
+  world.settle();
+  EXPECT_EQ(world.status().current_step_index, 0);
+  EXPECT_EQ(world.status().message,
+            "step 1/2: weight 0 with managed routes beta: waiting for the routes to read it "
+            "(HTTPRoute shop/web 0%)");
+}
+
+TEST(RoutedCanary, PromotionAndAbortRemoveTheManagedRoutesFirst) {
+  const Json steps = Json::array({{{"setWeight", 10}},
+                                  header_step(kBetaMatch),
+                                  {{"setMirrorRoute",
+                                    {{"name", "shadow"},
+                                     {"percentage", 50},
+                                     {"match", Json::array({{{"method", {{"exact", "GET"}}}}})}}}},
+                                  {{"pause", Json::object()}}});
+  auto world = managed_world(steps);
+  world.set_image("web:2");
+  world.settle();
+  ASSERT_EQ(rule_names(world), (std::vector<std::string>{"beta", "shadow", "-"}));
+  promote(world);
+  world.settle();
+  ASSERT_EQ(world.status().phase, Phase::healthy) << world.status().message;
+  EXPECT_EQ(rule_names(world), (std::vector<std::string>{"-"}));
+
+  world.set_image("web:3");
+  world.settle();
+  ASSERT_EQ(rule_names(world), (std::vector<std::string>{"beta", "shadow", "-"}));
+  world.routes_follow = false;
+  world.status().abort = true;
+  auto pass = world.step();
+  EXPECT_NE(std::ranges::find(pass.actions, Action{SetRouteWeight{0}}), pass.actions.end())
+      << "weight 0 with no managed route";
+  EXPECT_EQ(world.slot(world.status().stable_slot == Slot::a ? Slot::b : Slot::a).spec_replicas, 1)
+      << "the candidate is kept while the route still carries it";
+  world.routes_follow = true;
+  world.settle();
+  EXPECT_EQ(rule_names(world), (std::vector<std::string>{"-"}));
+  EXPECT_EQ(world.observed.routes.at(kRoute).weight, 0);
+}
+
+TEST(RoutedCanary, AManagedRouteTheRouteCannotCarryIsARouteProblem) {
+  Json many = Json::array();
+  for (int i = 0; i < 17; ++i)
+    many.push_back({{"headerName", fmt::format("x-h{}", i)}, {"headerValue", {{"exact", "1"}}}});
+  auto world = managed_world(Json::array({header_step(many), {{"pause", Json::object()}}}));
+  world.set_image("web:2");
+  world.settle();
+  EXPECT_EQ(world.status().phase, Phase::degraded);
+  EXPECT_EQ(world.status().message,
+            "managed route beta cannot be expressed on HTTPRoute shop/web: a match would test 17 "
+            "headers (16 allowed)");
+  EXPECT_EQ(rule_names(world), (std::vector<std::string>{"-"})) << "nothing written";
+}
+
+TEST(RoutedCanary, TheManagedRoutesInForceReplayTheSteps) {
+  auto world = managed_world(Json::array({header_step(kBetaMatch),
+                                          {{"setWeight", 20}},
+                                          header_step(nullptr),
+                                          {{"pause", Json::object()}}}));
+  const auto& canary = world.rollout().spec.canary();
+  EXPECT_EQ(detail::managed_routes_at(canary, 0).size(), 1U);
+  EXPECT_EQ(detail::managed_routes_at(canary, 1).size(), 1U);
+  EXPECT_TRUE(detail::managed_routes_at(canary, 2).empty());
+  EXPECT_TRUE(detail::managed_routes_at(canary, 4).empty()) << "past the last step";
 }
 
 }  // namespace

@@ -41,7 +41,10 @@ Json apply_patch(const Json& route, const Json& patch) {
 }
 
 TEST(GatewayApiRoute, ReadsTheCanaryShareOfTheRuleThatNamesBoth) {
-  EXPECT_EQ(read_route(user_route(), kRoute, kServices), (RouteReading{5, ""}));
+  const auto reading = read_route(user_route(), kRoute, kServices);
+  EXPECT_EQ(reading.weight, 5);
+  EXPECT_EQ(reading.problem, "");
+  EXPECT_EQ(reading.object, user_route());
 }
 
 TEST(GatewayApiRoute, AMissingWeightWeighsOne) {
@@ -112,6 +115,167 @@ TEST(GatewayApiRoute, ThePatchAddsAWeightThatWasLeftOut) {
   const auto patch = weight_patch(route, kRoute, kServices, 100);
   ASSERT_TRUE(patch.has_value());
   EXPECT_EQ(read_route(apply_patch(route, *patch), kRoute, kServices).weight, 100);
+}
+
+// Managed routes (setHeaderRoute, setMirrorRoute): rules of Cutover's own, before the user's.
+
+ManagedRoute header_route(const std::string& name = "beta") {
+  return {ManagedRoute::Kind::header,
+          name,
+          {RouteMatch{.headers = {{"x-beta", {StringMatch::Type::exact, "1"}},
+                                  {"x-team", {StringMatch::Type::prefix, "pay.ments"}}}}},
+          0};
+}
+
+ManagedRoute mirror_route() {
+  return {ManagedRoute::Kind::mirror,
+          "shadow",
+          {RouteMatch{.method = StringMatch{StringMatch::Type::exact, "GET"}},
+           RouteMatch{.path = StringMatch{StringMatch::Type::exact, "/checkout"}}},
+          35};
+}
+
+const std::vector<std::string> kOwned{"beta", "shadow"};
+
+TEST(GatewayApiRouteEdit, AHeaderRouteIsANamedRuleBeforeTheUsersThatANDsItsHeaders) {
+  const Json route = user_route();
+  const auto patch = route_edit(route, kRoute, kServices, {5, {header_route()}, kOwned});
+  ASSERT_TRUE(patch.has_value()) << patch.error();
+  const Json patched = apply_patch(route, *patch);
+  const Json& rules = patched["spec"]["rules"];
+  ASSERT_EQ(rules.size(), 3U);
+  EXPECT_EQ(rules[0], Json::parse(R"({
+    "name": "beta",
+    "matches": [{"path": {"type": "PathPrefix", "value": "/"},
+                 "headers": [{"name": "x-beta", "type": "Exact", "value": "1"},
+                             {"name": "x-team", "type": "RegularExpression",
+                              "value": "^pay\\.ments.*"}]}],
+    "backendRefs": [{"name": "web-canary", "port": 80, "weight": 1}]})"));
+  EXPECT_EQ(rules[1], route["spec"]["rules"][0]) << "the user's rules follow, untouched";
+  EXPECT_EQ(rules[2], route["spec"]["rules"][1]);
+  EXPECT_EQ(read_route(patched, kRoute, kServices).weight, 5);
+  const auto again = route_edit(patched, kRoute, kServices, {5, {header_route()}, kOwned});
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(again->is_null()) << "already so: no patch, " << again->dump();
+}
+
+TEST(GatewayApiRouteEdit, AMirrorRouteKeepsTheWeightsAndMirrorsEachORedBlock) {
+  Json route = user_route();
+  route["spec"]["rules"][1]["filters"] = Json::parse(
+      R"([{"type": "RequestHeaderModifier",
+           "requestHeaderModifier": {"set": [{"name": "x-app", "value": "web"}]}}])");
+  const auto patch = route_edit(route, kRoute, kServices, {20, {mirror_route()}, kOwned});
+  ASSERT_TRUE(patch.has_value()) << patch.error();
+  const Json patched = apply_patch(route, *patch);
+  const Json& rule = patched["spec"]["rules"][0];
+  EXPECT_EQ(rule["name"], "shadow");
+  EXPECT_EQ(rule["matches"], Json::parse(R"([
+    {"path": {"type": "PathPrefix", "value": "/"}, "method": "GET"},
+    {"path": {"type": "Exact", "value": "/checkout"}}])"));
+  EXPECT_EQ(rule["backendRefs"], Json::parse(R"([
+    {"name": "web-stable", "port": 80, "weight": 80},
+    {"name": "web-canary", "port": 80, "weight": 20}])"));
+  EXPECT_EQ(rule["filters"], Json::parse(R"([
+    {"type": "RequestHeaderModifier",
+     "requestHeaderModifier": {"set": [{"name": "x-app", "value": "web"}]}},
+    {"type": "RequestMirror",
+     "requestMirror": {"backendRef": {"name": "web-canary", "port": 80}, "percent": 35}}])"))
+      << "the user's filters are kept";
+  EXPECT_EQ(read_route(patched, kRoute, kServices).weight, 20) << "both rules moved together";
+}
+
+TEST(GatewayApiRouteEdit, RemovingTheRoutesLeavesTheUsersRouteAsItWas) {
+  const Json route = user_route();
+  const Json with = apply_patch(
+      route, *route_edit(route, kRoute, kServices, {5, {header_route(), mirror_route()}, kOwned}));
+  ASSERT_EQ(with["spec"]["rules"].size(), 4U);
+  EXPECT_EQ(with["spec"]["rules"][0]["name"], "beta") << "managedRoutes order is precedence";
+  EXPECT_EQ(with["spec"]["rules"][1]["name"], "shadow");
+  const auto removal = route_edit(with, kRoute, kServices, {0, {}, kOwned});
+  ASSERT_TRUE(removal.has_value()) << removal.error();
+  Json expected = route;
+  expected["spec"]["rules"][1]["backendRefs"][0]["weight"] = 100;
+  expected["spec"]["rules"][1]["backendRefs"][1]["weight"] = 0;
+  EXPECT_EQ(apply_patch(with, *removal), expected);
+}
+
+TEST(GatewayApiRouteEdit, AServerDefaultedRuleStillReadsAsAsked) {
+  const Json route = user_route();
+  Json with =
+      apply_patch(route, *route_edit(route, kRoute, kServices, {5, {header_route()}, kOwned}));
+  // What the API server adds to what Cutover wrote.
+  with["spec"]["rules"][0]["backendRefs"][0]["group"] = "";
+  with["spec"]["rules"][0]["backendRefs"][0]["kind"] = "Service";
+  const auto again = route_edit(with, kRoute, kServices, {5, {header_route()}, kOwned});
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(again->is_null());
+}
+
+TEST(GatewayApiRouteEdit, AChangedRouteOrAnotherOrderIsWrittenAgain) {
+  const Json route = user_route();
+  const Json with = apply_patch(
+      route, *route_edit(route, kRoute, kServices, {5, {header_route(), mirror_route()}, kOwned}));
+  ManagedRoute changed = header_route();
+  changed.matches[0].headers.pop_back();
+  const auto edit = route_edit(with, kRoute, kServices, {5, {changed, mirror_route()}, kOwned});
+  ASSERT_TRUE(edit.has_value());
+  ASSERT_FALSE(edit->is_null());
+  const Json patched = apply_patch(with, *edit);
+  EXPECT_EQ(patched["spec"]["rules"][0]["matches"][0]["headers"].size(), 1U);
+  EXPECT_EQ(patched["spec"]["rules"].size(), 4U);
+  const Json swapped = apply_patch(
+      with, *route_edit(with, kRoute, kServices, {5, {mirror_route(), header_route()}, kOwned}));
+  EXPECT_EQ(swapped["spec"]["rules"][0]["name"], "shadow");
+}
+
+TEST(GatewayApiRouteEdit, EveryWeightedRuleGetsItsOwnNumberedRule) {
+  Json route = user_route();
+  Json api = route["spec"]["rules"][1];
+  api["matches"] = Json::parse(R"([{"path": {"type": "PathPrefix", "value": "/api"}}])");
+  route["spec"]["rules"].push_back(api);
+  const Json patched =
+      apply_patch(route, *route_edit(route, kRoute, kServices, {5, {header_route()}, kOwned}));
+  EXPECT_EQ(patched["spec"]["rules"][0]["name"], "beta");
+  EXPECT_EQ(patched["spec"]["rules"][1]["name"], "beta-2");
+  EXPECT_EQ(patched["spec"]["rules"][1]["matches"][0]["path"]["value"], "/api");
+}
+
+TEST(GatewayApiRouteEdit, LimitsAndWhatARouteCannotSayAreErrorsNamingTheFix) {
+  Json route = user_route();
+  for (int i = 0; i < 14; ++i)
+    route["spec"]["rules"].push_back(route["spec"]["rules"][0]);
+  const auto full = route_edit(route, kRoute, kServices, {5, {header_route()}, kOwned});
+  ASSERT_FALSE(full.has_value());
+  EXPECT_NE(full.error().find("HTTPRoute shop/web would have 17 rules"), std::string::npos)
+      << full.error();
+
+  ManagedRoute regex_method = mirror_route();
+  regex_method.matches[0].method->type = StringMatch::Type::regex;
+  const auto method = route_edit(user_route(), kRoute, kServices, {5, {regex_method}, kOwned});
+  ASSERT_FALSE(method.has_value());
+  EXPECT_NE(method.error().find("managed route shadow cannot be expressed on HTTPRoute shop/web"),
+            std::string::npos)
+      << method.error();
+
+  const RouteRef grpc{"GRPCRoute", "shop", "web"};
+  const auto path = route_edit(user_route(), grpc, kServices, {5, {mirror_route()}, kOwned});
+  ASSERT_FALSE(path.has_value());
+  EXPECT_NE(path.error().find("a GRPCRoute matches no"), std::string::npos) << path.error();
+
+  Json taken = user_route();
+  taken["spec"]["rules"][1]["matches"][0]["headers"] =
+      Json::parse(R"([{"name": "X-Beta", "type": "Exact", "value": "0"}])");
+  const auto twice = route_edit(taken, kRoute, kServices, {5, {header_route()}, kOwned});
+  ASSERT_FALSE(twice.has_value());
+  EXPECT_NE(twice.error().find("already tests header x-beta"), std::string::npos) << twice.error();
+}
+
+TEST(GatewayApiRouteEdit, OnlyRulesNamedAfterManagedRoutesAreCutovers) {
+  Json route = user_route();
+  route["spec"]["rules"][0]["name"] = "beta-docs";  // the user's, though it starts with beta-
+  const auto edit = route_edit(route, kRoute, kServices, {5, {}, kOwned});
+  ASSERT_TRUE(edit.has_value());
+  EXPECT_TRUE(edit->is_null()) << "nothing of Cutover's to remove: " << edit->dump();
 }
 
 }  // namespace

@@ -31,19 +31,20 @@ TEST(GatewayApiRouter, WritesOnlyAWeightThatDiffersAndReadsItBack) {
   testing::FakeKubeClient client;
   client.seed(kRoute.resource(), route(0));
   GatewayApiRouter router(client, {kRoute}, {"web-stable", "web-canary", "shop"});
-  ASSERT_TRUE(router.set_weight(25).has_value());
+  ASSERT_TRUE(router.set(25, {}).has_value());
   EXPECT_EQ(client.calls["patch"], 1);
   auto read = router.read();
   ASSERT_TRUE(read.has_value());
-  EXPECT_EQ(read->at("HTTPRoute shop/web"), (RouteReading{25, ""}));
-  ASSERT_TRUE(router.set_weight(25).has_value());
+  EXPECT_EQ(read->at("HTTPRoute shop/web").weight, 25);
+  EXPECT_EQ(read->at("HTTPRoute shop/web").problem, "");
+  ASSERT_TRUE(router.set(25, {}).has_value());
   EXPECT_EQ(client.calls["patch"], 1) << "already 25: no write";
 }
 
 TEST(GatewayApiRouter, ARouteItCannotEditIsAConflictNamingIt) {
   testing::FakeKubeClient client;
   GatewayApiRouter router(client, {kRoute}, {"web-stable", "web-canary", "shop"});
-  const auto set = router.set_weight(5);
+  const auto set = router.set(5, {});
   ASSERT_FALSE(set.has_value());
   EXPECT_EQ(set.error().reason, kube::ErrorReason::conflict);
   EXPECT_NE(set.error().message.find("HTTPRoute shop/web not found"), std::string::npos)

@@ -110,7 +110,7 @@ type Sim struct {
 	errs    map[string]error
 	acc     map[string]float64
 	// series remembers label sets per pod for garbage collection.
-	series map[[6]string]time.Time
+	series map[[7]string]time.Time
 	parsed map[string]parsedObj
 }
 
@@ -126,14 +126,16 @@ func New(cs kubernetes.Interface, dc dynamic.Interface, seed int64, targetsNS, t
 		targetsNS: targetsNS, targetsName: targetsName,
 		reg:    prometheus.NewRegistry(),
 		acc:    map[string]float64{},
-		series: map[[6]string]time.Time{},
+		series: map[[7]string]time.Time{},
 		parsed: map[string]parsedObj{},
 		errs:   map[string]error{},
 	}
 	// flag_variant: the variant of the target's flag the request got ("" without one).
-	lbl := []string{"namespace", "service", "pod", "version", "code", "flag_variant"}
+	// mirrored: "true" for a copy a RequestMirror filter sent (its answer is
+	// dropped; clients never see it), "" (no label) otherwise.
+	lbl := []string{"namespace", "service", "pod", "version", "code", "flag_variant", "mirrored"}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "http_requests_total", Help: "Simulated HTTP requests served, by backend Service, pod, version, status code and flag variant.",
+		Name: "http_requests_total", Help: "Simulated HTTP requests served, by backend Service, pod, version, status code, flag variant and whether it was a mirrored copy.",
 	}, lbl)
 	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "http_request_duration_seconds", Help: "Simulated HTTP request latency.",
@@ -305,6 +307,9 @@ type endpoint struct {
 func (s *Sim) send(t Target, eps map[string][]endpoint, now time.Time) {
 	req := t.Request(s.rng)
 	ws, reason := s.route(t, req)
+	if reason == "" && t.Kind == KindHTTPRoute {
+		s.mirror(t, req, eps, now)
+	}
 	if reason != "" {
 		s.unrouted.WithLabelValues(t.Key, reason).Inc()
 		return
@@ -314,8 +319,27 @@ func (s *Sim) send(t Target, eps map[string][]endpoint, now time.Time) {
 		s.unrouted.WithLabelValues(t.Key, "no-weight").Inc()
 		return
 	}
+	s.answer(t, b, eps, "", now)
+}
+
+// mirror sends the copies the RequestMirror filters of the request's rule ask
+// for; their answers are counted with mirrored="true" and dropped.
+func (s *Sim) mirror(t Target, req split.Request, eps map[string][]endpoint, now time.Time) {
+	r, ok := decodeCached[split.HTTPRoute](s, s.routes, t.Namespace, t.Name)
+	if !ok {
+		return
+	}
+	for _, m := range split.HTTPRouteMirrors(r, req) {
+		if s.rng.Float64() < m.Fraction {
+			s.answer(t, m.Backend, eps, "true", now)
+		}
+	}
+}
+
+// answer has one pod of backend b answer a request of target t.
+func (s *Sim) answer(t Target, b split.Backend, eps map[string][]endpoint, mirrored string, now time.Time) {
 	if b.Invalid {
-		s.observe(b.Namespace, b.Service, "", "", 500, 0, "", now)
+		s.observe(b.Namespace, b.Service, "", "", 500, 0, "", mirrored, now)
 		return
 	}
 	list, cached := eps[b.Key()]
@@ -325,7 +349,7 @@ func (s *Sim) send(t Target, eps map[string][]endpoint, now time.Time) {
 	}
 	if len(list) == 0 {
 		// The proxy has nowhere to send it: 503, as Envoy and NGINX answer.
-		s.observe(b.Namespace, b.Service, "", "", 503, 0.001, "", now)
+		s.observe(b.Namespace, b.Service, "", "", 503, 0.001, "", mirrored, now)
 		return
 	}
 	ep := list[s.rng.Intn(len(list))]
@@ -335,14 +359,14 @@ func (s *Sim) send(t Target, eps map[string][]endpoint, now time.Time) {
 		behaviour = t.Flag.apply(behaviour, variant)
 	}
 	code, secs := behaviour.Answer(s.rng)
-	s.observe(b.Namespace, b.Service, ep.pod, ep.behaviour.Version, code, secs, variant, now)
+	s.observe(b.Namespace, b.Service, ep.pod, ep.behaviour.Version, code, secs, variant, mirrored, now)
 }
 
-func (s *Sim) observe(ns, svc, pod, version string, code int, secs float64, variant string, now time.Time) {
+func (s *Sim) observe(ns, svc, pod, version string, code int, secs float64, variant, mirrored string, now time.Time) {
 	c := strconv.Itoa(code)
-	s.requests.WithLabelValues(ns, svc, pod, version, c, variant).Inc()
-	s.duration.WithLabelValues(ns, svc, pod, version, c, variant).Observe(secs)
-	s.series[[6]string{ns, svc, pod, version, c, variant}] = now
+	s.requests.WithLabelValues(ns, svc, pod, version, c, variant, mirrored).Inc()
+	s.duration.WithLabelValues(ns, svc, pod, version, c, variant, mirrored).Observe(secs)
+	s.series[[7]string{ns, svc, pod, version, c, variant, mirrored}] = now
 }
 
 // route returns the weighted backends for a request, or a reason why there

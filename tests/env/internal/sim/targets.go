@@ -30,6 +30,8 @@ type Target struct {
 	RPS       float64 `json:"rps"`
 	// Path of the synthetic requests (default "/").
 	Path string `json:"path,omitempty"`
+	// Method of the synthetic requests (default GET).
+	Method string `json:"method,omitempty"`
 	// Host for Ingress targets (default: the host of the first rule).
 	Host string `json:"host,omitempty"`
 	// Headers and Cookies: each is set on the given fraction of requests.
@@ -116,7 +118,7 @@ func ParseTarget(key, doc string) (Target, error) {
 
 // Request draws one synthetic request of the target.
 func (t Target) Request(rng *rand.Rand) split.Request {
-	r := split.Request{Path: t.Path}
+	r := split.Request{Method: t.Method, Path: t.Path}
 	for _, m := range t.Headers {
 		if rng.Float64() < m.Fraction {
 			if r.Headers == nil {

@@ -31,7 +31,9 @@ type Weighted struct {
 
 // Request is one synthetic request, as far as routing is concerned.
 type Request struct {
-	Path string
+	// Method is the HTTP method ("" is GET).
+	Method string
+	Path   string
 	// Headers are keyed by lower-case name.
 	Headers map[string]string
 	Cookies map[string]string

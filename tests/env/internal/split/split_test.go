@@ -321,3 +321,47 @@ func TestShares(t *testing.T) {
 		t.Fatal(s)
 	}
 }
+
+// Cutover's managed routes as they land in an HTTPRoute: a header route (a
+// rule whose match ANDs headers into the user's path) and a mirror route (a
+// rule with a RequestMirror filter), ahead of the user's weighted rule.
+func TestHTTPRouteManagedRoutes(t *testing.T) {
+	var r HTTPRoute
+	decode(t, `{"metadata":{"namespace":"shop"},"spec":{"rules":[
+	  {"name":"beta","matches":[{"path":{"type":"PathPrefix","value":"/"},
+	    "headers":[{"name":"x-beta","type":"Exact","value":"1"},{"name":"x-team","type":"RegularExpression","value":"^pay.*"}]}],
+	   "backendRefs":[{"name":"canary","port":80,"weight":1}]},
+	  {"name":"shadow","matches":[{"path":{"type":"PathPrefix","value":"/"},"method":"GET"}],
+	   "filters":[{"type":"RequestMirror","requestMirror":{"backendRef":{"name":"canary","port":80},"percent":40}}],
+	   "backendRefs":[{"name":"stable","port":80,"weight":90},{"name":"canary","port":80,"weight":10}]},
+	  {"matches":[{"path":{"type":"PathPrefix","value":"/"}}],
+	   "backendRefs":[{"name":"stable","port":80,"weight":90},{"name":"canary","port":80,"weight":10}]}]}}`, &r)
+	route := func(req Request) ([]Weighted, bool) { return HTTPRouteBackends(r, req) }
+	both := func(*rand.Rand) Request {
+		return Request{Method: "POST", Path: "/", Headers: map[string]string{"x-beta": "1", "x-team": "payments"}}
+	}
+	expectShares(t, shares(t, 2000, 1, route, both), map[string]float64{"shop/canary": 1}, 0)
+	one := func(*rand.Rand) Request {
+		return Request{Method: "POST", Path: "/", Headers: map[string]string{"x-beta": "1"}}
+	}
+	expectShares(t, shares(t, 20000, 2, route, one), map[string]float64{"shop/stable": 0.9, "shop/canary": 0.1}, 0.01)
+
+	if m := HTTPRouteMirrors(r, Request{Method: "GET", Path: "/a"}); len(m) != 1 || m[0].Fraction != 0.4 || m[0].Backend.Key() != "shop/canary" {
+		t.Errorf("a GET is mirrored 40%% to the canary, got %+v", m)
+	}
+	if m := HTTPRouteMirrors(r, Request{Method: "POST", Path: "/a"}); len(m) != 0 {
+		t.Errorf("a POST is not mirrored, got %+v", m)
+	}
+	if m := HTTPRouteMirrors(r, Request{Path: "/a"}); len(m) != 1 {
+		t.Errorf("no method is GET, got %+v", m)
+	}
+}
+
+// Weights that do not sum to 100 split in proportion.
+func TestHTTPRouteWeightsNeedNotSumTo100(t *testing.T) {
+	var r HTTPRoute
+	decode(t, `{"metadata":{"namespace":"shop"},"spec":{"rules":[{"backendRefs":[
+	  {"name":"stable","port":80,"weight":3},{"name":"canary","port":80,"weight":1}]}]}}`, &r)
+	route := func(req Request) ([]Weighted, bool) { return HTTPRouteBackends(r, req) }
+	expectShares(t, shares(t, 20000, 3, route, nil), map[string]float64{"shop/stable": 0.75, "shop/canary": 0.25}, 0.01)
+}
