@@ -3,13 +3,16 @@
 #include <httplib.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "kube/http_transport.hpp"
 
@@ -139,14 +142,6 @@ class HttplibTransport final : public HttpTransport {
   }
 
   std::expected<HttpResponse, Error> send(const HttpRequest& request) override {
-    auto client = acquire();
-    if (!client)
-      return std::unexpected(client.error());
-    auto& c = **client;
-    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(request.timeout);
-    c.set_read_timeout(seconds.count(), 0);
-    c.set_write_timeout(seconds.count(), 0);
-    c.set_connection_timeout(request.connect_timeout);
     httplib::Request req;
     req.method = request.method;
     req.path = config_.base_path + request.target;
@@ -157,14 +152,32 @@ class HttplibTransport final : public HttpTransport {
       req.headers.emplace("Content-Type", request.content_type);
     }
     req.body = request.body;
-    auto result = c.send(req);
+    auto pooled = acquire();
+    if (!pooled)
+      return std::unexpected(pooled.error());
+    auto [client, reused] = std::move(*pooled);
+    auto result = send_on(*client, req, request);
+    // A kept-alive connection the server has closed since (its idle timeout; seen after five
+    // idle minutes against kube-apiserver) fails the next request at once. A request that
+    // could not be written was not received, so it goes again on a new connection, whatever
+    // its method; one whose answer could not be read only when it is a GET.
+    if (!result && reused &&
+        (result.error() == httplib::Error::Write ||
+         (result.error() == httplib::Error::Read && request.method == "GET"))) {
+      drop_idle();
+      auto fresh = make_client();
+      if (!fresh)
+        return std::unexpected(fresh.error());
+      client = std::move(*fresh);
+      result = send_on(*client, req, request);
+    }
     if (!result) {
       return std::unexpected(transport_error(result.error(), config_));
     }
     HttpResponse response{result->status, std::move(result->body),
                           header_value(result->headers, "Retry-After"),
                           header_value(result->headers, "Content-Type")};
-    release(std::move(*client));
+    release(std::move(client));
     return response;
   }
 
@@ -243,25 +256,61 @@ class HttplibTransport final : public HttpTransport {
 
  private:
   using ClientPtr = std::unique_ptr<httplib::ClientImpl>;
+  using Clock = std::chrono::steady_clock;
+  /// An idle connection older than this is closed rather than reused: servers close idle
+  /// keep-alive connections (Go's net/http after its IdleTimeout), and reusing one costs a
+  /// failed request.
+  static constexpr std::chrono::seconds kMaxIdleAge{30};
 
-  std::expected<ClientPtr, Error> acquire() {
+  static httplib::Result send_on(httplib::ClientImpl& c, const httplib::Request& req,
+                                 const HttpRequest& request) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(request.timeout);
+    c.set_read_timeout(seconds.count(), 0);
+    c.set_write_timeout(seconds.count(), 0);
+    c.set_connection_timeout(request.connect_timeout);
+    return c.send(req);
+  }
+
+  /// Whether an idle connection is still usable: nothing may arrive on it between answers,
+  /// so a socket that polls readable has been closed by the server (a FIN, a reset, TLS's
+  /// close_notify). httplib 0.11 does not check this before reusing a connection.
+  static bool still_open(const httplib::ClientImpl& client) {
+    if (client.is_socket_open() == 0)
+      return true;  // no socket yet: the request connects
+    pollfd fd{.fd = client.socket(), .events = POLLIN, .revents = 0};
+    return ::poll(&fd, 1, 0) == 0;
+  }
+
+  /// A pooled connection (true: it has served a request before) or a new one.
+  std::expected<std::pair<ClientPtr, bool>, Error> acquire() {
     {
       std::lock_guard lock(mutex_);
-      if (!idle_.empty()) {
-        ClientPtr client = std::move(idle_.back());
+      const auto now = Clock::now();
+      while (!idle_.empty()) {
+        auto [client, since] = std::move(idle_.back());
         idle_.pop_back();
-        return client;
+        if (now - since < kMaxIdleAge && still_open(*client))
+          return std::pair{std::move(client), true};
       }
     }
-    return make_client();
+    auto client = make_client();
+    if (!client)
+      return std::unexpected(client.error());
+    return std::pair{std::move(*client), false};
   }
 
   void release(ClientPtr client) {
     std::lock_guard lock(mutex_);
     constexpr std::size_t kMaxIdle = 8;
     if (idle_.size() < kMaxIdle) {
-      idle_.push_back(std::move(client));
+      idle_.emplace_back(std::move(client), Clock::now());
     }
+  }
+
+  /// After one stale connection the others of its age are likely stale too.
+  void drop_idle() {
+    std::lock_guard lock(mutex_);
+    idle_.clear();
   }
 
   std::expected<ClientPtr, Error> make_client() {
@@ -327,7 +376,7 @@ class HttplibTransport final : public HttpTransport {
   RestConfig config_;
   CaFile ca_file_;
   std::mutex mutex_;
-  std::vector<ClientPtr> idle_;
+  std::vector<std::pair<ClientPtr, Clock::time_point>> idle_;  // last used at
 };
 
 }  // namespace
