@@ -52,7 +52,7 @@ reject "setWeight -1" \
   'spec.strategy.canary.steps[0].setWeight: Invalid value: -1' \
   "$(rollout '  strategy: {canary: {steps: [{setWeight: -1}]}}')"
 reject "step with two kinds" \
-  'spec.strategy.canary.steps[0]: Invalid value: "object": spec.strategy.canary.steps[]: each step sets exactly one of setWeight, pause, setCanaryScale or analysis' \
+  'spec.strategy.canary.steps[0]: Invalid value: "object": spec.strategy.canary.steps[]: each step sets exactly one of setWeight, pause, setCanaryScale, analysis, setHeaderRoute or setMirrorRoute' \
   "$(rollout '  strategy: {canary: {steps: [{setWeight: 10, pause: {duration: 30s}}]}}')"
 reject "empty step" \
   'spec.strategy.canary.steps[1]: Invalid value: "object": spec.strategy.canary.steps[]: each step sets exactly one of' \
