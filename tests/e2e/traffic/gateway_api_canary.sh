@@ -12,6 +12,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../crd/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../operator/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../analysis/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 install_crd
 new_namespace
 trap 'status=$?; [[ $status -eq 0 ]] || dump_logs; cleanup "$status"' EXIT
@@ -19,29 +20,7 @@ trap 'status=$?; [[ $status -eq 0 ]] || dump_logs; cleanup "$status"' EXIT
 # The shipped example is valid as written (the API server's schema and CEL rules, dry run).
 kubectl -n "$NS" apply --dry-run=server -f "$repo/examples/gateway-api/" >/dev/null ||
   check_fail "examples/gateway-api/ is refused by the API server"
-kubectl -n "$NS" apply -f "$repo/examples/canary/services.yaml" >/dev/null
-kubectl -n "$NS" apply -f - >/dev/null <<YAML
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: web}
-spec:
-  parentRefs: [{name: public}, {name: internal, namespace: infra}]
-  rules:
-  - matches: [{path: {type: PathPrefix, value: /docs}}]
-    filters:
-    - type: RequestHeaderModifier
-      requestHeaderModifier: {add: [{name: x-docs, value: "1"}]}
-    backendRefs: [{name: docs, port: 80}]
-  - matches: [{path: {type: PathPrefix, value: /}}]
-    backendRefs:
-    - {name: web-stable, port: 80, weight: 100}
-    - {name: web-canary, port: 80, weight: 0}
-YAML
-# The route as the user wrote it, less the two weights Cutover owns.
-route_shape() {
-  kubectl -n "$NS" get httproute web -o json |
-    jq -S '.spec | del(.rules[1].backendRefs[].weight)'
-}
+apply_user_route
 user_route="$(route_shape)"
 
 start_operator one

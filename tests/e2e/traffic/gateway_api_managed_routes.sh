@@ -13,6 +13,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../crd/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../operator/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../analysis/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 install_crd
 new_namespace
 trap 'status=$?; [[ $status -eq 0 ]] || dump_logs; cleanup "$status"' EXIT
@@ -21,27 +22,7 @@ kubectl -n "$NS" apply --dry-run=server -f "$repo/examples/gateway-api/header-an
   >/dev/null || check_fail "examples/gateway-api/header-and-mirror/ is refused by the API server"
 "$deploy" lint "$repo/examples/gateway-api/header-and-mirror/rollout.yaml" >/dev/null ||
   check_fail "deploy lint refuses examples/gateway-api/header-and-mirror/rollout.yaml"
-kubectl -n "$NS" apply -f "$repo/examples/canary/services.yaml" >/dev/null
-kubectl -n "$NS" apply -f - >/dev/null <<YAML
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: web}
-spec:
-  parentRefs: [{name: public}, {name: internal, namespace: infra}]
-  rules:
-  - matches: [{path: {type: PathPrefix, value: /docs}}]
-    filters:
-    - type: RequestHeaderModifier
-      requestHeaderModifier: {add: [{name: x-docs, value: "1"}]}
-    backendRefs: [{name: docs, port: 80}]
-  - matches: [{path: {type: PathPrefix, value: /}}]
-    backendRefs:
-    - {name: web-stable, port: 80, weight: 100}
-    - {name: web-canary, port: 80, weight: 0}
-YAML
-route_shape() {
-  kubectl -n "$NS" get httproute web -o json | jq -S '.spec | del(.rules[].backendRefs[]?.weight)'
-}
+apply_user_route
 user_route="$(route_shape)"
 rule_names() {
   kubectl -n "$NS" get httproute web -o json | jq -r '[.spec.rules[] | .name // "-"] | join(",")'
