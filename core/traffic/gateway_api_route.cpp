@@ -285,15 +285,30 @@ std::expected<Json, std::string> route_edit(const Json& route, const RouteRef& r
       return std::unexpected(weights.error());
     patch = std::move(*weights);
   }
-  // Which of the route's rules are Cutover's, and which of the user's carry the weights.
+  // Which of the route's rules are Cutover's, and which of the user's carry the weights. A rule
+  // is Cutover's by its name, and only if it could be one of Cutover's: a header rule names
+  // canaryService alone, a mirror rule mirrors to it. A weighted rule of the user's that happens
+  // to carry such a name stays the user's (removing it would take the route's traffic away).
   const Json& rules = route["spec"]["rules"];
+  const auto both = rules_naming_both(route, ref, services);
+  const auto mirrors_to_canary = [&](const Json& rule) {
+    const Json& filters = member(rule, "filters");
+    return filters.is_array() && std::ranges::any_of(filters, [&](const Json& filter) {
+             return names_service(member(member(filter, "requestMirror"), "backendRef"),
+                                  services.canary, ref.namespace_name, services);
+           });
+  };
   std::vector<std::size_t> ours;
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    if (owned_rule(string_or(rules[i], "name"), target.owned))
+    const bool weighted_rule =
+        std::ranges::any_of(both, [&](const RuleRefs& r) { return r.rule == i; });
+    if (owned_rule(string_or(rules[i], "name"), target.owned) &&
+        (!weighted_rule || mirrors_to_canary(rules[i]))) {
       ours.push_back(i);
+    }
   }
   std::vector<RuleRefs> weighted;
-  for (const RuleRefs& r : rules_naming_both(route, ref, services)) {
+  for (const RuleRefs& r : both) {
     if (std::ranges::find(ours, r.rule) == ours.end())
       weighted.push_back(r);
   }
@@ -306,6 +321,17 @@ std::expected<Json, std::string> route_edit(const Json& route, const RouteRef& r
       if (!rule)
         return std::unexpected(rule.error());
       wanted.push_back(std::move(*rule));
+    }
+  }
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const std::string name = string_or(rules[i], "name");
+    if (name.empty() || std::ranges::find(ours, i) != ours.end())
+      continue;
+    if (std::ranges::any_of(wanted, [&](const Json& rule) { return rule["name"] == name; })) {
+      return std::unexpected(fmt::format(
+          "{} has a rule of its own named {}, the name of a managed route's rule: rename that "
+          "rule, or the managed route in spec.strategy.canary.trafficRouting.managedRoutes",
+          ref.describe(), name));
     }
   }
   const std::size_t user_rules = rules.size() - ours.size();

@@ -40,8 +40,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const cutover::traffic::WeightedServices services{"web-stable", "web-canary", "shop"};
   (void)cutover::traffic::read_route(route, ref, services);
   const auto edit = cutover::traffic::route_edit(route, ref, services, target());
-  if (!edit || edit->is_null())
+  // Applying the edit models the API server, whose objects always carry a resourceVersion (the
+  // edit's first `test`); without one the server refuses the patch, and so it must here.
+  const auto& metadata =
+      route.is_object() ? route.value("metadata", nlohmann::json()) : nlohmann::json();
+  if (!edit || edit->is_null() || !metadata.is_object() ||
+      !metadata.value("resourceVersion", nlohmann::json()).is_string()) {
     return 0;
+  }
   const auto edited = route.patch(*edit);  // throws (and so fails) if a `test` does not hold
   const auto again = cutover::traffic::route_edit(edited, ref, services, target());
   if (!again || !again->is_null())

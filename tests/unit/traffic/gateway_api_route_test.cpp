@@ -270,6 +270,19 @@ TEST(GatewayApiRouteEdit, LimitsAndWhatARouteCannotSayAreErrorsNamingTheFix) {
   EXPECT_NE(twice.error().find("already tests header x-beta"), std::string::npos) << twice.error();
 }
 
+TEST(GatewayApiRouteEdit, AWeightedRuleOfTheUsersNamedLikeAManagedRouteStaysTheUsers) {
+  Json route = user_route();
+  route["spec"]["rules"][1]["name"] = "beta";  // carries the traffic; found by the fuzz target
+  const auto removal = route_edit(route, kRoute, kServices, {5, {}, kOwned});
+  ASSERT_TRUE(removal.has_value()) << removal.error();
+  EXPECT_TRUE(removal->is_null()) << "not removed: " << removal->dump();
+  const auto clash = route_edit(route, kRoute, kServices, {5, {header_route()}, kOwned});
+  ASSERT_FALSE(clash.has_value());
+  EXPECT_NE(clash.error().find("HTTPRoute shop/web has a rule of its own named beta"),
+            std::string::npos)
+      << clash.error();
+}
+
 TEST(GatewayApiRouteEdit, OnlyRulesNamedAfterManagedRoutesAreCutovers) {
   Json route = user_route();
   route["spec"]["rules"][0]["name"] = "beta-docs";  // the user's, though it starts with beta-
