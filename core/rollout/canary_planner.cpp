@@ -6,6 +6,7 @@
 #include <map>
 
 #include "rollout/planner_support.hpp"
+#include "rollout/router_for.hpp"
 
 namespace cutover::rollout::detail {
 
@@ -266,12 +267,14 @@ void plan_canary(PlanBuilder& b) {
     std::string route_edit_problem;
     const auto hold_routed = [&](std::size_t index, int weight) {
       auto managed = managed_routes_at(canary, index);
-      if (std::string problem = b.route_edit_problem(weight, managed); !problem.empty()) {
-        route_edit_problem = std::move(problem);
+      // One look at every route: whether it can say this, and whether it already does.
+      const auto need = routes_need_edit(b.rollout, b.observed, SetRouteWeight{weight, managed});
+      if (!need) {
+        route_edit_problem = need.error();
         return false;
       }
       b.plan.actions.emplace_back(ScaleSlot{stable, replicas});
-      const bool reached = b.routes_say(weight, managed);
+      const bool reached = !*need;
       int serving = weight;
       for (const auto& [name, reading] : b.observed.routes)
         serving = std::max(serving, reading.weight.value_or(100));

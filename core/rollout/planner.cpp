@@ -68,12 +68,6 @@ bool PlanBuilder::routes_say(int weight, const std::vector<traffic::ManagedRoute
   return need && !*need;
 }
 
-std::string PlanBuilder::route_edit_problem(
-    int weight, const std::vector<traffic::ManagedRoute>& managed) const {
-  const auto need = routes_need_edit(rollout, observed, SetRouteWeight{weight, managed});
-  return need ? "" : need.error();
-}
-
 std::string PlanBuilder::route_problem() const {
   for (const auto& [name, reading] : observed.routes) {
     if (!reading.problem.empty())

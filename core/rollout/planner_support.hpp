@@ -43,10 +43,6 @@ struct PlanBuilder {
   /// Every route reads back `weight` for the canary, and `managed` as Cutover's own routes.
   [[nodiscard]] bool routes_say(int weight,
                                 const std::vector<traffic::ManagedRoute>& managed = {}) const;
-  /// Why a route cannot say `weight` with `managed` (a limit of the API, a condition its kind
-  /// cannot express), naming the route, the field and the fix; "" when it can.
-  [[nodiscard]] std::string route_edit_problem(
-      int weight, const std::vector<traffic::ManagedRoute>& managed) const;
   /// The first route that Cutover cannot use until the user fixes it ("" when none).
   [[nodiscard]] std::string route_problem() const;
   /// What the routes read now, for a status message: "HTTPRoute shop/web 5%".
