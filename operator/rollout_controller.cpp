@@ -187,10 +187,10 @@ void RolloutController::run(std::stop_token stop) {
                         {.label_selector = rollout::kRolloutLabel, .all_namespaces = scope},
                         random);
 
-  // Gateway API routes and OpenFeature FeatureFlags, when the cluster has their CRDs (they may
-  // be absent: then no Rollout can route or bind a flag through them, and the planner says the
-  // object is missing). They carry no label of ours: every one is watched, and an event wakes
-  // the Rollouts that name it.
+  // Gateway API routes, Istio VirtualServices and OpenFeature FeatureFlags, when the cluster has
+  // their CRDs (they may be absent: then no Rollout can route or bind a flag through them, and
+  // the planner says the object is missing). They carry no label of ours: every one is watched,
+  // and an event wakes the Rollouts that name it.
   struct Optional {
     const char* api_version;
     const char* kind;
@@ -204,6 +204,9 @@ void RolloutController::run(std::stop_token stop) {
   for (const auto& [api_version, kind, reference, hint] :
        {Optional{"gateway.networking.k8s.io/v1", "HTTPRoute", Reference::http_route, kRouteHint},
         Optional{"gateway.networking.k8s.io/v1", "GRPCRoute", Reference::grpc_route, kRouteHint},
+        Optional{"networking.istio.io/v1", "VirtualService", Reference::virtual_service,
+                 "restart the operator after installing Istio's CRDs, or grant it "
+                 "get/list/watch/patch on virtualservices"},
         Optional{flags::kFeatureFlagApiVersion, flags::kFeatureFlagKind, Reference::feature_flag,
                  "restart the operator after installing the OpenFeature FeatureFlag CRD, or "
                  "grant it get/list/watch/patch on featureflags"}}) {

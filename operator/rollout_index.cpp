@@ -68,6 +68,17 @@ std::set<std::pair<Reference, std::string>> named_objects(const kube::Json& roll
         out.insert({kind, string_or(route, "namespace", ns) + "/" + name});
     }
   }
+  const kube::Json& istio = member(member(member(strategy, "canary"), "trafficRouting"), "istio");
+  const kube::Json& single = member(istio, "virtualService");
+  const kube::Json& many = member(istio, "virtualServices");
+  for (const auto& vs : many.is_array() ? many : kube::Json::array({single})) {
+    if (const std::string name = string_or(vs, "name"); !name.empty())
+      out.insert({Reference::virtual_service, ns + "/" + name});
+  }
+  if (many.is_array()) {
+    if (const std::string name = string_or(single, "name"); !name.empty())
+      out.insert({Reference::virtual_service, ns + "/" + name});
+  }
   const kube::Json& flags = member(member(strategy, "canary"), "flags");
   for (const auto& binding : flags.is_array() ? flags : kube::Json::array()) {
     const std::string name = string_or(binding, "featureFlag");

@@ -1,11 +1,11 @@
 #pragma once
 // Which Rollouts this replica drives, and what each names: Services (stable/canary,
 // active/preview), an adopted Deployment (`spec.workloadRef`), SLO policies, Gateway API
-// routes (trafficRouting) and bound FeatureFlags (spec.strategy.canary.flags). So an event on
-// any of those wakes exactly the Rollouts that name it: a user's Service re-applied without our
-// selector key is re-pinned, an edit of an adopted Deployment starts a release, and a policy
-// change reaches the Rollouts gated on it. Fed by the Rollout informer; read by the other
-// informers' handlers and the workers. Thread-safe.
+// routes and Istio VirtualServices (trafficRouting) and bound FeatureFlags
+// (spec.strategy.canary.flags). So an event on any of those wakes exactly the Rollouts that name
+// it: a user's Service re-applied without our selector key is re-pinned, an edit of an adopted
+// Deployment starts a release, and a policy change reaches the Rollouts gated on it. Fed by the
+// Rollout informer; read by the other informers' handlers and the workers. Thread-safe.
 
 #include <map>
 #include <mutex>
@@ -26,6 +26,7 @@ enum class Reference {
   cluster_policy,
   http_route,
   grpc_route,
+  virtual_service,
   feature_flag
 };
 

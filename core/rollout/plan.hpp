@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "rollout/rollout.hpp"
-#include "traffic/gateway_api_route.hpp"
+#include "traffic/route_target.hpp"
 
 namespace cutover::rollout {
 

@@ -82,8 +82,9 @@ struct CanaryStrategy {
   Json max_unavailable;  // likewise
   int scale_down_delay_seconds = 30;
   int abort_scale_down_delay_seconds = 30;
-  /// spec.strategy.canary.trafficRouting.gatewayAPI's HTTPRoutes then GRPCRoutes (namespace
-  /// filled in). Empty: the replica-ratio canary, whose weight is its share of the pods.
+  /// spec.strategy.canary.trafficRouting: gatewayAPI's HTTPRoutes then GRPCRoutes, or istio's
+  /// VirtualServices (namespace filled in; one router's kinds only). Empty: the replica-ratio
+  /// canary, whose weight is its share of the pods.
   std::vector<traffic::RouteRef> routes;
   /// spec.strategy.canary.trafficRouting.managedRoutes[].name: the header and mirror routes
   /// the steps may set, in precedence order.

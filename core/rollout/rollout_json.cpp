@@ -204,12 +204,10 @@ Result parse_mirror_route(const SpecReader& r, const Json& j, const std::string&
         return ok;
       static constexpr std::array kMethods{"GET",     "HEAD",    "POST",  "PUT",  "DELETE",
                                            "CONNECT", "OPTIONS", "TRACE", "PATCH"};
-      if (block.method->type != traffic::StringMatch::Type::exact) {
-        return r.error(item_path + ".method",
-                       "can only be exact: the gatewayAPI router matches a method exactly",
-                       "list one block per method, e.g. method: {exact: GET}");
-      }
-      if (std::ranges::find(kMethods, block.method->value) == kMethods.end()) {
+      // A prefix or regex method is for routers that match one (Istio); the steps' check
+      // below refuses it on Gateway API.
+      if (block.method->type == traffic::StringMatch::Type::exact &&
+          std::ranges::find(kMethods, block.method->value) == kMethods.end()) {
         return r.error(item_path + ".method.exact",
                        fmt::format("\"{}\" is not an HTTP method", block.method->value),
                        "use GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE or PATCH");
@@ -349,29 +347,101 @@ Result parse_canary_step(const SpecReader& r, const Json& step, const std::strin
 
 namespace {
 
-// spec.strategy.canary.trafficRouting: exactly one router. Gateway API's HTTPRoutes and
-// GRPCRoutes are supported; Istio and NGINX are refused by name rather than ignored (a canary
-// the user meant to run at 5% must not silently run by replica ratio).
+// spec.strategy.canary.trafficRouting: exactly one router, Gateway API's HTTPRoutes and
+// GRPCRoutes or Istio's VirtualServices (host level). NGINX and the others are refused by name
+// rather than ignored (a canary the user meant to run at 5% must not silently run by replica
+// ratio).
+Result parse_istio(const SpecReader& r, const Json& istio, const std::string& rollout_namespace,
+                   CanaryStrategy& out) {
+  const std::string path = "spec.strategy.canary.trafficRouting.istio";
+  if (!istio.is_object())
+    return r.error(path, "must be an object", "set istio: {virtualService: {name: VS}}");
+  if (const auto rule = istio.find("destinationRule"); rule != istio.end() && !rule->is_null()) {
+    return r.error(path + ".destinationRule",
+                   "subset-level routing is not supported by this version of Cutover",
+                   "route by host: leave destinationRule out and make stableService and "
+                   "canaryService the destinations of the VirtualService's http route");
+  }
+  const auto parse_one = [&](const Json& item, const std::string& item_path) -> Result {
+    if (!item.is_object())
+      return r.error(item_path, "must be an object {name, routes?}");
+    traffic::RouteRef route{traffic::kVirtualServiceKind, rollout_namespace, "", {}};
+    if (auto ok = r.string(item, "name", item_path, route.name); !ok)
+      return ok;
+    if (route.name.empty())
+      return r.error(item_path + ".name", "is required", "name the VirtualService");
+    if (const auto routes = item.find("routes"); routes != item.end() && !routes->is_null()) {
+      if (!routes->is_array())
+        return r.error(item_path + ".routes", "must be a list of http route names");
+      for (std::size_t i = 0; i < routes->size(); ++i) {
+        const std::string name_path = fmt::format("{}.routes[{}]", item_path, i);
+        if (!(*routes)[i].is_string() || (*routes)[i].get<std::string>().empty())
+          return r.error(name_path, "must be the name of an http route of the VirtualService");
+        std::string name = (*routes)[i].get<std::string>();
+        if (std::ranges::find(route.http_routes, name) != route.http_routes.end())
+          return r.error(name_path, fmt::format("names http route {} twice", name));
+        route.http_routes.push_back(std::move(name));
+      }
+    }
+    if (std::ranges::any_of(out.routes,
+                            [&](const auto& other) { return other.name == route.name; }))
+      return r.error(item_path, fmt::format("names {} twice", route.describe()));
+    out.routes.push_back(std::move(route));
+    return {};
+  };
+  if (const auto one = istio.find("virtualService"); one != istio.end() && !one->is_null()) {
+    if (auto ok = parse_one(*one, path + ".virtualService"); !ok)
+      return ok;
+  }
+  if (const auto list = istio.find("virtualServices"); list != istio.end() && !list->is_null()) {
+    if (!list->is_array())
+      return r.error(path + ".virtualServices", "must be a list of {name, routes?}");
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      if (auto ok = parse_one((*list)[i], fmt::format("{}.virtualServices[{}]", path, i)); !ok)
+        return ok;
+    }
+  }
+  if (out.routes.empty()) {
+    return r.error(path, "names no VirtualService",
+                   "set virtualService: {name: VS} (or virtualServices: [{name: VS}])");
+  }
+  return {};
+}
+
 Result parse_traffic_routing(const SpecReader& r, const Json& routing,
                              const std::string& rollout_namespace, CanaryStrategy& out) {
   const std::string path = "spec.strategy.canary.trafficRouting";
   if (!routing.is_object())
     return r.error(path, "must be an object", "set gatewayAPI: {httpRoutes: [{name: ROUTE}]}");
-  for (const char* unsupported : {"istio", "nginx", "smi", "alb", "traefik", "plugins"}) {
+  for (const char* unsupported : {"nginx", "smi", "alb", "traefik", "plugins"}) {
     if (routing.contains(unsupported)) {
       return r.error(path + "." + unsupported, "is not supported by this version of Cutover",
-                     "route through Gateway API instead: gatewayAPI: {httpRoutes: [{name: "
-                     "ROUTE}]}, or leave trafficRouting out for a replica-ratio canary");
+                     "route through Gateway API (gatewayAPI: {httpRoutes: [{name: ROUTE}]}) or "
+                     "Istio (istio: {virtualService: {name: VS}}), or leave trafficRouting out "
+                     "for a replica-ratio canary");
     }
   }
   const auto gateway = routing.find("gatewayAPI");
-  if (gateway == routing.end() || !gateway->is_object()) {
-    return r.error(path, "must set gatewayAPI",
-                   "set gatewayAPI: {httpRoutes: [{name: ROUTE}]}, or leave trafficRouting out");
+  const auto istio = routing.find("istio");
+  const bool has_gateway = gateway != routing.end() && !gateway->is_null();
+  const bool has_istio = istio != routing.end() && !istio->is_null();
+  if (has_gateway && has_istio) {
+    return r.error(path, "sets both gatewayAPI and istio",
+                   "keep the one router that carries this Service's traffic");
+  }
+  if (has_istio) {
+    if (auto ok = parse_istio(r, *istio, rollout_namespace, out); !ok)
+      return ok;
+  } else if (!has_gateway || !gateway->is_object()) {
+    return r.error(path, "must set gatewayAPI or istio",
+                   "set gatewayAPI: {httpRoutes: [{name: ROUTE}]} or istio: {virtualService: "
+                   "{name: VS}}, or leave trafficRouting out");
   }
   const std::string gateway_path = path + ".gatewayAPI";
   for (const auto& [key, kind] :
        {std::pair{"httpRoutes", "HTTPRoute"}, std::pair{"grpcRoutes", "GRPCRoute"}}) {
+    if (!has_gateway)
+      break;
     const auto list = gateway->find(key);
     if (list == gateway->end() || list->is_null())
       continue;
@@ -425,13 +495,15 @@ Result parse_traffic_routing(const SpecReader& r, const Json& routing,
       out.managed_routes.push_back(std::move(name));
     }
   }
-  if (out.routes.empty()) {
+  if (has_gateway && out.routes.empty()) {
     return r.error(gateway_path, "names no route",
                    "list the routes: httpRoutes: [{name: ROUTE}] or grpcRoutes: [{name: ROUTE}]");
   }
   if (out.stable_service.empty() || out.canary_service.empty()) {
     return r.error(path, "needs both stableService and canaryService",
-                   "name the two Services whose backendRef weights the routes split");
+                   has_istio ? "name the two Services whose destination weights the "
+                               "VirtualService's http routes split"
+                             : "name the two Services whose backendRef weights the routes split");
   }
   return {};
 }
@@ -548,7 +620,18 @@ Result parse_canary(const SpecReader& r, const Json& canary, const std::string& 
             step.kind == CanaryStep::Kind::set_header_route ? "setHeaderRoute" : "setMirrorRoute");
         if (out.routes.empty()) {
           return r.error(step_path, "needs trafficRouting: a replica-ratio canary has no routes",
-                         "set spec.strategy.canary.trafficRouting.gatewayAPI and managedRoutes");
+                         "set spec.strategy.canary.trafficRouting (gatewayAPI or istio) and "
+                         "managedRoutes");
+        }
+        // Gateway API matches a method only exactly; Istio by exact, prefix or regex.
+        const bool gateway_api = out.routes.front().kind != traffic::kVirtualServiceKind;
+        for (std::size_t m = 0; gateway_api && m < step.route.matches.size(); ++m) {
+          const auto& method = step.route.matches[m].method;
+          if (method && method->type != traffic::StringMatch::Type::exact) {
+            return r.error(fmt::format("{}.steps[{}].setMirrorRoute.match[{}].method", path, i, m),
+                           "can only be exact: the gatewayAPI router matches a method exactly",
+                           "list one block per method, e.g. method: {exact: GET}");
+          }
         }
         if (std::ranges::find(out.managed_routes, step.route.name) == out.managed_routes.end()) {
           return r.error(

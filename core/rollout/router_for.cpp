@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "traffic/gateway_api_router.hpp"
+#include "traffic/object_router.hpp"
+#include "traffic/route_edit.hpp"
 
 namespace cutover::rollout {
 
@@ -11,7 +12,7 @@ std::unique_ptr<traffic::TrafficRouter> router_for(kube::KubeClient& client,
   if (!rollout.spec.is_canary() || rollout.spec.canary().routes.empty())
     return nullptr;
   const auto& canary = rollout.spec.canary();
-  return std::make_unique<traffic::GatewayApiRouter>(
+  return std::make_unique<traffic::ObjectRouter>(
       client, canary.routes,
       traffic::WeightedServices{canary.stable_service, canary.canary_service,
                                 rollout.namespace_name},

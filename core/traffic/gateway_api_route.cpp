@@ -69,40 +69,6 @@ constexpr std::size_t kMaxMatchesPerRule = 64;
 constexpr std::size_t kMaxMatches = 128;
 constexpr std::size_t kMaxHeaders = 16;
 
-// Whether a rule named `rule` is Cutover's: a managedRoutes name N, or N-2, N-3 ...
-bool owned_rule(const std::string& rule, const std::vector<std::string>& owned) {
-  return std::ranges::any_of(owned, [&](const std::string& name) {
-    if (rule == name)
-      return true;
-    if (!rule.starts_with(name + "-") || rule.size() == name.size() + 1)
-      return false;
-    return std::all_of(rule.begin() + static_cast<std::ptrdiff_t>(name.size()) + 1, rule.end(),
-                       [](unsigned char c) { return std::isdigit(c) != 0; });
-  });
-}
-
-// Whether every member `want` sets is in `have` with the same value: the API server adds its
-// defaults (a backendRef's group and kind, a match's type) to what Cutover wrote.
-bool contains(const Json& have, const Json& want) {
-  if (want.is_object()) {
-    if (!have.is_object())
-      return false;
-    return std::ranges::all_of(want.items(), [&](const auto& item) {
-      return have.contains(item.key()) && contains(have[item.key()], item.value());
-    });
-  }
-  if (want.is_array()) {
-    if (!have.is_array() || have.size() != want.size())
-      return false;
-    for (std::size_t i = 0; i < want.size(); ++i) {
-      if (!contains(have[i], want[i]))
-        return false;
-    }
-    return true;
-  }
-  return have == want;
-}
-
 std::string match_type(StringMatch::Type type) {
   return type == StringMatch::Type::exact ? "Exact" : "RegularExpression";
 }
@@ -222,7 +188,8 @@ std::expected<Json, std::string> managed_rule(const Json& route, const RuleRefs&
 
 }  // namespace
 
-RouteReading read_route(const Json& route, const RouteRef& ref, const WeightedServices& services) {
+RouteReading read_gateway_route(const Json& route, const RouteRef& ref,
+                                const WeightedServices& services) {
   if (!route.is_object()) {
     return {.problem = fmt::format("{} not found: create it, or fix the name in "
                                    "spec.strategy.canary.trafficRouting.gatewayAPI",
@@ -253,7 +220,7 @@ std::expected<Json, std::string> weight_patch(const Json& route, const RouteRef&
                                               const WeightedServices& services, int weight) {
   const auto rules = rules_naming_both(route, ref, services);
   if (!route.is_object() || rules.empty())
-    return std::unexpected(read_route(route, ref, services).problem);
+    return std::unexpected(read_gateway_route(route, ref, services).problem);
   Json patch = Json::array();
   patch.push_back({{"op", "test"},
                    {"path", "/metadata/resourceVersion"},
@@ -272,10 +239,10 @@ std::expected<Json, std::string> weight_patch(const Json& route, const RouteRef&
   return patch;
 }
 
-std::expected<Json, std::string> route_edit(const Json& route, const RouteRef& ref,
-                                            const WeightedServices& services,
-                                            const RouteTarget& target) {
-  const RouteReading reading = read_route(route, ref, services);
+std::expected<Json, std::string> gateway_route_edit(const Json& route, const RouteRef& ref,
+                                                    const WeightedServices& services,
+                                                    const RouteTarget& target) {
+  const RouteReading reading = read_gateway_route(route, ref, services);
   if (!reading.problem.empty())
     return std::unexpected(reading.problem);
   Json patch = Json::array();
@@ -287,8 +254,9 @@ std::expected<Json, std::string> route_edit(const Json& route, const RouteRef& r
   }
   // Which of the route's rules are Cutover's, and which of the user's carry the weights. A rule
   // is Cutover's by its name, and only if it could be one of Cutover's: a header rule names
-  // canaryService alone, a mirror rule mirrors to it. A weighted rule of the user's that happens
-  // to carry such a name stays the user's (removing it would take the route's traffic away).
+  // canaryService alone, a mirror rule mirrors to it. Any other rule of the user's that happens
+  // to carry such a name stays the user's (removing it would delete what the user wrote, or
+  // take the route's traffic away).
   const Json& rules = route["spec"]["rules"];
   const auto both = rules_naming_both(route, ref, services);
   const auto mirrors_to_canary = [&](const Json& rule) {
@@ -302,8 +270,11 @@ std::expected<Json, std::string> route_edit(const Json& route, const RouteRef& r
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const bool weighted_rule =
         std::ranges::any_of(both, [&](const RuleRefs& r) { return r.rule == i; });
-    if (owned_rule(string_or(rules[i], "name"), target.owned) &&
-        (!weighted_rule || mirrors_to_canary(rules[i]))) {
+    const Json& refs = member(rules[i], "backendRefs");
+    const bool canary_only = refs.is_array() && refs.size() == 1 &&
+                             names_service(refs[0], services.canary, ref.namespace_name, services);
+    if (owned_rule_name(string_or(rules[i], "name"), target.owned) &&
+        ((!weighted_rule && canary_only) || mirrors_to_canary(rules[i]))) {
       ours.push_back(i);
     }
   }
@@ -315,8 +286,7 @@ std::expected<Json, std::string> route_edit(const Json& route, const RouteRef& r
   Json wanted = Json::array();
   for (const ManagedRoute& managed : target.managed) {
     for (std::size_t k = 0; k < weighted.size(); ++k) {
-      auto rule = managed_rule(route, weighted[k], ref, managed,
-                               k == 0 ? managed.name : fmt::format("{}-{}", managed.name, k + 1),
+      auto rule = managed_rule(route, weighted[k], ref, managed, managed_rule_name(managed, k),
                                target.weight);
       if (!rule)
         return std::unexpected(rule.error());
@@ -357,7 +327,7 @@ std::expected<Json, std::string> route_edit(const Json& route, const RouteRef& r
   // Cutover's rules stay when they are the wanted ones, in order, at the front.
   bool same = ours.size() == wanted.size();
   for (std::size_t i = 0; same && i < ours.size(); ++i)
-    same = ours[i] == i && contains(rules[i], wanted[i]);
+    same = ours[i] == i && json_contains(rules[i], wanted[i]);
   if (!same) {
     if (patch.empty()) {
       patch.push_back({{"op", "test"},

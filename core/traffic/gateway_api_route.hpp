@@ -11,52 +11,20 @@
 // the wrong entry.
 
 #include <expected>
-#include <optional>
 #include <string>
 
 #include "kube/kube_client.hpp"
-#include "traffic/managed_route.hpp"
 #include "traffic/route_ref.hpp"
+#include "traffic/route_target.hpp"
 
 namespace cutover::traffic {
 
-/// The Services whose weights are set, in the Rollout's namespace.
-struct WeightedServices {
-  std::string stable;
-  std::string canary;
-  std::string namespace_name;
-};
-
-/// What a route says of the canary's share.
-struct RouteReading {
-  /// The canary's share in percent (rounded) when every rule that names both Services agrees;
-  /// none while they disagree (a patch in flight, or a user's edit).
-  std::optional<int> weight;
-  /// Set when Cutover cannot route through it until the user fixes it: the route is missing,
-  /// or no rule names both Services. Names the route and says what to do.
-  std::string problem;
-  /// The route as read (null when it does not exist): route_edit() tells from it whether the
-  /// managed routes are there as asked.
-  kube::Json object;
-  bool operator==(const RouteReading&) const = default;
-};
-
-/// What Cutover wants a route to say: the canary's weight, and its own rules.
-struct RouteTarget {
-  int weight = 0;
-  /// Cutover's rules, in precedence order (spec.strategy.canary.trafficRouting.managedRoutes).
-  std::vector<ManagedRoute> managed;
-  /// The managedRoutes names: a rule named N, or N-2, N-3 ..., is Cutover's and is removed
-  /// when not wanted. Every other rule is the user's and is never touched beyond its weights.
-  std::vector<std::string> owned;
-};
-
-/// Reads `route` (the API object; null when it does not exist).
-RouteReading read_route(const kube::Json& route, const RouteRef& ref,
-                        const WeightedServices& services);
+/// Reads an HTTPRoute or GRPCRoute (the API object; null when it does not exist).
+RouteReading read_gateway_route(const kube::Json& route, const RouteRef& ref,
+                                const WeightedServices& services);
 
 /// The JSON patch that gives the canary `weight` percent (and stable the rest) in every rule
-/// that names both Services; an error (as `read_route`'s problem) when no rule does.
+/// that names both Services; an error (as `read_gateway_route`'s problem) when no rule does.
 std::expected<kube::Json, std::string> weight_patch(const kube::Json& route, const RouteRef& ref,
                                                     const WeightedServices& services, int weight);
 
@@ -74,11 +42,12 @@ std::expected<kube::Json, std::string> weight_patch(const kube::Json& route, con
 /// removed and the wanted ones added. Every removal is guarded by a `test` of the rule's name,
 /// the whole patch by the route's resourceVersion.
 ///
-/// An error names the route, the field and the fix: a problem read_route() reports, a limit of
-/// the API (16 rules, 64 matches per rule, 128 in all, 16 headers per match), or a condition
-/// the route kind cannot express (a path or method on a GRPCRoute, a method by prefix or regex).
-std::expected<kube::Json, std::string> route_edit(const kube::Json& route, const RouteRef& ref,
-                                                  const WeightedServices& services,
-                                                  const RouteTarget& target);
+/// An error names the route, the field and the fix: a problem read_gateway_route() reports, a limit
+/// of the API (16 rules, 64 matches per rule, 128 in all, 16 headers per match), or a condition the
+/// route kind cannot express (a path or method on a GRPCRoute, a method by prefix or regex).
+std::expected<kube::Json, std::string> gateway_route_edit(const kube::Json& route,
+                                                          const RouteRef& ref,
+                                                          const WeightedServices& services,
+                                                          const RouteTarget& target);
 
 }  // namespace cutover::traffic

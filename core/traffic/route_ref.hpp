@@ -1,22 +1,30 @@
 #pragma once
-// A route that a Rollout's traffic goes through: a Gateway API HTTPRoute or GRPCRoute
-// (gateway.networking.k8s.io/v1), named in spec.strategy.canary.trafficRouting.
+// A route that a Rollout's traffic goes through, named in spec.strategy.canary.trafficRouting:
+// a Gateway API HTTPRoute or GRPCRoute (gateway.networking.k8s.io/v1), or an Istio
+// VirtualService (networking.istio.io/v1).
 
 #include <string>
+#include <vector>
 
 #include "kube/resource.hpp"
 
 namespace cutover::traffic {
 
+inline constexpr const char* kVirtualServiceKind = "VirtualService";
+
 struct RouteRef {
-  std::string kind;  // HTTPRoute or GRPCRoute
+  std::string kind;  // HTTPRoute, GRPCRoute or VirtualService
   std::string namespace_name;
   std::string name;
+  /// VirtualService: istio.virtualService.routes, the names of the http routes whose weights
+  /// Cutover sets; empty: every http route whose destinations name both Services.
+  std::vector<std::string> http_routes;
 
   /// "HTTPRoute shop/web": how status, Events and errors name it.
   [[nodiscard]] std::string describe() const { return kind + " " + namespace_name + "/" + name; }
   [[nodiscard]] kube::ResourceRef resource() const {
-    return {"gateway.networking.k8s.io/v1", kind, namespace_name};
+    return {kind == kVirtualServiceKind ? "networking.istio.io/v1" : "gateway.networking.k8s.io/v1",
+            kind, namespace_name};
   }
   bool operator==(const RouteRef&) const = default;
 };

@@ -2,8 +2,8 @@
 # Bad routing input gets a clear error that names the route or the field, and nothing moves:
 # - a Rollout whose HTTPRoute does not exist, and one whose route names neither Service, stay on
 #   their stable revision, Degraded, with a message that names the route and the fix;
-# - the API server refuses an Istio router, and trafficRouting without canaryService, by the
-#   CRD's rules (nothing is stored).
+# - the API server refuses an NGINX router, two routers at once, Istio subsets, and
+#   trafficRouting without canaryService, by the CRD's rules (nothing is stored).
 source "$(dirname "${BASH_SOURCE[0]}")/../crd/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../operator/lib.sh"
 install_crd
@@ -74,7 +74,11 @@ refused() {  # refused NAME YAML_PATCH_JQ EXPECTED_TEXT
     log "ok: $1 refused: $3"
   fi
 }
-refused istio '.spec.strategy.canary.trafficRouting = {istio: {virtualService: {name: "web"}}}' \
-  "only the gatewayAPI router is supported"
+refused nginx '.spec.strategy.canary.trafficRouting = {nginx: {stableIngress: "web"}}' \
+  "only the gatewayAPI and istio routers are supported"
+refused two-routers '.spec.strategy.canary.trafficRouting.istio = {virtualService: {name: "web"}}' \
+  "must set exactly one of gatewayAPI and istio"
+refused istio-subsets '.spec.strategy.canary.trafficRouting = {istio: {virtualService: {name: "web"}, destinationRule: {name: "web", canarySubsetName: "canary", stableSubsetName: "stable"}}}' \
+  "subset-level routing is not supported"
 refused no-canary-service 'del(.spec.strategy.canary.canaryService)' \
   "trafficRouting needs both stableService and"

@@ -45,6 +45,27 @@ TEST(RolloutJson, ReadsGatewayApiRoutesWithTheirNamespaces) {
                                             {"GRPCRoute", "shop", "web-grpc"}}));
 }
 
+TEST(RolloutJson, ReadsIstioVirtualServicesWithTheirRoutes) {
+  Json object = testing::canary_rollout_json(3, Json::array(), "web:1");
+  object["spec"]["strategy"]["canary"]["trafficRouting"] = {
+      {"istio",
+       {{"virtualService", {{"name", "web"}, {"routes", Json::array({"primary", "api"})}}},
+        {"virtualServices", Json::array({{{"name", "web-internal"}}})}}},
+      {"managedRoutes", Json::array({{{"name", "shadow"}}})}};
+  // Istio matches a method by regex (Gateway API refuses it: the malformed cases below).
+  object["spec"]["strategy"]["canary"]["steps"] = Json::parse(R"([
+    {"setMirrorRoute": {"name": "shadow", "percentage": 10,
+                        "match": [{"method": {"regex": "GET|HEAD"}}]}}])");
+  auto rollout = parse_rollout(object);
+  ASSERT_TRUE(rollout) << rollout.error().describe();
+  EXPECT_EQ(rollout->spec.canary().routes,
+            (std::vector<traffic::RouteRef>{{"VirtualService", "shop", "web", {"primary", "api"}},
+                                            {"VirtualService", "shop", "web-internal", {}}}));
+  EXPECT_EQ(rollout->spec.canary().routes[0].resource().api_version, "networking.istio.io/v1");
+  EXPECT_EQ(rollout->spec.canary().steps[0].route.matches[0].method->type,
+            traffic::StringMatch::Type::regex);
+}
+
 TEST(RolloutJson, ReadsHeaderAndMirrorRoutes) {
   Json object = testing::canary_rollout_json(3, Json::array(), "web:1");
   object["spec"]["strategy"]["canary"]["trafficRouting"] = {
@@ -149,12 +170,51 @@ INSTANTIATE_TEST_SUITE_P(
     All, RolloutJsonMalformed,
     ::testing::Values(
         BadCase{"no spec", [](Json& o) { o.erase("spec"); }, "spec", "missing"},
-        BadCase{"an Istio router",
+        BadCase{"an NGINX router",
                 [](Json& o) {
                   o["spec"]["strategy"]["canary"]["trafficRouting"] = {
-                      {"istio", {{"virtualService", {{"name", "web"}}}}}};
+                      {"nginx", {{"stableIngress", "web"}}}};
                 },
-                "spec.strategy.canary.trafficRouting.istio", "not supported"},
+                "spec.strategy.canary.trafficRouting.nginx", "not supported"},
+        BadCase{
+            "Istio subsets",
+            [](Json& o) {
+              o["spec"]["strategy"]["canary"]["trafficRouting"] = {
+                  {"istio",
+                   {{"virtualService", {{"name", "web"}}},
+                    {"destinationRule",
+                     {{"name", "web"}, {"canarySubsetName", "c"}, {"stableSubsetName", "s"}}}}}};
+            },
+            "spec.strategy.canary.trafficRouting.istio.destinationRule",
+            "subset-level routing is not supported"},
+        BadCase{"Istio without a VirtualService",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["trafficRouting"] = {{"istio", Json::object()}};
+                },
+                "spec.strategy.canary.trafficRouting.istio", "names no VirtualService"},
+        BadCase{"a VirtualService's routes as a string",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["trafficRouting"] = {
+                      {"istio", {{"virtualService", {{"name", "web"}, {"routes", "primary"}}}}}};
+                },
+                "spec.strategy.canary.trafficRouting.istio.virtualService.routes",
+                "must be a list of http route names"},
+        BadCase{"a VirtualService named twice",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["trafficRouting"] = {
+                      {"istio",
+                       {{"virtualService", {{"name", "web"}}},
+                        {"virtualServices", Json::array({{{"name", "web"}}})}}}};
+                },
+                "spec.strategy.canary.trafficRouting.istio.virtualServices[0]",
+                "names VirtualService shop/web twice"},
+        BadCase{"two routers",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["trafficRouting"] = {
+                      {"istio", {{"virtualService", {{"name", "web"}}}}},
+                      {"gatewayAPI", {{"httpRoutes", Json::array({{{"name", "web"}}})}}}};
+                },
+                "spec.strategy.canary.trafficRouting", "sets both gatewayAPI and istio"},
         BadCase{"a route without a name",
                 [](Json& o) {
                   o["spec"]["strategy"]["canary"]["trafficRouting"] = {

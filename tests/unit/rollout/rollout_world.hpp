@@ -10,6 +10,7 @@
 #include "rollout/plan.hpp"
 #include "rollout/rollout_json.hpp"
 #include "rollout/slot_deployment.hpp"
+#include "traffic/route_edit.hpp"
 
 namespace cutover::testing {
 

@@ -347,6 +347,44 @@ TEST(RoutedCanary, PromotionAndAbortRemoveTheManagedRoutesFirst) {
   EXPECT_EQ(world.observed.routes.at(kRoute).weight, 0);
 }
 
+// The same release through an Istio VirtualService: the planner cannot tell the routers apart.
+TEST(RoutedCanary, AnIstioVirtualServiceCarriesTheWeightsAndManagedRoutesAlike) {
+  const std::string vs = "VirtualService shop/web";
+  Json object = canary_rollout_json(
+      3, Json::array({{{"setWeight", 10}}, header_step(kBetaMatch), {{"pause", Json::object()}}}),
+      "web:1");
+  object["spec"]["strategy"]["canary"]["trafficRouting"] = {
+      {"istio", {{"virtualService", {{"name", "web"}}}}},
+      {"managedRoutes", Json::array({{{"name", "beta"}}})}};
+  RolloutWorld world(object);
+  world.observed.routes[vs] = traffic::read_route(Json::parse(R"({
+    "metadata": {"name": "web", "namespace": "shop", "resourceVersion": "1"},
+    "spec": {"http": [{"name": "primary",
+                       "route": [{"destination": {"host": "web-stable"}, "weight": 100},
+                                 {"destination": {"host": "web-canary"}, "weight": 0}]}]}})"),
+                                                  {"VirtualService", "shop", "web", {}},
+                                                  {"web-stable", "web-canary", "shop"});
+  world.settle();
+  ASSERT_EQ(world.status().phase, Phase::healthy) << world.status().message;
+  const auto names = [&] {
+    std::vector<std::string> out;
+    for (const auto& route : world.observed.routes.at(vs).object["spec"]["http"])
+      out.push_back(route.value("name", "-"));
+    return out;
+  };
+  world.set_image("web:2");
+  world.settle();
+  EXPECT_EQ(world.status().phase, Phase::paused);
+  EXPECT_EQ(world.observed.routes.at(vs).weight, 10);
+  EXPECT_EQ(names(), (std::vector<std::string>{"beta", "primary"}));
+  EXPECT_EQ(world.slot(Slot::b).spec_replicas, 1) << "ceil(3 x 10%)";
+  world.status().abort = true;
+  world.settle();
+  EXPECT_EQ(names(), (std::vector<std::string>{"primary"}));
+  EXPECT_EQ(world.observed.routes.at(vs).weight, 0);
+  EXPECT_EQ(world.slot(Slot::b).spec_replicas, 0);
+}
+
 TEST(RoutedCanary, AManagedRouteTheRouteCannotCarryIsARouteProblem) {
   Json many = Json::array();
   for (int i = 0; i < 17; ++i)

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "traffic/route_edit.hpp"
+
 namespace cutover::traffic {
 namespace {
 
@@ -281,6 +283,17 @@ TEST(GatewayApiRouteEdit, AWeightedRuleOfTheUsersNamedLikeAManagedRouteStaysTheU
   EXPECT_NE(clash.error().find("HTTPRoute shop/web has a rule of its own named beta"),
             std::string::npos)
       << clash.error();
+}
+
+TEST(GatewayApiRouteEdit, ARuleOfTheUsersToAnotherServiceNamedLikeAManagedRouteStaysTheUsers) {
+  Json route = user_route();
+  route["spec"]["rules"][0]["name"] = "beta";  // the docs rule: not shaped like Cutover's
+  const auto removal = route_edit(route, kRoute, kServices, {5, {}, kOwned});
+  ASSERT_TRUE(removal.has_value()) << removal.error();
+  EXPECT_TRUE(removal->is_null()) << "not removed: " << removal->dump();
+  const auto clash = route_edit(route, kRoute, kServices, {5, {header_route()}, kOwned});
+  ASSERT_FALSE(clash.has_value());
+  EXPECT_NE(clash.error().find("has a rule of its own named beta"), std::string::npos);
 }
 
 TEST(GatewayApiRouteEdit, OnlyRulesNamedAfterManagedRoutesAreCutovers) {

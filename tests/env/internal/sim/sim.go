@@ -307,7 +307,7 @@ type endpoint struct {
 func (s *Sim) send(t Target, eps map[string][]endpoint, now time.Time) {
 	req := t.Request(s.rng)
 	ws, reason := s.route(t, req)
-	if reason == "" && t.Kind == KindHTTPRoute {
+	if reason == "" && (t.Kind == KindHTTPRoute || t.Kind == KindVirtualService) {
 		s.mirror(t, req, eps, now)
 	}
 	if reason != "" {
@@ -322,14 +322,25 @@ func (s *Sim) send(t Target, eps map[string][]endpoint, now time.Time) {
 	s.answer(t, b, eps, "", now)
 }
 
-// mirror sends the copies the RequestMirror filters of the request's rule ask
-// for; their answers are counted with mirrored="true" and dropped.
+// mirror sends the copies the RequestMirror filters of the request's rule (or
+// the mirror of its VirtualService route) ask for; their answers are counted
+// with mirrored="true" and dropped.
 func (s *Sim) mirror(t Target, req split.Request, eps map[string][]endpoint, now time.Time) {
-	r, ok := decodeCached[split.HTTPRoute](s, s.routes, t.Namespace, t.Name)
-	if !ok {
-		return
+	var mirrors []split.Mirror
+	if t.Kind == KindVirtualService {
+		vs, ok := decodeCached[split.VirtualService](s, s.vss, t.Namespace, t.Name)
+		if !ok {
+			return
+		}
+		mirrors = split.VirtualServiceMirrors(vs, req)
+	} else {
+		r, ok := decodeCached[split.HTTPRoute](s, s.routes, t.Namespace, t.Name)
+		if !ok {
+			return
+		}
+		mirrors = split.HTTPRouteMirrors(r, req)
 	}
-	for _, m := range split.HTTPRouteMirrors(r, req) {
+	for _, m := range mirrors {
 		if s.rng.Float64() < m.Fraction {
 			s.answer(t, m.Backend, eps, "true", now)
 		}

@@ -15,13 +15,27 @@ type VirtualService struct {
 
 // VSHTTPRoute is one http route of a VirtualService.
 type VSHTTPRoute struct {
+	Name  string               `json:"name"`
 	Match []VSMatch            `json:"match"`
 	Route []VSRouteDestination `json:"route"`
+	// Mirror copies every matched request (or mirrorPercentage of them) to
+	// another destination; its answers are dropped.
+	Mirror           *VSDestination `json:"mirror"`
+	MirrorPercentage *struct {
+		Value float64 `json:"value"`
+	} `json:"mirrorPercentage"`
+}
+
+// VSDestination is an Istio Destination.
+type VSDestination struct {
+	Host   string `json:"host"`
+	Subset string `json:"subset"`
 }
 
 // VSMatch is one HTTPMatchRequest.
 type VSMatch struct {
 	URI     *VSStringMatch           `json:"uri"`
+	Method  *VSStringMatch           `json:"method"`
 	Headers map[string]VSStringMatch `json:"headers"`
 }
 
@@ -46,11 +60,8 @@ func (m VSStringMatch) match(s string) bool {
 
 // VSRouteDestination is a weighted destination.
 type VSRouteDestination struct {
-	Destination struct {
-		Host   string `json:"host"`
-		Subset string `json:"subset"`
-	} `json:"destination"`
-	Weight int32 `json:"weight"`
+	Destination VSDestination `json:"destination"`
+	Weight      int32         `json:"weight"`
 }
 
 // DestinationRule is the part of a DestinationRule that maps subsets to pod
@@ -82,14 +93,11 @@ func ServiceOfHost(host, namespace string) (ns, svc string) {
 // that matches the request (Istio evaluates routes in order). A lone
 // destination without a weight gets all the traffic.
 func VirtualServiceBackends(vs VirtualService, req Request) ([]Weighted, bool) {
-	path := req.Path
-	if path == "" {
-		path = "/"
+	r, ok := firstVSRoute(vs, req)
+	if !ok {
+		return nil, false
 	}
-	for _, r := range vs.Spec.HTTP {
-		if !vsRouteMatches(r, path, req) {
-			continue
-		}
+	{
 		var out []Weighted
 		for _, d := range r.Route {
 			ns, svc := ServiceOfHost(d.Destination.Host, vs.Metadata.Namespace)
@@ -101,7 +109,36 @@ func VirtualServiceBackends(vs VirtualService, req Request) ([]Weighted, bool) {
 		}
 		return out, true
 	}
-	return nil, false
+}
+
+// firstVSRoute is the first http route that matches req.
+func firstVSRoute(vs VirtualService, req Request) (VSHTTPRoute, bool) {
+	path := req.Path
+	if path == "" {
+		path = "/"
+	}
+	for _, r := range vs.Spec.HTTP {
+		if vsRouteMatches(r, path, req) {
+			return r, true
+		}
+	}
+	return VSHTTPRoute{}, false
+}
+
+// VirtualServiceMirrors is the mirror of the http route that matches req:
+// Istio copies mirrorPercentage percent of its requests (all of them when
+// unset) to the mirror, and drops the answers.
+func VirtualServiceMirrors(vs VirtualService, req Request) []Mirror {
+	r, ok := firstVSRoute(vs, req)
+	if !ok || r.Mirror == nil {
+		return nil
+	}
+	fraction := 1.0
+	if r.MirrorPercentage != nil {
+		fraction = r.MirrorPercentage.Value / 100
+	}
+	ns, svc := ServiceOfHost(r.Mirror.Host, vs.Metadata.Namespace)
+	return []Mirror{{Backend: Backend{Namespace: ns, Service: svc, Subset: r.Mirror.Subset}, Fraction: fraction}}
 }
 
 func vsRouteMatches(r VSHTTPRoute, path string, req Request) bool {
@@ -110,6 +147,13 @@ func vsRouteMatches(r VSHTTPRoute, path string, req Request) bool {
 	}
 	for _, m := range r.Match {
 		if m.URI != nil && !m.URI.match(path) {
+			continue
+		}
+		method := req.Method
+		if method == "" {
+			method = "GET"
+		}
+		if m.Method != nil && !m.Method.match(method) {
 			continue
 		}
 		ok := true

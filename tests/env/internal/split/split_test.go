@@ -365,3 +365,27 @@ func TestHTTPRouteWeightsNeedNotSumTo100(t *testing.T) {
 	route := func(req Request) ([]Weighted, bool) { return HTTPRouteBackends(r, req) }
 	expectShares(t, shares(t, 20000, 3, route, nil), map[string]float64{"shop/stable": 0.75, "shop/canary": 0.25}, 0.01)
 }
+
+func TestVirtualServiceMirrorAndMethod(t *testing.T) {
+	var vs VirtualService
+	decode(t, `{"metadata":{"namespace":"shop"},"spec":{"http":[
+	  {"name":"shadow","match":[{"method":{"exact":"GET"},"uri":{"prefix":"/api"}}],
+	   "route":[{"destination":{"host":"web-stable"},"weight":100},{"destination":{"host":"web-canary"},"weight":0}],
+	   "mirror":{"host":"web-canary.shop.svc.cluster.local"},"mirrorPercentage":{"value":50}},
+	  {"route":[{"destination":{"host":"web-stable"},"weight":100},{"destination":{"host":"web-canary"},"weight":0}],
+	   "mirror":{"host":"web-canary"}}
+	]}}`, &vs)
+	m := VirtualServiceMirrors(vs, Request{Path: "/api/x"})
+	if len(m) != 1 || m[0].Backend.Service != "web-canary" || m[0].Backend.Namespace != "shop" || m[0].Fraction != 0.5 {
+		t.Fatalf("GET /api/x: %+v", m)
+	}
+	// A POST does not match the first route's method: the second mirrors all of it.
+	m = VirtualServiceMirrors(vs, Request{Path: "/api/x", Method: "POST"})
+	if len(m) != 1 || m[0].Fraction != 1 {
+		t.Fatalf("POST /api/x: %+v", m)
+	}
+	vs.Spec.HTTP[1].Mirror = nil
+	if m := VirtualServiceMirrors(vs, Request{Path: "/other"}); len(m) != 0 {
+		t.Fatalf("no mirror: %+v", m)
+	}
+}

@@ -1,11 +1,12 @@
-// libFuzzer target: any JSON as a Gateway API route (what the API server or a user's edit may
-// hold) must read and edit without crashing; an edit must apply cleanly (its `test` operations
-// hold on the route it was made from), and the edited route must need no further edit.
+// libFuzzer target: any JSON as a route object, read both as a Gateway API HTTPRoute and as an
+// Istio VirtualService (what the API server or a user's edit may hold), must read and edit
+// without crashing; an edit must apply cleanly (its `test` operations hold on the object it was
+// made from), and the edited object must need no further edit.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "traffic/gateway_api_route.hpp"
+#include "traffic/route_edit.hpp"
 
 namespace {
 
@@ -36,21 +37,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto route = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (route.is_discarded())
     return 0;
-  const cutover::traffic::RouteRef ref{"HTTPRoute", "shop", "web"};
   const cutover::traffic::WeightedServices services{"web-stable", "web-canary", "shop"};
-  (void)cutover::traffic::read_route(route, ref, services);
-  const auto edit = cutover::traffic::route_edit(route, ref, services, target());
   // Applying the edit models the API server, whose objects always carry a resourceVersion (the
   // edit's first `test`); without one the server refuses the patch, and so it must here.
   const auto& metadata =
       route.is_object() ? route.value("metadata", nlohmann::json()) : nlohmann::json();
-  if (!edit || edit->is_null() || !metadata.is_object() ||
-      !metadata.value("resourceVersion", nlohmann::json()).is_string()) {
-    return 0;
+  const bool versioned =
+      metadata.is_object() && metadata.value("resourceVersion", nlohmann::json()).is_string();
+  for (const cutover::traffic::RouteRef& ref :
+       {cutover::traffic::RouteRef{"HTTPRoute", "shop", "web", {}},
+        cutover::traffic::RouteRef{"VirtualService", "shop", "web", {}},
+        cutover::traffic::RouteRef{"VirtualService", "shop", "web", {"primary"}}}) {
+    (void)cutover::traffic::read_route(route, ref, services);
+    const auto edit = cutover::traffic::route_edit(route, ref, services, target());
+    if (!edit || edit->is_null() || !versioned)
+      continue;
+    const auto edited = route.patch(*edit);  // throws (and so fails) if a `test` does not hold
+    const auto again = cutover::traffic::route_edit(edited, ref, services, target());
+    if (!again || !again->is_null())
+      __builtin_trap();  // an edit that does not settle would be written on every pass
   }
-  const auto edited = route.patch(*edit);  // throws (and so fails) if a `test` does not hold
-  const auto again = cutover::traffic::route_edit(edited, ref, services, target());
-  if (!again || !again->is_null())
-    __builtin_trap();  // an edit that does not settle would be written on every pass
   return 0;
 }

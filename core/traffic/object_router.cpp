@@ -1,24 +1,26 @@
-#include "traffic/gateway_api_router.hpp"
+#include "traffic/object_router.hpp"
 
 #include <fmt/format.h>
 
+#include "traffic/route_edit.hpp"
+
 namespace cutover::traffic {
 
-GatewayApiRouter::GatewayApiRouter(kube::KubeClient& client, std::vector<RouteRef> routes,
-                                   WeightedServices services, std::vector<std::string> owned)
+ObjectRouter::ObjectRouter(kube::KubeClient& client, std::vector<RouteRef> routes,
+                           WeightedServices services, std::vector<std::string> owned)
     : client_(client),
       routes_(std::move(routes)),
       services_(std::move(services)),
       owned_(std::move(owned)) {}
 
-kube::Result<kube::Json> GatewayApiRouter::get(const RouteRef& route) {
+kube::Result<kube::Json> ObjectRouter::get(const RouteRef& route) {
   auto object = client_.get(route.resource(), route.name);
   if (!object && object.error().reason == kube::ErrorReason::not_found)
     return kube::Json();
   return object;
 }
 
-kube::Result<void> GatewayApiRouter::set(int weight, const std::vector<ManagedRoute>& managed) {
+kube::Result<void> ObjectRouter::set(int weight, const std::vector<ManagedRoute>& managed) {
   const RouteTarget target{weight, managed, owned_};
   for (const auto& route : routes_) {
     auto object = get(route);
@@ -49,7 +51,7 @@ kube::Result<void> GatewayApiRouter::set(int weight, const std::vector<ManagedRo
   return {};
 }
 
-kube::Result<std::map<std::string, RouteReading>> GatewayApiRouter::read() {
+kube::Result<std::map<std::string, RouteReading>> ObjectRouter::read() {
   std::map<std::string, RouteReading> out;
   for (const auto& route : routes_) {
     auto object = get(route);

@@ -1,0 +1,23 @@
+#include "traffic/route_edit.hpp"
+
+#include "traffic/gateway_api_route.hpp"
+#include "traffic/istio_route.hpp"
+
+namespace cutover::traffic {
+
+RouteReading read_route(const kube::Json& route, const RouteRef& ref,
+                        const WeightedServices& services) {
+  if (ref.kind == kVirtualServiceKind)
+    return read_virtual_service(route, ref, services);
+  return read_gateway_route(route, ref, services);
+}
+
+std::expected<kube::Json, std::string> route_edit(const kube::Json& route, const RouteRef& ref,
+                                                  const WeightedServices& services,
+                                                  const RouteTarget& target) {
+  if (ref.kind == kVirtualServiceKind)
+    return virtual_service_edit(route, ref, services, target);
+  return gateway_route_edit(route, ref, services, target);
+}
+
+}  // namespace cutover::traffic

@@ -1,0 +1,56 @@
+#pragma once
+// What every router reads from a route object and what Cutover wants it to say: the types the
+// Gateway API and Istio route editors share (traffic/route_edit.hpp picks the editor by kind).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kube/kube_client.hpp"
+#include "traffic/managed_route.hpp"
+
+namespace cutover::traffic {
+
+/// The Services whose weights are set, in the Rollout's namespace.
+struct WeightedServices {
+  std::string stable;
+  std::string canary;
+  std::string namespace_name;
+};
+
+/// What a route says of the canary's share.
+struct RouteReading {
+  /// The canary's share in percent (rounded) when every rule that names both Services agrees;
+  /// none while they disagree (a patch in flight, or a user's edit).
+  std::optional<int> weight;
+  /// Set when Cutover cannot route through it until the user fixes it: the route is missing,
+  /// or no rule names both Services. Names the route and says what to do.
+  std::string problem;
+  /// The route as read (null when it does not exist): route_edit() tells from it whether the
+  /// managed routes are there as asked.
+  kube::Json object;
+  bool operator==(const RouteReading&) const = default;
+};
+
+/// What Cutover wants a route to say: the canary's weight, and its own rules.
+struct RouteTarget {
+  int weight = 0;
+  /// Cutover's rules, in precedence order (spec.strategy.canary.trafficRouting.managedRoutes).
+  std::vector<ManagedRoute> managed;
+  /// The managedRoutes names: a rule named N, or N-2, N-3 ..., is Cutover's and is removed
+  /// when not wanted. Every other rule is the user's and is never touched beyond its weights.
+  std::vector<std::string> owned;
+};
+
+/// Whether a rule (or Istio http route) named `rule` may be Cutover's: a managedRoutes name N,
+/// or N-2, N-3 ...
+bool owned_rule_name(const std::string& rule, const std::vector<std::string>& owned);
+
+/// The name of managed route `managed`'s copy of the k-th (0-based) weighted rule: N, N-2 ...
+std::string managed_rule_name(const ManagedRoute& managed, std::size_t k);
+
+/// Whether every member `want` sets is in `have` with the same value (arrays element by
+/// element): the API server adds its defaults to what Cutover wrote.
+bool json_contains(const kube::Json& have, const kube::Json& want);
+
+}  // namespace cutover::traffic
