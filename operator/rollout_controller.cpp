@@ -207,6 +207,8 @@ void RolloutController::run(std::stop_token stop) {
         Optional{"networking.istio.io/v1", "VirtualService", Reference::virtual_service,
                  "restart the operator after installing Istio's CRDs, or grant it "
                  "get/list/watch/patch on virtualservices"},
+        Optional{"networking.k8s.io/v1", "Ingress", Reference::ingress,
+                 "grant the operator get/list/watch/create/patch on ingresses"},
         Optional{flags::kFeatureFlagApiVersion, flags::kFeatureFlagKind, Reference::feature_flag,
                  "restart the operator after installing the OpenFeature FeatureFlag CRD, or "
                  "grant it get/list/watch/patch on featureflags"}}) {
@@ -314,9 +316,16 @@ void RolloutController::run(std::stop_token stop) {
       cluster_policies->run(enqueue_naming(Reference::cluster_policy), s);
     });
   }
+  // An object of the Rollout's own among them (the NGINX canary Ingress, labelled with the
+  // Rollout) wakes its Rollout too, so a hand edit or deletion of it is put right.
   for (const auto& [informer, reference] : routes) {
     threads.emplace_back([&, informer = informer.get(), reference = reference](std::stop_token s) {
-      informer->run(enqueue_naming(reference), s);
+      informer->run(
+          [&, naming = enqueue_naming(reference)](const kube::WatchEvent& e) {
+            naming(e);
+            enqueue_owner(e);
+          },
+          s);
     });
   }
   threads.emplace_back([&](std::stop_token s) {

@@ -79,6 +79,11 @@ std::set<std::pair<Reference, std::string>> named_objects(const kube::Json& roll
     if (const std::string name = string_or(single, "name"); !name.empty())
       out.insert({Reference::virtual_service, ns + "/" + name});
   }
+  if (const std::string ingress = string_or(
+          member(member(member(strategy, "canary"), "trafficRouting"), "nginx"), "stableIngress");
+      !ingress.empty()) {
+    out.insert({Reference::ingress, ns + "/" + ingress});
+  }
   const kube::Json& flags = member(member(strategy, "canary"), "flags");
   for (const auto& binding : flags.is_array() ? flags : kube::Json::array()) {
     const std::string name = string_or(binding, "featureFlag");

@@ -1,7 +1,7 @@
 #pragma once
 // Which Rollouts this replica drives, and what each names: Services (stable/canary,
 // active/preview), an adopted Deployment (`spec.workloadRef`), SLO policies, Gateway API
-// routes and Istio VirtualServices (trafficRouting) and bound FeatureFlags
+// routes, Istio VirtualServices and NGINX Ingresses (trafficRouting) and bound FeatureFlags
 // (spec.strategy.canary.flags). So an event on any of those wakes exactly the Rollouts that name
 // it: a user's Service re-applied without our selector key is re-pinned, an edit of an adopted
 // Deployment starts a release, and a policy change reaches the Rollouts gated on it. Fed by the
@@ -27,6 +27,7 @@ enum class Reference {
   http_route,
   grpc_route,
   virtual_service,
+  ingress,
   feature_flag
 };
 

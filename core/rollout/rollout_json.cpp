@@ -7,6 +7,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "traffic/nginx_route.hpp"
 #include "util/duration.hpp"
 #include "util/encoding.hpp"
 #include "util/json_fields.hpp"
@@ -408,34 +409,83 @@ Result parse_istio(const SpecReader& r, const Json& istio, const std::string& ro
   return {};
 }
 
+// nginx: {stableIngress, additionalIngressAnnotations?}: the user's Ingress, and annotations
+// for the canary Ingress Cutover derives from it.
+Result parse_nginx(const SpecReader& r, const Json& nginx, const std::string& rollout_namespace,
+                   CanaryStrategy& out) {
+  const std::string path = "spec.strategy.canary.trafficRouting.nginx";
+  if (!nginx.is_object())
+    return r.error(path, "must be an object", "set nginx: {stableIngress: INGRESS}");
+  if (nginx.contains("stableIngresses")) {
+    return r.error(path + ".stableIngresses",
+                   "several Ingresses are not supported by this version of Cutover",
+                   "name one Ingress in stableIngress");
+  }
+  traffic::RouteRef route{traffic::kIngressKind, rollout_namespace, "", {}, {}};
+  if (auto ok = r.string(nginx, "stableIngress", path, route.name); !ok)
+    return ok;
+  if (route.name.empty()) {
+    return r.error(path + ".stableIngress", "is required",
+                   "name the Ingress that sends the traffic to stableService");
+  }
+  if (const auto extra = nginx.find("additionalIngressAnnotations");
+      extra != nginx.end() && !extra->is_null()) {
+    const std::string extra_path = path + ".additionalIngressAnnotations";
+    if (!extra->is_object())
+      return r.error(extra_path, "must map annotation names to strings");
+    for (const auto& [key, value] : extra->items()) {
+      const std::string item_path = fmt::format("{}[{}]", extra_path, key);
+      if (!value.is_string())
+        return r.error(item_path, "must be a string", "quote it, e.g. \"true\"");
+      const std::string bare =
+          key.starts_with("nginx.ingress.kubernetes.io/")
+              ? key.substr(std::string_view("nginx.ingress.kubernetes.io/").size())
+              : key;
+      if (bare == "canary" || bare.starts_with("canary-weight") || bare.starts_with("canary-by-")) {
+        return r.error(item_path, "is an annotation Cutover sets from the steps",
+                       "remove it: the weight comes from setWeight, a header from setHeaderRoute");
+      }
+      route.canary_annotations[key] = value.get<std::string>();
+    }
+  }
+  out.routes.push_back(std::move(route));
+  return {};
+}
+
 Result parse_traffic_routing(const SpecReader& r, const Json& routing,
                              const std::string& rollout_namespace, CanaryStrategy& out) {
   const std::string path = "spec.strategy.canary.trafficRouting";
   if (!routing.is_object())
     return r.error(path, "must be an object", "set gatewayAPI: {httpRoutes: [{name: ROUTE}]}");
-  for (const char* unsupported : {"nginx", "smi", "alb", "traefik", "plugins"}) {
+  for (const char* unsupported : {"smi", "alb", "traefik", "plugins"}) {
     if (routing.contains(unsupported)) {
       return r.error(path + "." + unsupported, "is not supported by this version of Cutover",
-                     "route through Gateway API (gatewayAPI: {httpRoutes: [{name: ROUTE}]}) or "
-                     "Istio (istio: {virtualService: {name: VS}}), or leave trafficRouting out "
-                     "for a replica-ratio canary");
+                     "route through Gateway API (gatewayAPI: {httpRoutes: [{name: ROUTE}]}), "
+                     "Istio (istio: {virtualService: {name: VS}}) or Ingress-NGINX (nginx: "
+                     "{stableIngress: INGRESS}), or leave trafficRouting out for a replica-ratio "
+                     "canary");
     }
   }
   const auto gateway = routing.find("gatewayAPI");
   const auto istio = routing.find("istio");
+  const auto nginx = routing.find("nginx");
   const bool has_gateway = gateway != routing.end() && !gateway->is_null();
   const bool has_istio = istio != routing.end() && !istio->is_null();
-  if (has_gateway && has_istio) {
-    return r.error(path, "sets both gatewayAPI and istio",
+  const bool has_nginx = nginx != routing.end() && !nginx->is_null();
+  if (int{has_gateway} + int{has_istio} + int{has_nginx} > 1) {
+    return r.error(path, "sets more than one of gatewayAPI, istio and nginx",
                    "keep the one router that carries this Service's traffic");
   }
   if (has_istio) {
     if (auto ok = parse_istio(r, *istio, rollout_namespace, out); !ok)
       return ok;
+  } else if (has_nginx) {
+    if (auto ok = parse_nginx(r, *nginx, rollout_namespace, out); !ok)
+      return ok;
   } else if (!has_gateway || !gateway->is_object()) {
-    return r.error(path, "must set gatewayAPI or istio",
-                   "set gatewayAPI: {httpRoutes: [{name: ROUTE}]} or istio: {virtualService: "
-                   "{name: VS}}, or leave trafficRouting out");
+    return r.error(path, "must set gatewayAPI, istio or nginx",
+                   "set gatewayAPI: {httpRoutes: [{name: ROUTE}]}, istio: {virtualService: "
+                   "{name: VS}} or nginx: {stableIngress: INGRESS}, or leave trafficRouting out");
   }
   const std::string gateway_path = path + ".gatewayAPI";
   for (const auto& [key, kind] :
@@ -501,9 +551,11 @@ Result parse_traffic_routing(const SpecReader& r, const Json& routing,
   }
   if (out.stable_service.empty() || out.canary_service.empty()) {
     return r.error(path, "needs both stableService and canaryService",
-                   has_istio ? "name the two Services whose destination weights the "
-                               "VirtualService's http routes split"
-                             : "name the two Services whose backendRef weights the routes split");
+                   has_istio   ? "name the two Services whose destination weights the "
+                                 "VirtualService's http routes split"
+                   : has_nginx ? "name the two Services: the Ingress's paths to stableService "
+                                 "go to canaryService in the canary Ingress"
+                               : "name the two Services whose backendRef weights the routes split");
   }
   return {};
 }
@@ -623,8 +675,22 @@ Result parse_canary(const SpecReader& r, const Json& canary, const std::string& 
                          "set spec.strategy.canary.trafficRouting (gatewayAPI or istio) and "
                          "managedRoutes");
         }
+        // An NGINX canary carries one header and nothing else: refused here, so that `deploy
+        // lint` says so before a release stops on it.
+        if (out.routes.front().kind == traffic::kIngressKind && !step.route.matches.empty()) {
+          if (const std::string why = traffic::nginx_cannot_express(step.route); !why.empty()) {
+            return r.error(
+                fmt::format("{}.steps[{}].{}", path, i,
+                            step.kind == CanaryStep::Kind::set_header_route ? "setHeaderRoute"
+                                                                            : "setMirrorRoute"),
+                why + " (trafficRouting.nginx)",
+                "route through gatewayAPI or istio, or match one header: [{headerName, "
+                "headerValue}]");
+          }
+        }
         // Gateway API matches a method only exactly; Istio by exact, prefix or regex.
-        const bool gateway_api = out.routes.front().kind != traffic::kVirtualServiceKind;
+        const bool gateway_api = out.routes.front().kind != traffic::kVirtualServiceKind &&
+                                 out.routes.front().kind != traffic::kIngressKind;
         for (std::size_t m = 0; gateway_api && m < step.route.matches.size(); ++m) {
           const auto& method = step.route.matches[m].method;
           if (method && method->type != traffic::StringMatch::Type::exact) {

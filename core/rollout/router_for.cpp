@@ -1,22 +1,34 @@
 #include "rollout/router_for.hpp"
 
 #include <algorithm>
+#include <string_view>
 
+#include "rollout/slot.hpp"
+#include "traffic/nginx_route.hpp"
+#include "traffic/nginx_router.hpp"
 #include "traffic/object_router.hpp"
 #include "traffic/route_edit.hpp"
 
 namespace cutover::rollout {
+
+static_assert(std::string_view(traffic::kOwnerLabel) == std::string_view(kRolloutLabel));
+
+traffic::WeightedServices weighted_services(const Rollout& rollout) {
+  const auto& canary = rollout.spec.canary();
+  return {canary.stable_service, canary.canary_service, rollout.namespace_name, rollout.name,
+          rollout.uid};
+}
 
 std::unique_ptr<traffic::TrafficRouter> router_for(kube::KubeClient& client,
                                                    const Rollout& rollout) {
   if (!rollout.spec.is_canary() || rollout.spec.canary().routes.empty())
     return nullptr;
   const auto& canary = rollout.spec.canary();
-  return std::make_unique<traffic::ObjectRouter>(
-      client, canary.routes,
-      traffic::WeightedServices{canary.stable_service, canary.canary_service,
-                                rollout.namespace_name},
-      canary.managed_routes);
+  if (canary.routes.front().kind == traffic::kIngressKind)
+    return std::make_unique<traffic::NginxRouter>(client, canary.routes,
+                                                  weighted_services(rollout));
+  return std::make_unique<traffic::ObjectRouter>(client, canary.routes, weighted_services(rollout),
+                                                 canary.managed_routes);
 }
 
 std::expected<bool, std::string> routes_need_edit(const Rollout& rollout, const Observed& observed,
@@ -29,8 +41,7 @@ std::expected<bool, std::string> routes_need_edit(const Rollout& rollout, const 
       return reading.second.weight == route.weight;
     });
   }
-  const traffic::WeightedServices services{canary.stable_service, canary.canary_service,
-                                           rollout.namespace_name};
+  const traffic::WeightedServices services = weighted_services(rollout);
   const traffic::RouteTarget target{route.weight, route.managed, canary.managed_routes};
   bool need = false;
   for (const auto& ref : canary.routes) {

@@ -11,6 +11,9 @@
 
 namespace cutover::rollout {
 
+/// A canary's stable and canary Services, and the Rollout (the owner of an NGINX canary).
+traffic::WeightedServices weighted_services(const Rollout& rollout);
+
 /// The router of a canary with trafficRouting; null for a replica-ratio canary or blue-green.
 std::unique_ptr<traffic::TrafficRouter> router_for(kube::KubeClient& client,
                                                    const Rollout& rollout);

@@ -2,6 +2,7 @@
 
 #include "traffic/gateway_api_route.hpp"
 #include "traffic/istio_route.hpp"
+#include "traffic/nginx_route.hpp"
 
 namespace cutover::traffic {
 
@@ -9,6 +10,8 @@ RouteReading read_route(const kube::Json& route, const RouteRef& ref,
                         const WeightedServices& services) {
   if (ref.kind == kVirtualServiceKind)
     return read_virtual_service(route, ref, services);
+  if (ref.kind == kIngressKind)
+    return read_nginx(route, ref, services);
   return read_gateway_route(route, ref, services);
 }
 
@@ -17,6 +20,8 @@ std::expected<kube::Json, std::string> route_edit(const kube::Json& route, const
                                                   const RouteTarget& target) {
   if (ref.kind == kVirtualServiceKind)
     return virtual_service_edit(route, ref, services, target);
+  if (ref.kind == kIngressKind)
+    return nginx_edit(route, ref, services, target);
   return gateway_route_edit(route, ref, services, target);
 }
 

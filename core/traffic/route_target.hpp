@@ -11,11 +11,14 @@
 
 namespace cutover::traffic {
 
-/// The Services whose weights are set, in the Rollout's namespace.
+/// The Services whose weights are set, in the Rollout's namespace, and the Rollout, which owns
+/// what a router creates (the NGINX canary Ingress).
 struct WeightedServices {
   std::string stable;
   std::string canary;
   std::string namespace_name;
+  std::string rollout;
+  std::string rollout_uid;
 };
 
 /// What a route says of the canary's share.

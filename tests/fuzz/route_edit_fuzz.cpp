@@ -1,11 +1,12 @@
-// libFuzzer target: any JSON as a route object, read both as a Gateway API HTTPRoute and as an
-// Istio VirtualService (what the API server or a user's edit may hold), must read and edit
-// without crashing; an edit must apply cleanly (its `test` operations hold on the object it was
-// made from), and the edited object must need no further edit.
+// libFuzzer target: any JSON as a route object, read as a Gateway API HTTPRoute, as an Istio
+// VirtualService and as an NGINX pair {stable, canary} (what the API server or a user's edit may
+// hold), must read and edit without crashing; an edit must apply cleanly (its `test` operations
+// hold on the object it was made from), and the edited object must need no further edit.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "traffic/nginx_route.hpp"
 #include "traffic/route_edit.hpp"
 
 namespace {
@@ -27,6 +28,17 @@ const cutover::traffic::RouteTarget& target() {
                      RouteMatch{.path = StringMatch{StringMatch::Type::exact, "/x"}}},
                     50}},
       {"beta", "shadow"}};
+  return kTarget;
+}
+
+const cutover::traffic::RouteTarget& nginx_target() {
+  static const cutover::traffic::RouteTarget kTarget{
+      20,
+      {ManagedRoute{ManagedRoute::Kind::header,
+                    "beta",
+                    {RouteMatch{.headers = {{"x-beta", {StringMatch::Type::prefix, "a.b"}}}}},
+                    0}},
+      {"beta"}};
   return kTarget;
 }
 
@@ -56,6 +68,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto again = cutover::traffic::route_edit(edited, ref, services, target());
     if (!again || !again->is_null())
       __builtin_trap();  // an edit that does not settle would be written on every pass
+  }
+  // As an NGINX pair ({stable, canary}): the edit is the canary Ingress to apply, which then
+  // needs no further edit.
+  const cutover::traffic::RouteRef ingress{"Ingress", "shop", "web", {}, {{"x", "1"}}};
+  const cutover::traffic::WeightedServices owned{"web-stable", "web-canary", "shop", "checkout",
+                                                 "uid-1"};
+  (void)cutover::traffic::read_route(route, ingress, owned);
+  const auto canary = cutover::traffic::route_edit(route, ingress, owned, nginx_target());
+  if (canary && !canary->is_null()) {
+    const auto applied = cutover::traffic::nginx_pair(route["stable"], *canary);
+    const auto again = cutover::traffic::route_edit(applied, ingress, owned, nginx_target());
+    if (!again || !again->is_null())
+      __builtin_trap();
   }
   return 0;
 }

@@ -2,7 +2,7 @@
 # Bad routing input gets a clear error that names the route or the field, and nothing moves:
 # - a Rollout whose HTTPRoute does not exist, and one whose route names neither Service, stay on
 #   their stable revision, Degraded, with a message that names the route and the fix;
-# - the API server refuses an NGINX router, two routers at once, Istio subsets, and
+# - the API server refuses Argo's SMI router, two routers at once, Istio subsets, and
 #   trafficRouting without canaryService, by the CRD's rules (nothing is stored).
 source "$(dirname "${BASH_SOURCE[0]}")/../crd/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../operator/lib.sh"
@@ -74,10 +74,10 @@ refused() {  # refused NAME YAML_PATCH_JQ EXPECTED_TEXT
     log "ok: $1 refused: $3"
   fi
 }
-refused nginx '.spec.strategy.canary.trafficRouting = {nginx: {stableIngress: "web"}}' \
-  "only the gatewayAPI and istio routers are supported"
+refused smi '.spec.strategy.canary.trafficRouting = {smi: {rootService: "web"}}' \
+  "only the gatewayAPI, istio and nginx routers are supported"
 refused two-routers '.spec.strategy.canary.trafficRouting.istio = {virtualService: {name: "web"}}' \
-  "must set exactly one of gatewayAPI and istio"
+  "must set exactly one of gatewayAPI, istio and nginx"
 refused istio-subsets '.spec.strategy.canary.trafficRouting = {istio: {virtualService: {name: "web"}, destinationRule: {name: "web", canarySubsetName: "canary", stableSubsetName: "stable"}}}' \
   "subset-level routing is not supported"
 refused no-canary-service 'del(.spec.strategy.canary.canaryService)' \

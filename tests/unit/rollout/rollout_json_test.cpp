@@ -66,6 +66,24 @@ TEST(RolloutJson, ReadsIstioVirtualServicesWithTheirRoutes) {
             traffic::StringMatch::Type::regex);
 }
 
+TEST(RolloutJson, ReadsAnNginxIngressWithItsAnnotations) {
+  Json object = testing::canary_rollout_json(3, Json::array(), "web:1");
+  object["spec"]["strategy"]["canary"]["trafficRouting"] = {
+      {"nginx",
+       {{"stableIngress", "web"},
+        {"additionalIngressAnnotations", {{"upstream-hash-by", "$remote_addr"}}}}},
+      {"managedRoutes", Json::array({{{"name", "beta"}}})}};
+  object["spec"]["strategy"]["canary"]["steps"] = Json::parse(R"([{"setHeaderRoute": {
+    "name": "beta", "match": [{"headerName": "x-beta", "headerValue": {"regex": "^(1|yes)$"}}]}}])");
+  auto rollout = parse_rollout(object);
+  ASSERT_TRUE(rollout) << rollout.error().describe();
+  ASSERT_EQ(rollout->spec.canary().routes.size(), 1U);
+  const auto& ingress = rollout->spec.canary().routes[0];
+  EXPECT_EQ(ingress.describe(), "Ingress shop/web");
+  EXPECT_EQ(ingress.resource().api_version, "networking.k8s.io/v1");
+  EXPECT_EQ(ingress.canary_annotations.at("upstream-hash-by"), "$remote_addr");
+}
+
 TEST(RolloutJson, ReadsHeaderAndMirrorRoutes) {
   Json object = testing::canary_rollout_json(3, Json::array(), "web:1");
   object["spec"]["strategy"]["canary"]["trafficRouting"] = {
@@ -170,12 +188,50 @@ INSTANTIATE_TEST_SUITE_P(
     All, RolloutJsonMalformed,
     ::testing::Values(
         BadCase{"no spec", [](Json& o) { o.erase("spec"); }, "spec", "missing"},
-        BadCase{"an NGINX router",
+        BadCase{"an SMI router",
                 [](Json& o) {
                   o["spec"]["strategy"]["canary"]["trafficRouting"] = {
-                      {"nginx", {{"stableIngress", "web"}}}};
+                      {"smi", {{"rootService", "web"}}}};
                 },
-                "spec.strategy.canary.trafficRouting.nginx", "not supported"},
+                "spec.strategy.canary.trafficRouting.smi", "not supported"},
+        BadCase{"NGINX without its Ingress",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["trafficRouting"] = {{"nginx", Json::object()}};
+                },
+                "spec.strategy.canary.trafficRouting.nginx.stableIngress", "is required"},
+        BadCase{"NGINX with a canary annotation of its own",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["trafficRouting"] = {
+                      {"nginx",
+                       {{"stableIngress", "web"},
+                        {"additionalIngressAnnotations", {{"canary-weight", "50"}}}}}};
+                },
+                "spec.strategy.canary.trafficRouting.nginx.additionalIngressAnnotations[canary-"
+                "weight]",
+                "is an annotation Cutover sets from the steps"},
+        BadCase{"NGINX with a mirror route",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["trafficRouting"] = {
+                      {"nginx", {{"stableIngress", "web"}}},
+                      {"managedRoutes", Json::array({{{"name", "beta"}}})}};
+                  o["spec"]["strategy"]["canary"]["steps"] = Json::array(
+                      {{{"setMirrorRoute",
+                         {{"name", "beta"},
+                          {"match", Json::array({{{"method", {{"exact", "GET"}}}}})}}}}});
+                },
+                "spec.strategy.canary.steps[0].setMirrorRoute",
+                "an Ingress-NGINX canary cannot mirror requests (trafficRouting.nginx)"},
+        BadCase{"NGINX with a header route of two headers",
+                [](Json& o) {
+                  o["spec"]["strategy"]["canary"]["trafficRouting"] = {
+                      {"nginx", {{"stableIngress", "web"}}},
+                      {"managedRoutes", Json::array({{{"name", "beta"}}})}};
+                  o["spec"]["strategy"]["canary"]["steps"] = Json::parse(R"([{"setHeaderRoute": {
+                    "name": "beta", "match": [
+                      {"headerName": "x-a", "headerValue": {"exact": "1"}},
+                      {"headerName": "x-b", "headerValue": {"exact": "1"}}]}}])");
+                },
+                "spec.strategy.canary.steps[0].setHeaderRoute", "routes by one header"},
         BadCase{
             "Istio subsets",
             [](Json& o) {
@@ -214,7 +270,8 @@ INSTANTIATE_TEST_SUITE_P(
                       {"istio", {{"virtualService", {{"name", "web"}}}}},
                       {"gatewayAPI", {{"httpRoutes", Json::array({{{"name", "web"}}})}}}};
                 },
-                "spec.strategy.canary.trafficRouting", "sets both gatewayAPI and istio"},
+                "spec.strategy.canary.trafficRouting",
+                "sets more than one of gatewayAPI, istio and nginx"},
         BadCase{"a route without a name",
                 [](Json& o) {
                   o["spec"]["strategy"]["canary"]["trafficRouting"] = {

@@ -9,6 +9,7 @@
 
 #include "rollout/plan.hpp"
 #include "rollout/rollout_json.hpp"
+#include "rollout/router_for.hpp"
 #include "rollout/slot_deployment.hpp"
 #include "traffic/route_edit.hpp"
 
@@ -195,8 +196,7 @@ class RolloutWorld {
         }
         // A route object: edited as the executor and the API server would.
         const auto& canary = rollout_.spec.canary();
-        const traffic::WeightedServices services{canary.stable_service, canary.canary_service,
-                                                 rollout_.namespace_name};
+        const traffic::WeightedServices services = rollout::weighted_services(rollout_);
         for (const auto& ref : canary.routes) {
           if (ref.describe() != name)
             continue;

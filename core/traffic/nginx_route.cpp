@@ -1,0 +1,202 @@
+#include "traffic/nginx_route.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "util/json_fields.hpp"
+
+namespace cutover::traffic {
+
+namespace {
+
+using kube::Json;
+
+constexpr const char* kPrefix = "nginx.ingress.kubernetes.io/";
+constexpr const char* kField = "spec.strategy.canary.trafficRouting.nginx";
+
+std::string annotation(const char* name) {
+  return std::string(kPrefix) + name;
+}
+
+// Whether an Ingress backend is Service `name` (an IngressServiceBackend; a resource backend
+// never is).
+bool names_service(const Json& backend, const std::string& name) {
+  return string_or(member(backend, "service"), "name") == name;
+}
+
+// The backend with its Service renamed to canaryService.
+Json to_canary(Json backend, const WeightedServices& services) {
+  backend["service"]["name"] = services.canary;
+  return backend;
+}
+
+// The user's spec narrowed to what goes to stableService, sent to canaryService: the class, the
+// default backend if it is stable, and every host's paths whose backend is stable. TLS stays
+// with the user's Ingress (NGINX serves a canary's host with the main Ingress's settings).
+Json canary_spec(const Json& stable, const WeightedServices& services) {
+  const Json& spec = member(stable, "spec");
+  Json out = Json::object();
+  if (spec.contains("ingressClassName"))
+    out["ingressClassName"] = spec["ingressClassName"];
+  if (names_service(member(spec, "defaultBackend"), services.stable))
+    out["defaultBackend"] = to_canary(spec["defaultBackend"], services);
+  Json rules = Json::array();
+  const Json& user_rules = member(spec, "rules");
+  for (const Json& rule : user_rules.is_array() ? user_rules : Json::array()) {
+    Json paths = Json::array();
+    const Json& user_paths = member(member(rule, "http"), "paths");
+    for (const Json& path : user_paths.is_array() ? user_paths : Json::array()) {
+      if (!names_service(member(path, "backend"), services.stable))
+        continue;
+      Json copy = path;
+      copy["backend"] = to_canary(path["backend"], services);
+      paths.push_back(std::move(copy));
+    }
+    if (paths.empty())
+      continue;
+    Json copy = Json::object();
+    if (rule.contains("host"))
+      copy["host"] = rule["host"];
+    copy["http"]["paths"] = std::move(paths);
+    rules.push_back(std::move(copy));
+  }
+  if (!rules.empty())
+    out["rules"] = std::move(rules);
+  return out;
+}
+
+bool routes_to_stable(const Json& canary_spec) {
+  return canary_spec.contains("rules") || canary_spec.contains("defaultBackend");
+}
+
+}  // namespace
+
+std::string canary_ingress_name(const RouteRef& ref, const WeightedServices& services) {
+  return fmt::format("{}-{}-canary", services.rollout, ref.name);
+}
+
+Json nginx_pair(Json stable, Json canary) {
+  return {{"stable", std::move(stable)}, {"canary", std::move(canary)}};
+}
+
+RouteReading read_nginx(const Json& pair, const RouteRef& ref, const WeightedServices& services) {
+  const Json& stable = member(pair, "stable");
+  const Json& canary = member(pair, "canary");
+  if (!stable.is_object()) {
+    return {.problem = fmt::format("{} not found: create it, or fix {}.stableIngress",
+                                   ref.describe(), kField),
+            .object = pair};
+  }
+  if (!routes_to_stable(canary_spec(stable, services))) {
+    return {.problem = fmt::format(
+                "{} sends no path to the Service {}: point the paths that carry the traffic at "
+                "{}, or fix {}.stableIngress",
+                ref.describe(), services.stable, services.stable, kField),
+            .object = pair};
+  }
+  if (canary.is_object() &&
+      string_or(member(member(canary, "metadata"), "labels"), kOwnerLabel) != services.rollout) {
+    return {
+        .problem = fmt::format(
+            "Ingress {}/{} exists and is not this Rollout's (label {}={} missing): Cutover "
+            "names its canary Ingress so; rename or delete that Ingress",
+            ref.namespace_name, canary_ingress_name(ref, services), kOwnerLabel, services.rollout),
+        .object = pair};
+  }
+  if (!canary.is_object())
+    return {.weight = 0, .object = pair};
+  const Json& annotations = member(member(canary, "metadata"), "annotations");
+  const auto number = [&](const char* name, std::int64_t fallback) -> std::int64_t {
+    const std::string text = string_or(annotations, annotation(name).c_str());
+    try {
+      return text.empty() ? fallback : static_cast<std::int64_t>(std::stoll(text));
+    } catch (const std::exception&) {
+      return std::int64_t{-1};
+    }
+  };
+  const std::int64_t weight = number("canary-weight", 0);
+  const std::int64_t total = number("canary-weight-total", 100);
+  if (string_or(annotations, annotation("canary").c_str()) != "true" || weight < 0 || total <= 0)
+    return {.object = pair};  // not a canary NGINX would use: rewritten by the next edit
+  return {.weight = static_cast<int>(std::lround(
+              100.0 * static_cast<double>(std::min(weight, total)) / static_cast<double>(total))),
+          .object = pair};
+}
+
+std::string nginx_cannot_express(const ManagedRoute& route) {
+  if (route.kind == ManagedRoute::Kind::mirror)
+    return "an Ingress-NGINX canary cannot mirror requests";
+  if (route.matches.size() != 1 || route.matches[0].headers.size() != 1)
+    return "an Ingress-NGINX canary routes by one header (canary-by-header), not several";
+  if (route.matches[0].method || route.matches[0].path)
+    return "an Ingress-NGINX canary routes by a header only, not by method or path";
+  return "";
+}
+
+std::expected<Json, std::string> nginx_edit(const Json& pair, const RouteRef& ref,
+                                            const WeightedServices& services,
+                                            const RouteTarget& target) {
+  const RouteReading reading = read_nginx(pair, ref, services);
+  if (!reading.problem.empty())
+    return std::unexpected(reading.problem);
+  const std::string name = canary_ingress_name(ref, services);
+  Json annotations = Json::object();
+  for (const auto& [key, value] : ref.canary_annotations)
+    annotations[key.find('/') == std::string::npos ? std::string(kPrefix) + key : key] = value;
+  annotations[annotation("canary")] = "true";
+  annotations[annotation("canary-weight")] = std::to_string(target.weight);
+  annotations[annotation("canary-weight-total")] = "100";
+  const ManagedRoute* header = nullptr;
+  for (const ManagedRoute& managed : target.managed) {
+    if (const std::string why = nginx_cannot_express(managed); !why.empty()) {
+      return std::unexpected(fmt::format("managed route {} cannot be expressed on {}: {}; {}",
+                                         managed.name, ref.describe(), why,
+                                         "route through Gateway API or Istio for it"));
+    }
+    if (header) {
+      return std::unexpected(fmt::format(
+          "managed routes {} and {} cannot both be set on {}: an Ingress-NGINX canary carries "
+          "one header route at a time; remove one in an earlier step",
+          header->name, managed.name, ref.describe()));
+    }
+    header = &managed;
+  }
+  if (header) {
+    const HeaderMatch& match = header->matches[0].headers[0];
+    annotations[annotation("canary-by-header")] = match.name;
+    if (match.value.type == StringMatch::Type::exact)
+      annotations[annotation("canary-by-header-value")] = match.value.value;
+    else
+      annotations[annotation("canary-by-header-pattern")] =
+          match.value.type == StringMatch::Type::prefix ? prefix_regex(match.value.value)
+                                                        : match.value.value;
+  }
+  Json wanted = {{"apiVersion", "networking.k8s.io/v1"},
+                 {"kind", "Ingress"},
+                 {"metadata",
+                  {{"name", name},
+                   {"namespace", ref.namespace_name},
+                   {"labels", {{kOwnerLabel, services.rollout}}},
+                   {"annotations", std::move(annotations)}}},
+                 {"spec", canary_spec(pair["stable"], services)}};
+  if (!services.rollout_uid.empty()) {
+    wanted["metadata"]["ownerReferences"] = Json::array({{{"apiVersion", "cutover.dev/v1alpha1"},
+                                                          {"kind", "Rollout"},
+                                                          {"name", services.rollout},
+                                                          {"uid", services.rollout_uid}}});
+  }
+  // Applied whole under one field manager, so an annotation left out is removed: compare the
+  // annotations exactly, the rest as "contains" (the API server adds its own metadata).
+  const Json& canary = member(pair, "canary");
+  if (canary.is_object() &&
+      member(member(canary, "metadata"), "annotations") == wanted["metadata"]["annotations"] &&
+      json_contains(canary["metadata"], wanted["metadata"]) &&
+      member(canary, "spec") == wanted["spec"]) {
+    return Json();
+  }
+  return wanted;
+}
+
+}  // namespace cutover::traffic
