@@ -8,14 +8,21 @@
 # IDLE_SECONDS (default 300) of nothing: prints the peak RSS, the API requests per minute while
 # idle (watches excluded; leader election is off) and the time from a template edit of one
 # Rollout to the operator's first write for it (the release's history entry).
+# --router gatewayapi (either mode): each Rollout's canary goes through its own HTTPRoute
+# (trafficRouting.gatewayAPI) between two Services of its own, created with it; the Services are
+# pinned to the slots and the route's weights read back at every step.
 # Needs `scripts/cluster up` and a build; not run by scripts/test.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-idle=0
-if [[ "${1:-}" == --idle ]]; then
-  idle=1
-  shift
-fi
+idle=0 router=replicas
+while [[ "${1:-}" == --* ]]; do
+  case "$1" in
+    --idle) idle=1; shift ;;
+    --router) router="${2:?--router replicas|gatewayapi}"; shift 2 ;;
+    *) echo "unknown flag $1" >&2; exit 2 ;;
+  esac
+done
+[[ "$router" == replicas || "$router" == gatewayapi ]] || { echo "--router: replicas or gatewayapi, not $router" >&2; exit 2; }
 n="${1:-$( ((idle)) && echo 10000 || echo 1000)}"
 ns="bench-scale"
 eval "$("$repo/scripts/cluster" env)"
@@ -28,7 +35,7 @@ kubectl wait --for=condition=Established --timeout=60s crd/rollouts.cutover.dev 
 if [[ "$(kubectl get namespace "$ns" -o jsonpath='{.status.phase}' 2>/dev/null)" == Terminating ]]; then
   # Left by a run of an older build, whose Rollouts all carried our finalizer after their
   # operator was gone: deploy delete finishes them (there is no Service to restore).
-  kubectl -n "$ns" get rollouts -o name | sed 's|.*/||' |
+  kubectl -n "$ns" get rollouts.cutover.dev -o name | sed 's|.*/||' |
     xargs -r -P 8 -n 1 "$deploy" -n "$ns" delete --timeout 60s >/dev/null
 fi
 kubectl delete namespace "$ns" --ignore-not-found --wait=true --timeout=600s >/dev/null
@@ -49,7 +56,7 @@ pid=$!
 cleanup() {
   kubectl delete namespace "$ns" --wait=false >/dev/null 2>&1 || true
   local deadline=$((SECONDS + 120))
-  while ((SECONDS < deadline)) && kubectl -n "$ns" get rollouts -o name 2>/dev/null | grep -q .; do
+  while ((SECONDS < deadline)) && kubectl -n "$ns" get rollouts.cutover.dev -o name 2>/dev/null | grep -q .; do
     sleep 2
   done
   kill "$pid" 2>/dev/null || true
@@ -57,8 +64,36 @@ cleanup() {
 trap cleanup EXIT
 
 manifest() {  # manifest IMAGE [PART PARTS]: the Rollouts (with PARTS, only i % PARTS == PART)
+  local routing="" services=""
   for i in $(seq "$n"); do
     ((${3:-1} == 1 || i % ${3:-1} == ${2:-0})) || continue
+    if [[ "$router" == gatewayapi ]]; then
+      routing="      stableService: app-$i-stable
+      canaryService: app-$i-canary
+      trafficRouting: {gatewayAPI: {httpRoutes: [{name: app-$i}]}}"
+      # Created with the first image only: the operator owns the weights from then on.
+      [[ "$1" == "${images[0]}" ]] && cat <<YAML
+---
+apiVersion: v1
+kind: Service
+metadata: {name: app-$i-stable}
+spec: {selector: {app: app-$i}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: app-$i-canary}
+spec: {selector: {app: app-$i}, ports: [{port: 80}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: app-$i}
+spec:
+  rules:
+  - backendRefs:
+    - {name: app-$i-stable, port: 80, weight: 100}
+    - {name: app-$i-canary, port: 80, weight: 0}
+YAML
+    fi
     cat <<YAML
 ---
 apiVersion: cutover.dev/v1alpha1
@@ -73,12 +108,13 @@ spec:
   strategy:
     canary:
       scaleDownDelaySeconds: 0
+$routing
       steps: [{setWeight: 33}, {setWeight: 66}, {setWeight: 100}]
 YAML
   done
 }
 healthy_count() {  # healthy_count IMAGE
-  kubectl -n "$ns" get rollouts -o json | python3 -c '
+  kubectl -n "$ns" get rollouts.cutover.dev -o json | python3 -c '
 import json, sys
 image = sys.argv[1]
 items = json.load(sys.stdin)["items"]
@@ -122,15 +158,15 @@ if ((idle)); then
   # One template edit; the first write the operator makes for it is the history entry of the
   # new revision (the status write that starts the release).
   edit_start="$(date +%s%N)"
-  kubectl -n "$ns" patch rollout app-1 --type=json \
+  kubectl -n "$ns" patch rollouts.cutover.dev app-1 --type=json \
     -p '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"app:edit"}]' >/dev/null
-  until [[ "$(kubectl -n "$ns" get rollout app-1 -o jsonpath='{.status.history[-1:].images[0]}')" == app:edit ]]; do
+  until [[ "$(kubectl -n "$ns" get rollouts.cutover.dev app-1 -o jsonpath='{.status.history[-1:].images[0]}')" == app:edit ]]; do
     sleep 0.02
   done
   edit_ms=$((($(date +%s%N) - edit_start) / 1000000))
   peak_kb="$(awk '/VmHWM/ {print $2}' /proc/$pid/status)"
   cpu="$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' /proc/$pid/stat)"
-  echo "operator-idle: $n rollouts Healthy in $elapsed s (QPS ${OPERATOR_QPS:-50}), peak RSS $((peak_kb / 1024)) MiB" \
+  echo "operator-idle$([[ $router == replicas ]] || echo " (router $router)"): $n rollouts Healthy in $elapsed s (QPS ${OPERATOR_QPS:-50}), peak RSS $((peak_kb / 1024)) MiB" \
     "($((peak_kb / n)) KiB per rollout), CPU $cpu s;" \
     "idle ${idle_seconds} s: $((idle_requests * 60 / idle_seconds)) API requests/min, $idle_reconciles reconciles;" \
     "template edit to first write ${edit_ms} ms (kubectl round trips included)"
@@ -140,9 +176,10 @@ metrics_file="$(mktemp)"
 curl -sf "http://127.0.0.1:$port/metrics" >"$metrics_file"
 peak_kb="$(awk '/VmHWM/ {print $2}' /proc/$pid/status)"
 cpu="$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' /proc/$pid/stat)"
-python3 - "$n" "$peak_kb" "$cpu" "$elapsed" "$metrics_file" <<'PY'
+python3 - "$n" "$peak_kb" "$cpu" "$elapsed" "$metrics_file" "$router" <<'PY'
 import sys, re
 n, peak_kb, cpu, elapsed = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+router = sys.argv[6]
 text = open(sys.argv[5]).read()
 buckets = [(float(le), float(v)) for le, v in re.findall(r'cutover_reconcile_duration_seconds_bucket\{le="([^"+]+)"\} (\S+)', text)]
 count = float(re.search(r'cutover_reconcile_duration_seconds_count (\S+)', text).group(1))
@@ -153,7 +190,7 @@ def quantile(q):
     return float("inf")
 requests = sum(float(v) for v in re.findall(r'cutover_api_requests_total\{[^}]*\} (\S+)', text))
 watches = sum(float(v) for v in re.findall(r'cutover_api_requests_total\{[^}]*verb="WATCH"[^}]*\} (\S+)', text))
-print(f"operator-scale: {n} rollouts released in {elapsed} s, peak RSS {peak_kb / 1024:.0f} MiB, "
+print(f"operator-scale{'' if router == 'replicas' else ' (router ' + router + ')'}: {n} rollouts released in {elapsed} s, peak RSS {peak_kb / 1024:.0f} MiB, "
       f"CPU {cpu} s, reconcile p50 <= {quantile(0.5) * 1000:.0f} ms p99 <= {quantile(0.99) * 1000:.0f} ms, "
       f"{requests / n:.1f} API requests per released rollout ({watches:.0f} watches in all)")
 by = {}
