@@ -126,17 +126,21 @@ for ((i = 1; i <= runs; i++)); do
   [[ "$cand" == a ]] && cand=b || cand=a
   bad_before="$(bad_pods)"
   kubectl -n "$ns" patch rollouts.cutover.dev web --type=json -p "[{\"op\":\"add\",\"path\":\"/spec/template/metadata/annotations\",\"value\":{\"sim.cutover.dev/error-rate\":\"0.5\",\"bench/run\":\"$i\"}}]" >/dev/null
-  t_bad="" t_end="" last="" degraded_at=""
+  t_bad="" t_end="" last="" degraded_at="" routed=""
   while true; do
     t="$(now)"
     # The first 5xx series of a pod that had none before this release.
+    # Each observation is stamped when its answer came back, not at the top of the poll (a poll
+    # runs several queries, and both ends can change within one).
     if [[ -z "$t_bad" ]] && python3 -c 'import sys; sys.exit(0 if set(sys.argv[1].split()) - set(sys.argv[2].split()) else 1)' "$(bad_pods)" "$bad_before"; then
-      t_bad="$t"
+      t_bad="$(now)"
     fi
     if [[ "$router" == gatewayapi ]]; then
-      # The end: the route reads 0 for the canary again, after the first bad sample.
+      # The end: the first poll that reads 0 for the canary after one that read its 50% (so a
+      # bad sample noticed a poll late does not hide the moment the route changed).
       w="$(kubectl -n "$ns" get httproute web -o jsonpath='{.spec.rules[0].backendRefs[1].weight}')"
-      [[ -n "$t_bad" && -z "$t_end" && "$w" == 0 ]] && t_end="$t"
+      [[ "$w" != 0 && -n "$w" ]] && routed=1
+      [[ -n "${routed:-}" && -z "$t_end" && "$w" == 0 ]] && t_end="$(now)"
     else
       c="$(promql "sum(http_requests_total{namespace=\"$ns\",pod=~\"web-$cand-.*\"})")"
       [[ "$c" != "$last" ]] && { t_end="$t"; last="$c"; }

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <vector>
 
 #include "util/json_fields.hpp"
@@ -202,13 +201,9 @@ RouteReading read_gateway_route(const Json& route, const RouteRef& ref,
   for (const auto& r : rules) {
     const Json& refs = member(member(member(route, "spec"), "rules")[r.rule], "backendRefs");
     // Gateway API: a backendRef without a weight weighs 1; its schema allows 0..1,000,000.
-    const auto stable = std::clamp<std::int64_t>(int_or(refs[r.stable], "weight", 1), 0, 1000000);
-    const auto canary = std::clamp<std::int64_t>(int_or(refs[r.canary], "weight", 1), 0, 1000000);
-    const auto total = stable + canary;
-    const int share = total <= 0
-                          ? 0
-                          : static_cast<int>(std::lround(100.0 * static_cast<double>(canary) /
-                                                         static_cast<double>(total)));
+    const int share =
+        canary_share(std::clamp<std::int64_t>(int_or(refs[r.stable], "weight", 1), 0, 1000000),
+                     std::clamp<std::int64_t>(int_or(refs[r.canary], "weight", 1), 0, 1000000));
     if (weight && *weight != share)
       return {.object = route};  // the rules disagree
     weight = share;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -212,13 +211,9 @@ RouteReading read_virtual_service(const Json& vs, const RouteRef& ref,
   for (const auto& r : *routes) {
     const Json& dests = http_routes(vs)[r.route]["route"];
     // Istio: weights are 0..100 and sum to 100; one left out weighs 0.
-    const auto stable = std::clamp<std::int64_t>(int_or(dests[r.stable], "weight", 0), 0, 100);
-    const auto canary = std::clamp<std::int64_t>(int_or(dests[r.canary], "weight", 0), 0, 100);
-    const auto total = stable + canary;
-    const int share = total <= 0
-                          ? 0
-                          : static_cast<int>(std::lround(100.0 * static_cast<double>(canary) /
-                                                         static_cast<double>(total)));
+    const int share =
+        canary_share(std::clamp<std::int64_t>(int_or(dests[r.stable], "weight", 0), 0, 100),
+                     std::clamp<std::int64_t>(int_or(dests[r.canary], "weight", 0), 0, 100));
     if (weight && *weight != share)
       return {.object = vs};  // the routes disagree
     weight = share;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 
 #include "util/json_fields.hpp"
 
@@ -120,8 +119,7 @@ RouteReading read_nginx(const Json& pair, const RouteRef& ref, const WeightedSer
   const std::int64_t total = number("canary-weight-total", 100);
   if (string_or(annotations, annotation("canary").c_str()) != "true" || weight < 0 || total <= 0)
     return {.object = pair};  // not a canary NGINX would use: rewritten by the next edit
-  return {.weight = static_cast<int>(std::lround(
-              100.0 * static_cast<double>(std::min(weight, total)) / static_cast<double>(total))),
+  return {.weight = canary_share(total - std::min(weight, total), std::min(weight, total)),
           .object = pair};
 }
 

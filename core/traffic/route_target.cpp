@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 namespace cutover::traffic {
 
@@ -20,6 +21,13 @@ bool owned_rule_name(const std::string& rule, const std::vector<std::string>& ow
 
 std::string managed_rule_name(const ManagedRoute& managed, std::size_t k) {
   return k == 0 ? managed.name : fmt::format("{}-{}", managed.name, k + 1);
+}
+
+int canary_share(std::int64_t stable, std::int64_t canary) {
+  const std::int64_t total = stable + canary;
+  return total <= 0 ? 0
+                    : static_cast<int>(std::lround(100.0 * static_cast<double>(canary) /
+                                                   static_cast<double>(total)));
 }
 
 bool json_contains(const kube::Json& have, const kube::Json& want) {

@@ -2,6 +2,7 @@
 // What every router reads from a route object and what Cutover wants it to say: the types the
 // Gateway API and Istio route editors share (traffic/route_edit.hpp picks the editor by kind).
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,10 @@ bool owned_rule_name(const std::string& rule, const std::vector<std::string>& ow
 
 /// The name of managed route `managed`'s copy of the k-th (0-based) weighted rule: N, N-2 ...
 std::string managed_rule_name(const ManagedRoute& managed, std::size_t k);
+
+/// The canary's share of two weights in percent, rounded: canary / (stable + canary), 0 when
+/// both are 0. The callers clamp each to their API's range first.
+int canary_share(std::int64_t stable, std::int64_t canary);
 
 /// Whether every member `want` sets is in `have` with the same value (arrays element by
 /// element): the API server adds its defaults to what Cutover wrote.

@@ -66,23 +66,7 @@ YAML
 wait_for 60 "first revision Healthy" healthy_on web:1
 
 # Two sources of traffic through the route: plain GETs, and requests that carry x-beta: 1.
-targets='{"data": {"'"$NS"'-web": "kind: HTTPRoute\nnamespace: '"$NS"'\nname: web\nrps: 300",
-  "'"$NS"'-beta": "kind: HTTPRoute\nnamespace: '"$NS"'\nname: web\nrps: 100\nheaders: [{name: x-beta, value: \"1\", fraction: 1}]"}}'
-kubectl -n cutover-sim patch configmap targets --type merge -p "$targets" >/dev/null
-on_exit kubectl -n cutover-sim patch configmap targets --type merge -p "{\"data\":{\"$NS-web\":null,\"$NS-beta\":null}}"
-
-paused_at() {  # paused_at STEP_INDEX
-  [[ "$(ro_field web .status.phase)" == Paused ]] &&
-    [[ "$(ro_field web .status.currentStepIndex)" == "$1" ]]
-}
-# rate SELECTOR: requests/s over the last 15 s, once the whole window lies after the change.
-rate() { promql "sum(rate(http_requests_total{namespace=\"$NS\"$1}[15s])) or vector(0)"; }
-within() {  # within WHAT GOT WANT: GOT (a fraction) is WANT percent +- 2 points
-  log "$1: $2 (want $3% +- 2)"
-  python3 -c 'import sys; g, w = sys.argv[1], float(sys.argv[2]); sys.exit(0 if g != "none" and abs(float(g) * 100 - w) <= 2 else 1)' \
-    "$2" "$3" || check_fail "$1: $2, want $3% +- 2 points"
-}
-ratio() { python3 -c 'import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(a / b if b else "none")' "$1" "$2"; }
+add_split_targets HTTPRoute web
 
 log "release web:2: a mirror route of 50% of GETs at weight 0"
 release 2 '{}'

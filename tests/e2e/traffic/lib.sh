@@ -63,3 +63,34 @@ vs_shape() {
   kubectl -n "$NS" get virtualservice web -o json | jq -S '.spec |
     del(.http[].route[]? | select(.destination.host | test("^web-(stable|canary)")) | .weight)'
 }
+
+# add_split_targets KIND NAME: the simulator sends 300 requests/s through the route object
+# (HTTPRoute, VirtualService or Ingress) NAME, and 100 more that carry x-beta: 1.
+add_split_targets() {
+  local targets
+  targets='{"data": {"'"$NS"'-web": "kind: '"$1"'\nnamespace: '"$NS"'\nname: '"$2"'\nrps: 300",
+    "'"$NS"'-beta": "kind: '"$1"'\nnamespace: '"$NS"'\nname: '"$2"'\nrps: 100\nheaders: [{name: x-beta, value: \"1\", fraction: 1}]"}}'
+  kubectl -n cutover-sim patch configmap targets --type merge -p "$targets" >/dev/null
+  on_exit kubectl -n cutover-sim patch configmap targets --type merge -p "{\"data\":{\"$NS-web\":null,\"$NS-beta\":null}}"
+}
+
+# paused_at STEP_INDEX: Rollout web is Paused at that step.
+paused_at() {
+  [[ "$(ro_field web .status.phase)" == Paused ]] &&
+    [[ "$(ro_field web .status.currentStepIndex)" == "$1" ]]
+}
+# rate SELECTOR: requests/s over the last 15 s, once the whole window lies after the change.
+rate() { promql "sum(rate(http_requests_total{namespace=\"$NS\"$1}[15s])) or vector(0)"; }
+# within WHAT GOT WANT: GOT (a fraction) is WANT percent +- 2 points.
+within() {
+  log "$1: $2 (want $3% +- 2)"
+  python3 -c 'import sys; g, w = sys.argv[1], float(sys.argv[2]); sys.exit(0 if g != "none" and abs(float(g) * 100 - w) <= 2 else 1)' \
+    "$2" "$3" || check_fail "$1: $2, want $3% +- 2 points"
+}
+ratio() { python3 -c 'import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(a / b if b else "none")' "$1" "$2"; }
+# share_of VERSION: the share of the client requests (mirrored copies excluded) that pods of
+# VERSION served over 15 s, measured once the window lies after the change.
+share_of() {
+  sleep 22
+  ratio "$(rate ",version=\"$1\",mirrored=\"\"")" "$(rate ',mirrored=""')"
+}

@@ -93,23 +93,7 @@ expect_eq "the canary Ingress: only the path to web-stable, sent to web-canary" 
 expect_eq "the canary Ingress's owner" "$(canary | jq -r '.metadata.ownerReferences[0] | .kind + "/" + .name')" Rollout/web
 expect_eq "an additional annotation" "$(canary_annotation proxy-body-size)" 8m
 
-targets='{"data": {"'"$NS"'-web": "kind: Ingress\nnamespace: '"$NS"'\nname: web\nrps: 300",
-  "'"$NS"'-beta": "kind: Ingress\nnamespace: '"$NS"'\nname: web\nrps: 100\nheaders: [{name: x-beta, value: \"1\", fraction: 1}]"}}'
-kubectl -n cutover-sim patch configmap targets --type merge -p "$targets" >/dev/null
-on_exit kubectl -n cutover-sim patch configmap targets --type merge -p "{\"data\":{\"$NS-web\":null,\"$NS-beta\":null}}"
-
-paused_at() {  # paused_at STEP_INDEX
-  [[ "$(ro_field web .status.phase)" == Paused ]] &&
-    [[ "$(ro_field web .status.currentStepIndex)" == "$1" ]]
-}
-rate() { promql "sum(rate(http_requests_total{namespace=\"$NS\"$1}[15s])) or vector(0)"; }
-within() {  # within WHAT GOT WANT: GOT (a fraction) is WANT percent +- 2 points
-  log "$1: $2 (want $3% +- 2)"
-  python3 -c 'import sys; g, w = sys.argv[1], float(sys.argv[2]); sys.exit(0 if g != "none" and abs(float(g) * 100 - w) <= 2 else 1)' \
-    "$2" "$3" || check_fail "$1: $2, want $3% +- 2 points"
-}
-ratio() { python3 -c 'import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(a / b if b else "none")' "$1" "$2"; }
-share_of() { sleep 22; ratio "$(rate ",version=\"$1\"")" "$(rate '')"; }
+add_split_targets Ingress web
 
 log "release web:2: a header route at weight 0"
 release 2 '{}'
