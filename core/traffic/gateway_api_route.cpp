@@ -278,6 +278,9 @@ std::expected<Json, std::string> gateway_route_edit(const Json& route, const Rou
     if (std::ranges::find(ours, r.rule) == ours.end())
       weighted.push_back(r);
   }
+  // Only a mirror rule of Cutover's names both Services: the user's rules no longer do.
+  if (weighted.empty())
+    return std::unexpected(neither_problem(ref, services));
   Json wanted = Json::array();
   for (const ManagedRoute& managed : target.managed) {
     for (std::size_t k = 0; k < weighted.size(); ++k) {

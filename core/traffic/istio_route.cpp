@@ -44,6 +44,13 @@ bool names_host(const Json& destination, const std::string& name, const std::str
   return (parts.size() == 1 ? std::string_view(vs_namespace) : parts[1]) == services.namespace_name;
 }
 
+std::string neither_problem(const RouteRef& ref, const WeightedServices& services) {
+  return fmt::format(
+      "{} has no http route whose destinations name both Services {} and {}: add a "
+      "destination for each (weights 100 and 0) to the route that carries the traffic",
+      ref.describe(), services.stable, services.canary);
+}
+
 const Json& http_routes(const Json& vs) {
   return member(member(vs, "spec"), "http");
 }
@@ -104,10 +111,7 @@ std::expected<std::vector<RouteDests>, std::string> weighted_routes(
     }
   }
   if (out.empty()) {
-    return std::unexpected(fmt::format(
-        "{} has no http route whose destinations name both Services {} and {}: add a "
-        "destination for each (weights 100 and 0) to the route that carries the traffic",
-        ref.describe(), services.stable, services.canary));
+    return std::unexpected(neither_problem(ref, services));
   }
   return out;
 }
@@ -269,6 +273,10 @@ std::expected<Json, std::string> virtual_service_edit(const Json& vs, const Rout
     }
   }
   const auto is_ours = [&](std::size_t i) { return std::ranges::find(ours, i) != ours.end(); };
+  // Only a mirror copy of Cutover's names both Services: the user's routes no longer do.
+  if (std::ranges::all_of(both, [&](const RouteDests& r) { return is_ours(r.route); })) {
+    return std::unexpected(neither_problem(ref, services));
+  }
   // The wanted layout: the user's routes in their order, each weighted one preceded by the
   // managed routes' copies of it. An entry is a route of the user's (its index) or one of ours.
   struct Entry {

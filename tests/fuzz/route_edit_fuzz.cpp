@@ -77,7 +77,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)cutover::traffic::read_route(route, ingress, owned);
   const auto canary = cutover::traffic::route_edit(route, ingress, owned, nginx_target());
   if (canary && !canary->is_null()) {
-    const auto applied = cutover::traffic::nginx_pair(route["stable"], *canary);
+    // An edit exists only for a pair whose "stable" is an object, so at() finds it.
+    const auto applied = cutover::traffic::nginx_pair(route.at("stable"), *canary);
     const auto again = cutover::traffic::route_edit(applied, ingress, owned, nginx_target());
     if (!again || !again->is_null())
       __builtin_trap();

@@ -204,5 +204,18 @@ TEST(IstioRouteEdit, AWeightedRouteOfTheUsersNamedLikeAManagedOneStaysTheirs) {
   EXPECT_TRUE(patch->is_null()) << "not removed: it carries the traffic";
 }
 
+TEST(IstioRouteEdit, ALeftoverMirrorCopyDoesNotStandInForTheUsersRoute) {
+  // Found by the fuzz target: the user's route no longer names the canary, and only Cutover's
+  // own mirror copy still names both Services. Removing the copy must not leave a route that
+  // reads as fine: the edit says what to fix.
+  const Json vs = user_vs();
+  Json with = apply_patch(vs, *route_edit(vs, kVs, kServices, {20, {mirror_route()}, kOwned}));
+  with["spec"]["http"][2]["route"][1]["destination"]["host"] = "web-legacy";
+  const auto edit = route_edit(with, kVs, kServices, {20, {}, kOwned});
+  ASSERT_FALSE(edit.has_value());
+  EXPECT_NE(edit.error().find("has no http route whose destinations name both Services"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace cutover::traffic
