@@ -11,16 +11,11 @@ NginxRouter::NginxRouter(kube::KubeClient& client, std::vector<RouteRef> ingress
     : client_(client), ingresses_(std::move(ingresses)), services_(std::move(services)) {}
 
 kube::Result<kube::Json> NginxRouter::pair(const RouteRef& ingress) {
-  const auto get = [&](const std::string& name) -> kube::Result<kube::Json> {
-    auto object = client_.get(ingress.resource(), name);
-    if (!object && object.error().reason == kube::ErrorReason::not_found)
-      return kube::Json();
-    return object;
-  };
-  auto stable = get(ingress.name);
+  auto stable = get_route_object(client_, ingress.resource(), ingress.name);
   if (!stable)
     return std::unexpected(stable.error());
-  auto canary = get(canary_ingress_name(ingress, services_));
+  auto canary =
+      get_route_object(client_, ingress.resource(), canary_ingress_name(ingress, services_));
   if (!canary)
     return std::unexpected(canary.error());
   return nginx_pair(std::move(*stable), std::move(*canary));

@@ -13,17 +13,10 @@ ObjectRouter::ObjectRouter(kube::KubeClient& client, std::vector<RouteRef> route
       services_(std::move(services)),
       owned_(std::move(owned)) {}
 
-kube::Result<kube::Json> ObjectRouter::get(const RouteRef& route) {
-  auto object = client_.get(route.resource(), route.name);
-  if (!object && object.error().reason == kube::ErrorReason::not_found)
-    return kube::Json();
-  return object;
-}
-
 kube::Result<void> ObjectRouter::set(int weight, const std::vector<ManagedRoute>& managed) {
   const RouteTarget target{weight, managed, owned_};
   for (const auto& route : routes_) {
-    auto object = get(route);
+    auto object = get_route_object(client_, route.resource(), route.name);
     if (!object)
       return std::unexpected(object.error());
     auto patch = route_edit(*object, route, services_, target);
@@ -54,7 +47,7 @@ kube::Result<void> ObjectRouter::set(int weight, const std::vector<ManagedRoute>
 kube::Result<std::map<std::string, RouteReading>> ObjectRouter::read() {
   std::map<std::string, RouteReading> out;
   for (const auto& route : routes_) {
-    auto object = get(route);
+    auto object = get_route_object(client_, route.resource(), route.name);
     if (!object)
       return std::unexpected(object.error());
     out[route.describe()] = read_route(*object, route, services_);

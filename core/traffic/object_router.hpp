@@ -23,9 +23,6 @@ class ObjectRouter final : public TrafficRouter {
   kube::Result<std::map<std::string, RouteReading>> read() override;
 
  private:
-  /// The route object, or null when it does not exist.
-  kube::Result<kube::Json> get(const RouteRef& route);
-
   kube::KubeClient& client_;
   std::vector<RouteRef> routes_;
   WeightedServices services_;

@@ -15,6 +15,17 @@
 
 namespace cutover::traffic {
 
+/// A route object read through `client` (in the operator, its cache), or null when it does not
+/// exist: a missing route is a reading with a problem, not an error of the pass.
+inline kube::Result<kube::Json> get_route_object(kube::KubeClient& client,
+                                                 const kube::ResourceRef& ref,
+                                                 const std::string& name) {
+  auto object = client.get(ref, name);
+  if (!object && object.error().reason == kube::ErrorReason::not_found)
+    return kube::Json();
+  return object;
+}
+
 class TrafficRouter {
  public:
   virtual ~TrafficRouter() = default;
