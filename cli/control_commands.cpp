@@ -25,6 +25,20 @@ bool releasing(const rollout::Rollout& r) {
   return r.status.stable_revision.empty() || r.status.current_revision != r.status.stable_revision;
 }
 
+// What an abort does, for its confirmation.
+std::string abort_effect(const rollout::Rollout& r) {
+  switch (kind_of(r)) {
+    case RolloutKind::flag_rollout:
+      return "abort requested: the variant goes back to 0%";
+    case RolloutKind::migration:
+      return fmt::format("abort requested: the path goes back to Service {}",
+                         r.spec.canary().stable_service);
+    case RolloutKind::rollout:
+      break;
+  }
+  return "abort requested: traffic goes back to the stable revision";
+}
+
 int run_control(const CommandContext& context, Verb verb, const std::string& name,
                 RolloutKind kind) {
   auto connection = context.connect();
@@ -57,9 +71,9 @@ int run_control(const CommandContext& context, Verb verb, const std::string& nam
       }
       if (r.spec.paused) {
         context.err << fmt::format(
-            "warning: rollout {}/{} has spec.paused=true; it stays paused until deploy resume "
-            "{}\n",
-            ns, name, name);
+            "warning: {} {}/{} has spec.paused=true; it stays paused until {}\n", noun, ns, name,
+            kind == RolloutKind::rollout ? "deploy resume " + name
+                                         : std::string("spec.paused is set to false"));
       }
       patch = rollout::promote_status_patch(
           verb == Verb::promote_full ? rollout::PromoteFull::yes : rollout::PromoteFull::no,
@@ -74,9 +88,7 @@ int run_control(const CommandContext& context, Verb verb, const std::string& nam
         return kOk;
       }
       patch = rollout::abort_status_patch(config.user_name);
-      done = kind == RolloutKind::flag_rollout
-                 ? "abort requested: the variant goes back to 0%"
-                 : "abort requested: traffic goes back to the stable revision";
+      done = abort_effect(r);
       break;
     case Verb::retry: {
       auto retry = rollout::retry_status_patch(r);
@@ -111,12 +123,12 @@ int run_control(const CommandContext& context, Verb verb, const std::string& nam
 }
 
 CLI::App* add_verb(CLI::App& app, CommandContext& context, int& exit_code, const char* command,
-                   const char* description, Verb verb, RolloutKind kind = RolloutKind::rollout) {
+                   const std::string& description, Verb verb,
+                   RolloutKind kind = RolloutKind::rollout) {
   auto options = std::make_shared<ControlOptions>();
   auto* cmd = app.add_subcommand(command, description);
-  cmd->add_option(
-         "rollout", options->rollout,
-         kind == RolloutKind::flag_rollout ? "Name of the FlagRollout" : "Name of the Rollout")
+  cmd->add_option("rollout", options->rollout,
+                  fmt::format("Name of the {}", kind_names(kind).api_kind))
       ->required();
   if (verb == Verb::promote) {
     cmd->add_flag("--full", options->full, "Skip every remaining step and analysis");
@@ -143,14 +155,19 @@ void add_control_commands(CLI::App& app, CommandContext& context, int& exit_code
            Verb::resume);
 }
 
-void add_flag_rollout_control_commands(CLI::App& app, CommandContext& context, int& exit_code) {
+void add_podless_control_commands(CLI::App& app, CommandContext& context, int& exit_code,
+                                  RolloutKind kind) {
+  const std::string what = kind_names(kind).api_kind;
   add_verb(app, context, exit_code, "promote",
-           "Continue a paused FlagRollout (with --full: skip to 100%)", Verb::promote,
-           RolloutKind::flag_rollout);
-  add_verb(app, context, exit_code, "abort", "Abort the FlagRollout: its variant back to 0%",
-           Verb::abort, RolloutKind::flag_rollout);
-  add_verb(app, context, exit_code, "retry", "Start an aborted FlagRollout again from step 1",
-           Verb::retry, RolloutKind::flag_rollout);
+           fmt::format("Continue a paused {} (with --full: skip to 100%)", what), Verb::promote,
+           kind);
+  add_verb(app, context, exit_code, "abort",
+           fmt::format("Abort the {}: {}", what,
+                       kind == RolloutKind::migration ? "the path back to spec.from at once"
+                                                      : "its variant back to 0%"),
+           Verb::abort, kind);
+  add_verb(app, context, exit_code, "retry",
+           fmt::format("Start an aborted {} again from step 1", what), Verb::retry, kind);
 }
 
 }  // namespace cutover::cli

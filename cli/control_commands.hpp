@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "command_context.hpp"
+#include "rollout_kind.hpp"
 
 namespace cutover::cli {
 
@@ -11,8 +12,10 @@ namespace cutover::cli {
 /// the patches.
 void add_control_commands(CLI::App& app, CommandContext& context, int& exit_code);
 
-/// `deploy flag-rollouts promote NAME [--full]`, `abort` and `retry`: the same requests (the
-/// same status patches) on a FlagRollout. `app` is the `flag-rollouts` command.
-void add_flag_rollout_control_commands(CLI::App& app, CommandContext& context, int& exit_code);
+/// `deploy flag-rollouts promote NAME [--full]`, `abort` and `retry` (kind flag_rollout), and
+/// `deploy migrations ...` (kind migration): the same requests (the same status patches, the
+/// same promotedBy) on a release with no pods. `app` is the command group.
+void add_podless_control_commands(CLI::App& app, CommandContext& context, int& exit_code,
+                                  RolloutKind kind);
 
 }  // namespace cutover::cli

@@ -20,6 +20,7 @@
 #include "global_options.hpp"
 #include "install_commands.hpp"
 #include "lint_command.hpp"
+#include "migration_commands.hpp"
 #include "new_command.hpp"
 #include "run_command.hpp"
 #include "version.hpp"
@@ -51,6 +52,7 @@ int deploy_main(int argc, char** argv, CommandContext& context) {
   add_view_commands(app, context, exit_code);
   add_flag_commands(app, context, exit_code);
   add_flag_rollout_commands(app, context, exit_code);
+  add_migration_commands(app, context, exit_code);
   add_control_commands(app, context, exit_code);
   add_change_commands(app, context, exit_code);
   add_run_command(app, context, exit_code);

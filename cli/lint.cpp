@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "analysis/slo_policy.hpp"
+#include "rollout/migration_json.hpp"
 #include "rollout/rollout_json.hpp"
 #include "util/json_fields.hpp"
 #include "util/yaml_json.hpp"
@@ -46,7 +47,8 @@ struct PolicyDef {
 };
 
 struct PolicyUse {
-  std::string rollout;
+  std::string label;  // who uses it, as findings name it: "rollout web", "migration payments"
+  std::string owner;  // its kind: Rollout, Migration
   std::string namespace_name;
   rollout::AnalysisRef ref;
   std::string path;  // of the AnalysisRef, e.g. spec.strategy.canary.steps[3].analysis
@@ -116,9 +118,12 @@ class Linter {
       return;
     }
     const std::string kind = kind_it->get<std::string>();
-    if (kind != "Rollout" && kind != "SLOPolicy" && kind != "ClusterSLOPolicy") {
+    if (kind != rollout::kRolloutKind && kind != rollout::kMigrationKind && kind != "SLOPolicy" &&
+        kind != "ClusterSLOPolicy") {
       add(at("kind"), Severity::note,
-          fmt::format("skipped: kind {} is not a Rollout, SLOPolicy or ClusterSLOPolicy", kind));
+          fmt::format("skipped: kind {} is not a Rollout, Migration, SLOPolicy or "
+                      "ClusterSLOPolicy",
+                      kind));
       return;
     }
     const std::string api_version = object.value("apiVersion", std::string{});
@@ -139,7 +144,11 @@ class Linter {
           fmt::format("{}: metadata.name: is required", kind));
       return;
     }
-    const std::string label = fmt::format("{} {}", kind == "Rollout" ? "rollout" : kind, name);
+    const std::string label = fmt::format("{} {}",
+                                          kind == rollout::kRolloutKind     ? "rollout"
+                                          : kind == rollout::kMigrationKind ? "migration"
+                                                                            : kind,
+                                          name);
     const auto field_error = [&](const FieldError& error) {
       std::string message = fmt::format("{}: {}: {}", label, error.field, error.message);
       if (!error.fix.empty())
@@ -153,6 +162,16 @@ class Linter {
         return;
       }
       lint_rollout(*parsed, object, label, at);
+      return;
+    }
+    if (kind == rollout::kMigrationKind) {
+      // Its steps at spec.steps; its Services are not a Rollout's roles (no selector is edited).
+      auto parsed = rollout::parse_migration(object);
+      if (!parsed) {
+        field_error(parsed.error());
+        return;
+      }
+      lint_steps(*parsed, parsed->spec.canary(), "spec", label, at);
       return;
     }
     auto policy = analysis::parse_slo_policy(object);
@@ -191,12 +210,6 @@ class Linter {
         }
       }
     }
-    const auto record_ref = [&](const rollout::AnalysisRef& ref, const std::string& path) {
-      PolicyUse use{r.name, r.namespace_name, ref, path, {}, at(path + ".args")};
-      for (std::size_t i = 0; i < ref.policies.size(); ++i)
-        use.policy_places.push_back(at(fmt::format("{}.policies[{}].name", path, i)));
-      uses_.push_back(std::move(use));
-    };
     const auto record_service = [&](const std::string& service, const std::string& path,
                                     const char* role) {
       if (!service.empty())
@@ -207,35 +220,53 @@ class Linter {
       const std::string path = "spec.strategy.canary";
       record_service(canary.stable_service, path, "stableService");
       record_service(canary.canary_service, path, "canaryService");
-      std::optional<std::size_t> last_weight_step;
-      for (std::size_t i = 0; i < canary.steps.size(); ++i) {
-        const auto& step = canary.steps[i];
-        const std::string step_path = fmt::format("{}.steps[{}]", path, i);
-        if (step.kind == rollout::CanaryStep::Kind::analysis)
-          record_ref(step.analysis, step_path + ".analysis");
-        if (step.kind != rollout::CanaryStep::Kind::set_weight)
-          continue;
-        if (last_weight_step && step.weight < canary.steps[*last_weight_step].weight) {
-          add(at(step_path + ".setWeight"), Severity::error,
-              fmt::format("{}: {}.setWeight: {} is less than {} at steps[{}]: a weight that "
-                          "decreases moves users back mid-release (fix: keep setWeight steps "
-                          "non-decreasing; deploy abort is the way back)",
-                          label, step_path, step.weight, canary.steps[*last_weight_step].weight,
-                          *last_weight_step));
-        }
-        last_weight_step = i;
-      }
+      lint_steps(r, canary, path, label, at);
       if (canary.analysis)
-        record_ref(*canary.analysis, path + ".analysis");
+        record_ref(r, label, *canary.analysis, path + ".analysis", at);
     } else {
       const auto& bg = r.spec.blue_green();
       const std::string path = "spec.strategy.blueGreen";
       record_service(bg.active_service, path, "activeService");
       record_service(bg.preview_service, path, "previewService");
       if (bg.pre_promotion_analysis)
-        record_ref(*bg.pre_promotion_analysis, path + ".prePromotionAnalysis");
+        record_ref(r, label, *bg.pre_promotion_analysis, path + ".prePromotionAnalysis", at);
       if (bg.post_promotion_analysis)
-        record_ref(*bg.post_promotion_analysis, path + ".postPromotionAnalysis");
+        record_ref(r, label, *bg.post_promotion_analysis, path + ".postPromotionAnalysis", at);
+    }
+  }
+
+  // A gate's policies, checked in finish() once every file has defined its own.
+  void record_ref(const rollout::Rollout& r, const std::string& label,
+                  const rollout::AnalysisRef& ref, const std::string& path,
+                  const std::function<Place(std::string_view)>& at) {
+    PolicyUse use{label, r.kind, r.namespace_name, ref, path, {}, at(path + ".args")};
+    for (std::size_t i = 0; i < ref.policies.size(); ++i)
+      use.policy_places.push_back(at(fmt::format("{}.policies[{}].name", path, i)));
+    uses_.push_back(std::move(use));
+  }
+
+  // The steps at `path`.steps (a Rollout's spec.strategy.canary, a Migration's spec): their
+  // gates, and setWeight steps that never decrease.
+  void lint_steps(const rollout::Rollout& r, const rollout::CanaryStrategy& canary,
+                  const std::string& path, const std::string& label,
+                  const std::function<Place(std::string_view)>& at) {
+    std::optional<std::size_t> last_weight_step;
+    for (std::size_t i = 0; i < canary.steps.size(); ++i) {
+      const auto& step = canary.steps[i];
+      const std::string step_path = fmt::format("{}.steps[{}]", path, i);
+      if (step.kind == rollout::CanaryStep::Kind::analysis)
+        record_ref(r, label, step.analysis, step_path + ".analysis", at);
+      if (step.kind != rollout::CanaryStep::Kind::set_weight)
+        continue;
+      if (last_weight_step && step.weight < canary.steps[*last_weight_step].weight) {
+        add(at(step_path + ".setWeight"), Severity::error,
+            fmt::format("{}: {}.setWeight: {} is less than {} at steps[{}]: a weight that "
+                        "decreases moves users back mid-release (fix: keep setWeight steps "
+                        "non-decreasing; deploy abort is the way back)",
+                        label, step_path, step.weight, canary.steps[*last_weight_step].weight,
+                        *last_weight_step));
+      }
+      last_weight_step = i;
     }
   }
 
@@ -278,11 +309,12 @@ class Linter {
           continue;  // ClusterSLOPolicies live in the cluster; lint cannot know them
         const bool strict = options_.missing_policy == MissingPolicy::error;
         add(use.policy_places[i], strict ? Severity::error : Severity::warning,
-            fmt::format("rollout {}: {}.policies[{}].name: SLOPolicy \"{}\" is not defined in the "
+            fmt::format("{}: {}.policies[{}].name: SLOPolicy \"{}\" is not defined in the "
                         "linted files{} (fix: {})",
-                        use.rollout, use.path, i, ref.name, strict ? " nor in --policies" : "",
+                        use.label, use.path, i, ref.name, strict ? " nor in --policies" : "",
                         strict ? "add it, or set clusterScope: true for a ClusterSLOPolicy"
-                               : "lint it together with the Rollout, or pass --policies DIR"));
+                               : fmt::format("lint it together with the {}, or pass --policies DIR",
+                                             use.owner)));
       }
       for (const auto* policy : found) {
         for (const auto& arg : policy->args) {
@@ -293,9 +325,9 @@ class Linter {
                           [&](const rollout::AnalysisArg& a) { return a.name == arg.name; });
           if (!given) {
             add(use.args_place, Severity::error,
-                fmt::format("rollout {}: {}.args: policy {} requires argument \"{}\" (fix: add "
+                fmt::format("{}: {}.args: policy {} requires argument \"{}\" (fix: add "
                             "{{name: {}, value: ...}})",
-                            use.rollout, use.path, policy->name, arg.name, arg.name));
+                            use.label, use.path, policy->name, arg.name, arg.name));
           }
         }
       }
@@ -309,9 +341,9 @@ class Linter {
         });
         if (!declared) {
           add(use.args_place, Severity::warning,
-              fmt::format("rollout {}: {}.args[{}]: no policy of this gate declares argument "
+              fmt::format("{}: {}.args[{}]: no policy of this gate declares argument "
                           "\"{}\" (fix: check its spelling against the policies' spec.args)",
-                          use.rollout, use.path, i, given));
+                          use.label, use.path, i, given));
         }
       }
     }

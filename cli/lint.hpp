@@ -1,7 +1,7 @@
 #pragma once
-// `deploy lint`: offline checks of Rollout, SLOPolicy and ClusterSLOPolicy YAML. Pure: file
-// names and texts go in, findings come out (each with its `file:line:col`), so tests pin every
-// position. The command (lint_command.cpp) reads the files and prints.
+// `deploy lint`: offline checks of Rollout, Migration, SLOPolicy and ClusterSLOPolicy YAML. Pure:
+// file names and texts go in, findings come out (each with its `file:line:col`), so tests pin
+// every position. The command (lint_command.cpp) reads the files and prints.
 
 #include <string>
 #include <vector>
@@ -37,14 +37,16 @@ struct LintOptions {
 
 /// Every finding in `files`, in file order then position order. What is checked:
 /// - YAML syntax (one finding per file that does not parse; nothing else is checked in it);
-/// - everything `parse_rollout` and `parse_slo_policy` check, at the field they name;
+/// - everything `parse_rollout`, `parse_migration` and `parse_slo_policy` check, at the field
+///   they name;
 /// - apiVersion `cutover.dev/v1alpha1` for our kinds, a name for each object, no object
 ///   defined twice;
 /// - a Rollout's selector matching its template's labels;
-/// - setWeight steps that never decrease;
+/// - setWeight steps that never decrease (a Rollout's and a Migration's);
 /// - a Service used by two roles (stable and canary, active and preview, or by two Rollouts);
-/// - analysis policies (not clusterScope) defined in one of the files or the library, and
-///   given every argument they require (an argument none of them declares is a warning).
+/// - analysis policies (not clusterScope; a Rollout's or a Migration's gates) defined in one of
+///   the files or the library, and given every argument they require (an argument none of
+///   them declares is a warning).
 /// Documents of other kinds are skipped with a note.
 std::vector<LintFinding> lint(const std::vector<LintInput>& files, const LintOptions& options);
 

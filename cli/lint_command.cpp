@@ -127,10 +127,10 @@ int run_lint(LintCommandOptions options, const CommandContext& context) {
 
 void add_lint_command(CLI::App& app, CommandContext& context, int& exit_code) {
   auto options = std::make_shared<LintCommandOptions>();
-  auto* cmd = app.add_subcommand(
-      "lint",
-      "Check Rollout, SLOPolicy and ClusterSLOPolicy YAML offline: file:line:col: message "
-      "(exit 1 on errors, 2 when a file cannot be read)");
+  auto* cmd = app.add_subcommand("lint",
+                                 "Check Rollout, Migration, SLOPolicy and ClusterSLOPolicy YAML "
+                                 "offline: file:line:col: message (exit 1 on errors, 2 when a "
+                                 "file cannot be read)");
   cmd->add_option("files", options->files, "YAML files (- for stdin)");
   cmd->add_option("--policies", options->policies,
                   "Where the SLOPolicies live (default with no DIR: the repository's policies/); "

@@ -6,6 +6,7 @@
 
 #include "exit_code.hpp"
 #include "rollout/flag_rollout_json.hpp"
+#include "rollout/migration_json.hpp"
 #include "rollout/rollout_commands.hpp"
 #include "rollout/rollout_json.hpp"
 
@@ -13,17 +14,18 @@ namespace cutover::cli {
 
 int report_missing_rollout(const std::string& namespace_name, const std::string& name,
                            std::ostream& err, RolloutKind kind) {
-  if (kind == RolloutKind::flag_rollout) {
+  if (kind == RolloutKind::rollout) {
     err << fmt::format(
-        "error: flagrollout {}/{} not found (fix: check the name and the namespace; deploy "
-        "flag-rollouts list -n {} lists the FlagRollouts there, with -A all of them)\n",
+        "error: rollout {}/{} not found (fix: check the name and the namespace; deploy list -n {} "
+        "lists the Rollouts there, deploy list -A all of them)\n",
         namespace_name, name, namespace_name);
     return kUsage;
   }
+  const KindNames& names = kind_names(kind);
   err << fmt::format(
-      "error: rollout {}/{} not found (fix: check the name and the namespace; deploy list -n {} "
-      "lists the Rollouts there, deploy list -A all of them)\n",
-      namespace_name, name, namespace_name);
+      "error: {} {}/{} not found (fix: check the name and the namespace; {} list -n {} lists "
+      "the {} there, with -A all of them)\n",
+      names.noun, namespace_name, name, names.command, namespace_name, names.plural);
   return kUsage;
 }
 
@@ -45,9 +47,12 @@ std::expected<Json, int> get_rollout_object(kube::KubeClient& client,
 namespace {
 
 std::expected<rollout::Rollout, rollout::SpecError> parse_any(const Json& object) {
-  return object.is_object() && object.value("kind", std::string()) == rollout::kFlagRolloutKind
-             ? rollout::parse_flag_rollout(object)
-             : rollout::parse_rollout(object);
+  const std::string kind = object.is_object() ? object.value("kind", std::string()) : "";
+  if (kind == rollout::kFlagRolloutKind)
+    return rollout::parse_flag_rollout(object);
+  if (kind == rollout::kMigrationKind)
+    return rollout::parse_migration(object);
+  return rollout::parse_rollout(object);
 }
 
 }  // namespace
@@ -74,7 +79,7 @@ kube::Result<RolloutSnapshot> fetch_snapshot(kube::KubeClient& client,
         kube::Error{kube::ErrorReason::invalid, 0, parsed.error().describe(), {}, std::nullopt});
   }
   RolloutSnapshot snapshot{std::move(*parsed), std::move(*object), {}};
-  if (slots == SlotReads::skip || kind == RolloutKind::flag_rollout)
+  if (slots == SlotReads::skip || kind != RolloutKind::rollout)
     return snapshot;
   for (rollout::Slot slot : {rollout::Slot::a, rollout::Slot::b}) {
     auto deployment =

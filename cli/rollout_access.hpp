@@ -1,6 +1,6 @@
 #pragma once
-// Reading Rollouts for the commands: the object, its two slot Deployments, and errors that
-// name the Rollout and the fix.
+// Reading Rollouts (and FlagRollouts, Migrations: rollout_kind.hpp) for the commands: the object,
+// its two slot Deployments, and errors that name the object and the fix.
 
 #include <expected>
 #include <iosfwd>
@@ -9,22 +9,14 @@
 
 #include "global_options.hpp"
 #include "kube/kube_client.hpp"
+#include "rollout_kind.hpp"
 #include "rollout_view.hpp"
 
 namespace cutover::cli {
 
-/// Which kind a command reads: a Rollout, or a FlagRollout (`deploy flag-rollouts ...`). Both
-/// parse to rollout::Rollout (Rollout::kind tells them apart).
-enum class RolloutKind { rollout, flag_rollout };
-
 inline kube::ResourceRef rollouts_ref(const std::string& namespace_name,
                                       RolloutKind kind = RolloutKind::rollout) {
-  return {"cutover.dev/v1alpha1", kind == RolloutKind::flag_rollout ? "FlagRollout" : "Rollout",
-          namespace_name};
-}
-/// How messages name the kind: "rollout" or "flagrollout".
-inline const char* kind_noun(RolloutKind kind) {
-  return kind == RolloutKind::flag_rollout ? "flagrollout" : "rollout";
+  return {"cutover.dev/v1alpha1", kind_names(kind).api_kind, namespace_name};
 }
 inline kube::ResourceRef deployments_ref(const std::string& namespace_name) {
   return {"apps/v1", "Deployment", namespace_name};
@@ -38,21 +30,22 @@ std::expected<Json, int> get_rollout_object(kube::KubeClient& client,
                                             const std::string& name, std::ostream& err,
                                             RolloutKind kind = RolloutKind::rollout);
 
-/// Parses `object` (a Rollout, or a FlagRollout by its `kind`), or prints the spec error and
-/// returns kUsage.
+/// Parses `object` (a Rollout, a FlagRollout or a Migration by its `kind`), or prints the spec
+/// error and returns kUsage.
 std::expected<rollout::Rollout, int> parse_or_report(const Json& object, std::ostream& err);
 
 enum class SlotReads { read, skip };
 
 /// The Rollout and, unless `slots` is skip, both slot Deployments (a missing slot is fine; a
-/// missing Rollout is `not_found`). A FlagRollout has no slots.
+/// missing Rollout is `not_found`). FlagRollouts and Migrations have no slots.
 kube::Result<RolloutSnapshot> fetch_snapshot(kube::KubeClient& client,
                                              const std::string& namespace_name,
                                              const std::string& name,
                                              SlotReads slots = SlotReads::read,
                                              RolloutKind kind = RolloutKind::rollout);
 
-/// Prints "error: rollout NS/NAME not found ..." and returns kUsage.
+/// Prints "error: rollout NS/NAME not found ..." (flagrollout, migration), with the command that
+/// lists them, and returns kUsage.
 int report_missing_rollout(const std::string& namespace_name, const std::string& name,
                            std::ostream& err, RolloutKind kind = RolloutKind::rollout);
 

@@ -4,11 +4,14 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <utility>
 
+#include "rollout/migration_json.hpp"
 #include "rollout/reconcile_error.hpp"
 #include "rollout/reconciler.hpp"
 #include "rollout/rollout_commands.hpp"
 #include "rollout/rollout_json.hpp"
+#include "rollout_kind.hpp"
 #include "step_text.hpp"
 #include "util/encoding.hpp"
 #include "util/json_fields.hpp"
@@ -29,13 +32,6 @@ std::string or_dash(const std::string& text) {
   return text.empty() ? "-" : text;
 }
 
-std::string step_progress(const Rollout& r) {
-  if (!r.spec.is_canary() || r.spec.canary().steps.empty())
-    return "-";
-  const int steps = static_cast<int>(r.spec.canary().steps.size());
-  return fmt::format("{}/{}", std::clamp(r.status.current_step_index, 0, steps), steps);
-}
-
 std::string images_only(const Json& pod_template) {
   std::vector<std::string> images;
   for (const auto& entry : rollout::template_images(pod_template))
@@ -48,14 +44,14 @@ bool has_status(const Json& object) {
   return status.is_object() && !string_or(status, "phase").empty();
 }
 
-std::string phase_text(const Rollout& r, const Json& object) {
-  return has_status(object) ? std::string(rollout::to_string(r.status.phase)) : "Pending";
+// FlagRollouts and Migrations: no pods, no slots; the first release is a release.
+bool podless(const Rollout& r) {
+  return kind_of(r) != RolloutKind::rollout;
 }
 
-// A FlagRollout's first release is a release (a Rollout's first deployment is not).
+// A podless first release is a release (a Rollout's first deployment is not).
 bool mid_release(const Rollout& r) {
-  return (!r.status.stable_revision.empty() || r.is_flag_rollout()) &&
-         !r.status.current_revision.empty() &&
+  return (!r.status.stable_revision.empty() || podless(r)) && !r.status.current_revision.empty() &&
          r.status.current_revision != r.status.stable_revision;
 }
 
@@ -77,16 +73,16 @@ std::string phase_badge(const Rollout& r, const Json& object, const Terminal& t)
 
 // What the user can do next, if the Rollout waits for them.
 std::string hint(const Rollout& r) {
-  const bool flag = r.is_flag_rollout();
-  const std::string deploy = flag ? "deploy flag-rollouts" : "deploy";
+  const bool pods = !podless(r);
+  const std::string deploy = kind_names(kind_of(r)).command;
   if (r.status.abort) {
-    return flag ? fmt::format("{} retry {} to try again", deploy, r.name)
-                : fmt::format("deploy retry {0} to try again, or deploy undo {0}", r.name);
+    return pods ? fmt::format("deploy retry {0} to try again, or deploy undo {0}", r.name)
+                : fmt::format("{} retry {} to try again", deploy, r.name);
   }
   for (const auto& pause : r.status.pause_conditions) {
     if (pause.reason == "PausedBySpec") {
-      return flag ? std::string("set spec.paused to false to continue")
-                  : fmt::format("deploy resume {} to continue", r.name);
+      return pods ? fmt::format("deploy resume {} to continue", r.name)
+                  : std::string("set spec.paused to false to continue");
     }
     if (pause.reason == "AnalysisInconclusive") {
       return fmt::format(
@@ -100,7 +96,39 @@ std::string hint(const Rollout& r) {
   return {};
 }
 
+// What a Migration moves: its route, its paths, from and to (the path's Services and ports).
+std::vector<std::pair<std::string, std::string>> migration_fields(
+    const rollout::CanaryStrategy& canary) {
+  const std::vector<std::string> paths = migration_paths(canary);
+  const int from_port = canary.move ? canary.move->from_port : 0;
+  const int to_port = canary.move ? canary.move->to_port : 0;
+  return {{"Route", canary.routes.empty() ? "-" : canary.routes.front().describe()},
+          {"Paths", paths.empty() ? "-" : fmt::format("{}", fmt::join(paths, ", "))},
+          {"From", fmt::format("Service {}:{}", canary.stable_service, from_port)},
+          {"To", fmt::format("Service {}:{}", canary.canary_service, to_port)}};
+}
+
 }  // namespace
+
+std::vector<std::string> migration_paths(const rollout::CanaryStrategy& canary) {
+  std::vector<std::string> paths;
+  if (canary.move) {
+    for (const auto& match : canary.move->matches)
+      paths.push_back(match.path ? match.path->value : "/");
+  }
+  return paths;
+}
+
+std::string step_progress(const Rollout& r) {
+  if (!r.spec.is_canary() || r.spec.canary().steps.empty())
+    return "-";
+  const int steps = static_cast<int>(r.spec.canary().steps.size());
+  return fmt::format("{}/{}", std::clamp(r.status.current_step_index, 0, steps), steps);
+}
+
+std::string phase_text(const Rollout& r, const Json& object) {
+  return has_status(object) ? std::string(rollout::to_string(r.status.phase)) : "Pending";
+}
 
 std::string table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> widths;
@@ -220,15 +248,25 @@ std::string render_status(const RolloutSnapshot& snapshot, WallTime now, const T
   const Rollout& r = snapshot.rollout;
   const auto& st = r.status;
   const bool canary = r.spec.is_canary();
+  const bool migration = r.is_migration() && canary;
   const bool releasing = mid_release(r);
-  const std::string stable_role = canary ? "stable" : "active";
-  const std::string new_role = canary ? "canary" : "preview";
+  // A Migration's share is the path's: on spec.to's Service, the rest on spec.from's.
+  const std::string stable_role = migration ? r.spec.canary().stable_service
+                                  : canary  ? "stable"
+                                            : "active";
+  const std::string new_role = migration ? r.spec.canary().canary_service
+                               : canary  ? "canary"
+                                         : "preview";
   std::string out;
+  // Labels in an 11-column margin; a longer one ("FlagRollout:") still leaves a space.
   auto field = [&](std::string_view label, const std::string& value) {
-    out += fmt::format("{:<11}{}\n", std::string(label) + ":", value);
+    out += fmt::format("{:<11}{}\n", std::string(label) + (label.size() < 10 ? ":" : ": "), value);
   };
-  field(r.is_flag_rollout() ? "FlagRollout" : "Rollout", t.bold(r.namespace_name + "/" + r.name));
-  field("Strategy", r.is_flag_rollout() ? "Flag" : canary ? "Canary" : "BlueGreen");
+  field(kind_names(kind_of(r)).api_kind, t.bold(r.namespace_name + "/" + r.name));
+  field("Strategy", r.is_flag_rollout() ? "Flag"
+                    : migration         ? "Migration"
+                    : canary            ? "Canary"
+                                        : "BlueGreen");
   field("Phase", phase_badge(r, snapshot.object, t));
   if (!snapshot.driven_by.empty())
     field("Driven by", snapshot.driven_by);
@@ -248,10 +286,15 @@ std::string render_status(const RolloutSnapshot& snapshot, WallTime now, const T
     field("Next", next);
   // Only a controller removes our finalizer: with none running, the deletion waits for ever.
   const Json& finalizers = member(member(snapshot.object, "metadata"), "finalizers");
+  const char* finalizer = migration ? rollout::kMigrationFinalizer : rollout::kFinalizer;
   if (r.deleting && finalizers.is_array() &&
-      std::find(finalizers.begin(), finalizers.end(), rollout::kFinalizer) != finalizers.end()) {
-    field("Deleting", fmt::format("waiting for finalizer {}. No operator? Run: deploy delete {}",
-                                  rollout::kFinalizer, r.name));
+      std::find(finalizers.begin(), finalizers.end(), finalizer) != finalizers.end()) {
+    field("Deleting",
+          migration ? fmt::format("waiting for finalizer {}: the operator puts the path back on "
+                                  "Service {} first (spec.onDelete: restore)",
+                                  finalizer, stable_role)
+                    : fmt::format("waiting for finalizer {}. No operator? Run: deploy delete {}",
+                                  finalizer, r.name));
   }
   if (releasing && st.progress_started_at) {
     field(
@@ -259,10 +302,14 @@ std::string render_status(const RolloutSnapshot& snapshot, WallTime now, const T
         human_age(std::chrono::duration_cast<std::chrono::seconds>(now - *st.progress_started_at)) +
             " ago");
   }
+  if (migration) {
+    for (const auto& [label, value] : migration_fields(r.spec.canary()))
+      field(label, value);
+  }
   if (has_status(snapshot.object)) {
     if (r.is_flag_rollout()) {
       // No traffic but the flag's: the Flag line below says it.
-    } else if (releasing) {
+    } else if (releasing || migration) {
       const int weight = std::clamp(st.current_weight, 0, 100);
       field("Traffic", fmt::format("{} {}% {}, {}% {}", traffic_bar(weight, 20), weight, new_role,
                                    100 - weight, stable_role));
@@ -272,8 +319,9 @@ std::string render_status(const RolloutSnapshot& snapshot, WallTime now, const T
     // Routed canaries: what each route read back (status.canary.weights), as the API server
     // stores it (not yet what the gateway applied: route status conditions are not read).
     for (const auto& route : st.route_weights) {
-      field("Route", route.weight
-                         ? fmt::format("{}: {}% {}", route.route, *route.weight, new_role)
+      // A Migration's Route line above names its route already.
+      field(migration ? "Read back" : "Route",
+            route.weight ? fmt::format("{}: {}% {}", route.route, *route.weight, new_role)
                          : fmt::format("{}: its rules disagree (a change in flight)", route.route));
     }
     // Bound flags (status.canary.flags): the variant's share as read back.
@@ -326,11 +374,12 @@ std::string render_status(const RolloutSnapshot& snapshot, WallTime now, const T
 
   if (canary && !r.spec.canary().steps.empty()) {
     const auto& steps = r.spec.canary().steps;
+    const StepOwner owner = migration ? StepOwner::migration : StepOwner::rollout;
     out += fmt::format("Steps:     {}\n", step_progress(r));
     for (std::size_t i = 0; i < steps.size(); ++i) {
       const int index = static_cast<int>(i);
       std::string mark;
-      if (st.stable_revision.empty() && !r.is_flag_rollout()) {
+      if (st.stable_revision.empty() && !podless(r)) {
         mark = t.dim("·");  // not deployed yet: a first deployment skips the steps anyway
       } else if (!releasing || index < st.current_step_index) {
         mark = t.green("✔");
@@ -340,7 +389,7 @@ std::string render_status(const RolloutSnapshot& snapshot, WallTime now, const T
         mark = t.dim("·");
       }
       out += fmt::format("{} {} {}\n", i + 1 == steps.size() ? "└──" : "├──", mark,
-                         step_text(steps[i]));
+                         step_text(steps[i], owner));
     }
   }
 

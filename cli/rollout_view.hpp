@@ -44,11 +44,20 @@ std::string human_age(std::chrono::seconds age);
 /// The age of an object from its `metadata.creationTimestamp` ("<unknown>" without one).
 std::string object_age(const Json& object, WallTime now);
 
+/// A canary's place in its steps, "2/6" ("-" with no steps), for the lists' STEP column.
+std::string step_progress(const rollout::Rollout& rollout);
+
+/// The phase as the lists' PHASE column shows it: "Pending" until a controller wrote a status.
+std::string phase_text(const rollout::Rollout& rollout, const Json& object);
+
+/// A Migration's paths (CanaryStrategy::move's matches), as written: "/payments".
+std::vector<std::string> migration_paths(const rollout::CanaryStrategy& canary);
+
 /// `deploy list`: one row per Rollout object (`items` of a List). With `all_namespaces` a
 /// NAMESPACE column comes first; `wide` adds the revisions and the message.
 std::string render_list(const Json& items, bool all_namespaces, Output output, WallTime now);
 
-/// `deploy status`: the tree view.
+/// `deploy status` (and the status of a FlagRollout or a Migration): the tree view.
 std::string render_status(const RolloutSnapshot& snapshot, WallTime now, const Terminal& terminal);
 
 /// One line summing up the snapshot, for `--watch` when stdout is not a TTY.

@@ -178,9 +178,9 @@ int watch_rollout(kube::KubeClient& client, const kube::RestConfig& config,
            : std::string("the API server did not answer");
   err << fmt::format(
       "error: {} {}/{} did not settle within {} ({}) (fix: give a longer --timeout, or see "
-      "deploy {}status {})\n",
+      "{} status {})\n",
       kind_noun(options.kind), namespace_name, name, format_duration(options.timeout), where,
-      options.kind == RolloutKind::flag_rollout ? "flag-rollouts " : "", name);
+      kind_names(options.kind).command, name);
   return kTimedOut;
 }
 

@@ -10,7 +10,7 @@
 
 namespace cutover::cli {
 
-std::string step_text(const rollout::CanaryStep& step) {
+std::string step_text(const rollout::CanaryStep& step, StepOwner owner) {
   using Kind = rollout::CanaryStep::Kind;
   switch (step.kind) {
     case Kind::set_weight:
@@ -29,7 +29,8 @@ std::string step_text(const rollout::CanaryStep& step) {
       return step.route.matches.empty() ? fmt::format("setHeaderRoute {} (remove)", step.route.name)
                                         : fmt::format("setHeaderRoute {}", step.route.name);
     case Kind::set_mirror_route:
-      return step.route.matches.empty()
+      return (owner == StepOwner::migration ? step.route.mirror_percent == 0
+                                            : step.route.matches.empty())
                  ? fmt::format("setMirrorRoute {} (remove)", step.route.name)
                  : fmt::format("setMirrorRoute {} {}%", step.route.name, step.route.mirror_percent);
     case Kind::analysis: {

@@ -18,7 +18,12 @@ namespace cutover::cli {
 /// pause 1m30s
 /// setCanaryScale replicas=2      (or weight=20, or matchTrafficWeight)
 /// analysis error-rate, latency   (just "analysis" when it names no policy)
+/// setMirrorRoute shadow 100%     (or "(remove)")
 /// ```
-std::string step_text(const rollout::CanaryStep& step);
+///
+/// Whose step it is decides what a setMirrorRoute without `match` means: a Rollout's removes
+/// the mirror; a Migration's mirrors its spec.matches, and its percentage 0 removes it.
+enum class StepOwner { rollout, migration };
+std::string step_text(const rollout::CanaryStep& step, StepOwner owner = StepOwner::rollout);
 
 }  // namespace cutover::cli

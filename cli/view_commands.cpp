@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <expected>
 #include <ostream>
 
 #include "exit_code.hpp"
@@ -10,6 +11,7 @@
 #include "rollout_view.hpp"
 #include "rollout_watch.hpp"
 #include "util/duration.hpp"
+#include "util/json_fields.hpp"
 #include "yaml_json.hpp"
 
 namespace cutover::cli {
@@ -20,36 +22,69 @@ void print_structured(const Json& value, Output output, std::ostream& out) {
   out << (output == Output::json ? value.dump(2) + "\n" : to_yaml(value));
 }
 
-int run_list(const CommandContext& context) {
+// The shared half of every list: the kind's objects. Done (the exit code as the error) when the
+// read fails, with -o json|yaml (it printed the List) and with none (it said so); otherwise the
+// items (which carry no `kind`) for the caller's table.
+std::expected<Json, int> list_for_table(const CommandContext& context, RolloutKind kind) {
   const GlobalOptions& globals = context.globals;
   auto connection = context.connect();
   if (!connection)
-    return connection.error();
+    return std::unexpected(connection.error());
   const auto& config = connection->config;
   kube::ListOptions options;
   options.all_namespaces =
       globals.all_namespaces ? kube::AllNamespaces::yes : kube::AllNamespaces::no;
-  auto list = connection->client->list_all(rollouts_ref(config.namespace_name), options);
+  auto list = connection->client->list_all(rollouts_ref(config.namespace_name, kind), options);
+  const std::string nouns = std::string(kind_noun(kind)) + "s";
   if (!list)
-    return report_error(list.error(), config, "listing rollouts", context.err);
+    return std::unexpected(report_error(list.error(), config, "listing " + nouns, context.err));
   Json items = list->value("items", Json::array());
   const Output output = globals.output_format();
   if (output == Output::json || output == Output::yaml) {
     print_structured({{"apiVersion", "v1"}, {"kind", "List"}, {"items", items}}, output,
                      context.out);
-    return kOk;
+    return std::unexpected(kOk);
   }
   if (items.empty()) {
-    context.err << (globals.all_namespaces ? std::string("No rollouts found.\n")
-                                           : fmt::format("No rollouts found in namespace {}.\n",
+    context.err << (globals.all_namespaces ? fmt::format("No {} found.\n", nouns)
+                                           : fmt::format("No {} found in namespace {}.\n", nouns,
                                                          config.namespace_name));
-    return kOk;
+    return std::unexpected(kOk);
   }
-  context.out << render_list(items, globals.all_namespaces, output, context.clock.wall_now());
+  return items;
+}
+
+int run_list(const CommandContext& context) {
+  auto items = list_for_table(context, RolloutKind::rollout);
+  if (!items)
+    return items.error();
+  context.out << render_list(*items, context.globals.all_namespaces,
+                             context.globals.output_format(), context.clock.wall_now());
   return kOk;
 }
 
 }  // namespace
+
+int run_table_list(const CommandContext& context, RolloutKind kind, std::vector<std::string> header,
+                   const ListRow& row) {
+  auto items = list_for_table(context, kind);
+  if (!items)
+    return items.error();
+  const bool all_namespaces = context.globals.all_namespaces;
+  if (all_namespaces)
+    header.insert(header.begin(), "NAMESPACE");
+  std::vector<std::vector<std::string>> rows = {std::move(header)};
+  const WallTime now = context.clock.wall_now();
+  for (Json object : *items) {
+    object["kind"] = kind_names(kind).api_kind;  // list items carry none
+    std::vector<std::string> cells = row(object, now);
+    if (all_namespaces)
+      cells.insert(cells.begin(), string_or(member(object, "metadata"), "namespace"));
+    rows.push_back(std::move(cells));
+  }
+  context.out << table(rows);
+  return kOk;
+}
 
 int run_status(const CommandContext& context, const StatusOptions& options) {
   const auto timeout = parse_duration(options.timeout);
@@ -140,25 +175,35 @@ int run_history(const CommandContext& context, const std::string& name) {
 
 }  // namespace
 
-void add_view_commands(CLI::App& app, CommandContext& context, int& exit_code) {
-  app.add_subcommand("list", "List Rollouts: strategy, phase, step, weight, images, age")
-      ->alias("ls")
-      ->callback([&context, &exit_code] { exit_code = run_list(context); });
-
+void add_status_command(CLI::App& app, CommandContext& context, int& exit_code, RolloutKind kind,
+                        const std::string& description) {
+  const std::string what = kind_names(kind).api_kind;
   auto status = std::make_shared<StatusOptions>();
-  auto* status_cmd = app.add_subcommand(
-      "status",
-      "Show a Rollout as a tree: revisions, traffic, steps, analysis (exit code: see "
-      "below)");
-  status_cmd->add_option("rollout", status->rollout, "Name of the Rollout")->required();
+  status->kind = kind;
+  auto* status_cmd = app.add_subcommand("status", description);
+  // github_report reads the Rollout of `deploy status --watch` from the positional "rollout".
+  status_cmd
+      ->add_option(kind == RolloutKind::rollout ? "rollout" : "name", status->rollout,
+                   "Name of the " + what)
+      ->required();
   status_cmd->add_flag("-w,--watch", status->watch,
                        "Follow until Healthy, Degraded or paused for a person");
   status_cmd->add_option("--timeout", status->timeout, "With --watch: give up after this long")
       ->capture_default_str();
   status_cmd->add_flag("--success-on-pause", status->success_on_pause,
-                       "Exit 0 (not 3) when the Rollout is paused");
+                       "Exit 0 (not 3) when the " + what + " is paused");
   status_cmd->callback(
       [&context, &exit_code, status] { exit_code = run_status(context, *status); });
+}
+
+void add_view_commands(CLI::App& app, CommandContext& context, int& exit_code) {
+  app.add_subcommand("list", "List Rollouts: strategy, phase, step, weight, images, age")
+      ->alias("ls")
+      ->callback([&context, &exit_code] { exit_code = run_list(context); });
+
+  add_status_command(
+      app, context, exit_code, RolloutKind::rollout,
+      "Show a Rollout as a tree: revisions, traffic, steps, analysis (exit code: see below)");
 
   auto history = std::make_shared<std::string>();
   auto* history_cmd = app.add_subcommand(

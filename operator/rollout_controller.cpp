@@ -64,16 +64,20 @@ RolloutController::RolloutController(kube::KubeClient& server, ControllerOptions
 
 void RolloutController::process(const std::string& key, rollout::Reconciler& reconciler,
                                 kube::KubeClient& client) {
-  // "FlagRollout:ns/name" is a FlagRollout's key (rollout_index.hpp), "ns/name" a Rollout's.
-  const bool flag_rollout = is_flag_rollout_key(key);
-  const std::string object_key = flag_rollout ? key.substr(kFlagRolloutKeyPrefix.size()) : key;
-  const std::string kind = flag_rollout ? rollout::kFlagRolloutKind : rollout::kRolloutKind;
+  // "FlagRollout:ns/name" is a FlagRollout's key, "Migration:ns/name" a Migration's
+  // (rollout_index.hpp), "ns/name" a Rollout's.
+  const bool migration = is_migration_key(key);
+  const bool podless = is_flag_rollout_key(key) || migration;  // no pods, no run Lease
+  const std::string object_key = key.substr(key.find(':') + 1);
+  const std::string kind = migration ? rollout::kMigrationKind
+                           : podless ? rollout::kFlagRolloutKind
+                                     : rollout::kRolloutKind;
   const auto slash = object_key.find('/');
   const std::string ns = object_key.substr(0, slash);
   const std::string name = object_key.substr(slash + 1);
   if (!index_.has_rollout(key)) {
     // Deleted, or another shard's: nothing of ours to drive (its phase gauge goes).
-    if (!flag_rollout)
+    if (!podless)
       metrics_.forget_rollout(ns, name);
     queue_.forget(key);
     queue_.done(key);
@@ -82,7 +86,7 @@ void RolloutController::process(const std::string& key, rollout::Reconciler& rec
   const auto id = ++reconcile_ids_;
   // `deploy run` drives Rollouts only: a FlagRollout has no run Lease.
   const auto lease =
-      flag_rollout ? rollout::RunLeaseIndex::Check{} : run_leases_.check(key, clock_.steady_now());
+      podless ? rollout::RunLeaseIndex::Check{} : run_leases_.check(key, clock_.steady_now());
   if (lease.ended)
     log::info("deploy run's Lease ended; reconciling",
               {{"rollout", key}, {"holder", *lease.ended}});
@@ -98,8 +102,9 @@ void RolloutController::process(const std::string& key, rollout::Reconciler& rec
     return;
   }
   const auto started = clock_.steady_now();
-  auto outcome =
-      flag_rollout ? reconciler.reconcile_flag_rollout(ns, name) : reconciler.reconcile(ns, name);
+  auto outcome = migration ? reconciler.reconcile_migration(ns, name)
+                 : podless ? reconciler.reconcile_flag_rollout(ns, name)
+                           : reconciler.reconcile(ns, name);
   const double seconds = std::chrono::duration<double>(clock_.steady_now() - started).count();
   if (!outcome) {
     metrics_.reconcile_error();
@@ -115,14 +120,14 @@ void RolloutController::process(const std::string& key, rollout::Reconciler& rec
   }
   queue_.forget(key);
   if (!outcome->found) {
-    if (!flag_rollout)
+    if (!podless)
       metrics_.forget_rollout(ns, name);
     metrics_.reconciled("gone", seconds);
     queue_.done(key);
     return;
   }
   const std::string phase(rollout::to_string(outcome->phase));
-  if (!flag_rollout)
+  if (!podless)
     metrics_.rollout_phase(ns, name, phase);
   metrics_.reconciled(outcome->invalid ? "invalid" : "success", seconds);
   if (outcome->status_written) {
@@ -249,9 +254,30 @@ void RolloutController::run(std::stop_token stop) {
     }
   }
 
+  // Migrations likewise.
+  std::unique_ptr<kube::Informer> migrations;
+  {
+    const kube::ResourceRef ref{"cutover.dev/v1alpha1", rollout::kMigrationKind, ns};
+    if (auto probe = server_.list(ref, {.limit = 1, .all_namespaces = scope}); probe) {
+      migrations = std::make_unique<kube::Informer>(
+          server_, ref,
+          kube::ReflectorOptions{
+              .label_selector = shard, .all_namespaces = scope, .transform = trimmed},
+          random);
+    } else {
+      const bool absent = probe.error().reason == kube::ErrorReason::not_found;
+      log::write(absent ? log::Level::info : log::Level::warn,
+                 "not watching Migrations (apply the migrations.cutover.dev CRD, or grant the "
+                 "operator get/list/watch on migrations, then restart it)",
+                 {{"reason", probe.error().describe()}});
+    }
+  }
+
   kube::CachedClient cached(server_);
   if (flag_rollouts)
     cached.serve(*flag_rollouts);
+  if (migrations)
+    cached.serve(*migrations);
   for (const auto& route : routes)
     cached.serve(*route.first);
   for (kube::Informer* informer : {&rollouts, &deployments, &pods, &services, &runs, &policies})
@@ -265,7 +291,8 @@ void RolloutController::run(std::stop_token stop) {
     const kube::Json& labels = member(metadata, "labels");
     for (const auto& [label, prefix] :
          {std::pair{rollout::kRolloutLabel, std::string_view()},
-          std::pair{rollout::kFlagRolloutLabel, kFlagRolloutKeyPrefix}}) {
+          std::pair{rollout::kFlagRolloutLabel, kFlagRolloutKeyPrefix},
+          std::pair{rollout::kMigrationLabel, kMigrationKeyPrefix}}) {
       const std::string owner = string_or(labels, label);
       const std::string key = std::string(prefix) + string_or(metadata, "namespace") + "/" + owner;
       if (!owner.empty() && index_.has_rollout(key))
@@ -287,12 +314,20 @@ void RolloutController::run(std::stop_token stop) {
         },
         s);
   });
-  if (flag_rollouts) {
-    threads.emplace_back([&](std::stop_token s) {
-      flag_rollouts->run(
+  for (kube::Informer* informer : {flag_rollouts.get(), migrations.get()}) {
+    if (informer == nullptr)
+      continue;
+    threads.emplace_back([&, informer](std::stop_token s) {
+      informer->run(
           [&](const kube::WatchEvent& e) {
             index_.update(e);
-            queue_.add(std::string(kFlagRolloutKeyPrefix) + kube::object_key(e.object));
+            queue_.add(queue_key(e.object));
+            // Another Migration of the namespace may wait for this one's path.
+            if (is_migration_key(queue_key(e.object)) && e.type == kube::WatchEventType::deleted) {
+              for (const auto& other :
+                   informer->store().list(string_or(member(e.object, "metadata"), "namespace")))
+                queue_.add(queue_key(*other));
+            }
           },
           s);
     });
@@ -345,8 +380,10 @@ void RolloutController::run(std::stop_token stop) {
                                              &runs,     &policies,    &leases};
   if (cluster_policies)
     gate.push_back(&*cluster_policies);
-  if (flag_rollouts)
-    gate.push_back(flag_rollouts.get());
+  for (const kube::Informer* informer : {flag_rollouts.get(), migrations.get()}) {
+    if (informer != nullptr)
+      gate.push_back(informer);
+  }
   for (const auto& route : routes)
     gate.push_back(route.first.get());
   const auto gate_started = clock_.steady_now();

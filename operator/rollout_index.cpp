@@ -1,5 +1,7 @@
 #include "rollout_index.hpp"
 
+#include <tuple>
+
 #include "kube/reflector.hpp"
 #include "util/json_fields.hpp"
 
@@ -104,16 +106,38 @@ std::set<std::pair<Reference, std::string>> flag_rollout_names(const kube::Json&
   return out;
 }
 
-bool is_flag_rollout(const kube::Json& object) {
-  return string_or(object, "kind") == "FlagRollout";
+// A Migration names its route (spec.route) and the policies of its steps. Every Migration of
+// the namespace is also read by each pass (two may not move one path), so a Migration's own
+// changes need no index.
+std::set<std::pair<Reference, std::string>> migration_names(const kube::Json& migration) {
+  const std::string ns = string_or(member(migration, "metadata"), "namespace");
+  const kube::Json& spec = member(migration, "spec");
+  const kube::Json& route = member(spec, "route");
+  std::set<std::pair<Reference, std::string>> out;
+  for (const auto& [router, field, kind] :
+       {std::tuple{"gatewayAPI", "httpRoute", Reference::http_route},
+        std::tuple{"istio", "virtualService", Reference::virtual_service},
+        std::tuple{"nginx", "ingress", Reference::ingress}}) {
+    if (const std::string name = string_or(member(route, router), field); !name.empty())
+      out.insert({kind, ns + "/" + name});
+  }
+  collect_policies(member(spec, "steps"), ns, out);
+  return out;
 }
 
 }  // namespace
 
+std::string queue_key(const kube::Json& object) {
+  const std::string kind = string_or(object, "kind");
+  if (kind == "FlagRollout")
+    return std::string(kFlagRolloutKeyPrefix) + kube::object_key(object);
+  if (kind == "Migration")
+    return std::string(kMigrationKeyPrefix) + kube::object_key(object);
+  return kube::object_key(object);
+}
+
 void RolloutIndex::update(const kube::WatchEvent& rollout_event) {
-  const bool flag_rollout = is_flag_rollout(rollout_event.object);
-  const std::string key = (flag_rollout ? std::string(kFlagRolloutKeyPrefix) : std::string()) +
-                          kube::object_key(rollout_event.object);
+  const std::string key = queue_key(rollout_event.object);
   std::lock_guard lock(mutex_);
   if (const auto it = names_of_.find(key); it != names_of_.end()) {
     for (const auto& name : it->second) {
@@ -126,8 +150,9 @@ void RolloutIndex::update(const kube::WatchEvent& rollout_event) {
   }
   if (rollout_event.type == kube::WatchEventType::deleted)
     return;
-  auto names =
-      flag_rollout ? flag_rollout_names(rollout_event.object) : named_objects(rollout_event.object);
+  auto names = is_flag_rollout_key(key) ? flag_rollout_names(rollout_event.object)
+               : is_migration_key(key)  ? migration_names(rollout_event.object)
+                                        : named_objects(rollout_event.object);
   for (const auto& name : names)
     named_by_[name].insert(key);
   names_of_.emplace(key, std::move(names));

@@ -38,9 +38,19 @@ inline constexpr std::string_view kFlagRolloutKeyPrefix = "FlagRollout:";
   return key.starts_with(kFlagRolloutKeyPrefix);
 }
 
+/// A Migration's key: "Migration:namespace/name".
+inline constexpr std::string_view kMigrationKeyPrefix = "Migration:";
+[[nodiscard]] inline bool is_migration_key(std::string_view key) {
+  return key.starts_with(kMigrationKeyPrefix);
+}
+
+/// The index and work-queue key of a Rollout, FlagRollout or Migration object (by its kind).
+[[nodiscard]] std::string queue_key(const kube::Json& object);
+
 class RolloutIndex {
  public:
-  /// Records what a Rollout (or a FlagRollout: its FeatureFlag and policies) names, or forgets
+  /// Records what a Rollout (or a FlagRollout: its FeatureFlag and policies; a Migration: its
+  /// route and policies) names, or forgets
   /// it when the event deletes it.
   void update(const kube::WatchEvent& rollout_event);
 

@@ -14,6 +14,7 @@ constexpr std::array kRolloutFields = {
     "name",       "namespace",  "stableRevision", "currentRevision",
     "stableSlot", "canarySlot", "stablePods",     "canaryPods"};
 constexpr std::array kFlagFields = {"key", "variant", "otherVariant", "featureFlag"};
+constexpr std::array kMigrationFields = {"from", "to", "path", "pathRegex"};
 
 bool known(std::string_view name) {
   if (name == "window")
@@ -32,6 +33,13 @@ bool known(std::string_view name) {
   if (name.starts_with("flag.")) {
     const auto field = name.substr(5);
     for (const char* f : kFlagFields) {
+      if (field == f)
+        return true;
+    }
+  }
+  if (name.starts_with("migration.")) {
+    const auto field = name.substr(10);
+    for (const char* f : kMigrationFields) {
       if (field == f)
         return true;
     }
@@ -114,8 +122,8 @@ std::expected<void, std::string> walk(std::string_view text, OnText on_text,
         return std::unexpected(
             fmt::format("unknown placeholder {{{{{}}}}} (use args.NAME, window, rollout.{{name, "
                         "namespace, stableRevision, currentRevision, stableSlot, canarySlot, "
-                        "stablePods, canaryPods}} or flag.{{key, variant, otherVariant, "
-                        "featureFlag}})",
+                        "stablePods, canaryPods}}, flag.{{key, variant, otherVariant, "
+                        "featureFlag}} or migration.{{from, to, path, pathRegex}})",
                         name.substr(0, 80)));
       }
       // In a comment a value is held to the bare-token rule: it cannot end the comment.

@@ -6,7 +6,9 @@
 // of that slot's current ReplicaSet, e.g. `web-b-7d4f9c8b6-.*`, so samples of an earlier release
 // on the same slot never count), `{{flag.key}}`, `{{flag.variant}}`, `{{flag.otherVariant}}` and
 // `{{flag.featureFlag}}` (a FlagRollout's flag, or a Rollout's one bound flag; an error where
-// there is none), and `{{window}}` in burn-rate queries.
+// there is none), `{{migration.from}}`, `{{migration.to}}` (a Migration's Services),
+// `{{migration.path}}` (its first path) and `{{migration.pathRegex}}` (a regex matching exactly
+// its paths: `/payments(/.*)?` for a PathPrefix), and `{{window}}` in burn-rate queries.
 //
 // Values cannot inject PromQL. Inside a string literal ("...", '...') a value is escaped as
 // PromQL escapes strings; inside a raw `...` string a backtick is refused. Outside any literal a

@@ -79,6 +79,12 @@ TemplateValues gate_template_values(const GateTarget& target) {
     values.emplace("flag.otherVariant", target.flag_other_variant);
     values.emplace("flag.featureFlag", target.feature_flag);
   }
+  if (!target.migration_from.empty()) {
+    values.emplace("migration.from", target.migration_from);
+    values.emplace("migration.to", target.migration_to);
+    values.emplace("migration.path", target.migration_path);
+    values.emplace("migration.pathRegex", target.migration_path_regex);
+  }
   return values;
 }
 

@@ -39,6 +39,12 @@ struct GateTarget {
   std::string flag_variant;
   std::string flag_other_variant;
   std::string feature_flag;
+  /// A Migration's {{migration.from}}, {{migration.to}}, {{migration.path}} and
+  /// {{migration.pathRegex}}. Empty: those placeholders are errors.
+  std::string migration_from;
+  std::string migration_to;
+  std::string migration_path;
+  std::string migration_path_regex;
 };
 
 /// One policy a gate names, as the caller found it.

@@ -8,6 +8,7 @@
 #include "analysis/prometheus_connection.hpp"
 #include "analysis/slo_policy.hpp"
 #include "rollout/slot.hpp"
+#include "traffic/migration_route.hpp"
 #include "util/encoding.hpp"
 #include "util/json_fields.hpp"
 
@@ -62,6 +63,15 @@ analysis::GateTarget gate_target(const Rollout& rollout, const Observed& observe
     target.flag_variant = ref.variant;
     target.flag_other_variant = ref.other_variant;
     target.feature_flag = ref.feature_flag;
+  }
+  if (rollout.spec.is_canary() && rollout.spec.canary().move) {
+    const auto& strategy = rollout.spec.canary();
+    target.migration_from = strategy.stable_service;
+    target.migration_to = strategy.canary_service;
+    const auto& matches = strategy.move->matches;
+    target.migration_path =
+        matches.empty() || !matches.front().path ? std::string("/") : matches.front().path->value;
+    target.migration_path_regex = traffic::path_regex(matches);
   }
   return target;
 }

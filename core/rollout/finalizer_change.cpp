@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "util/json_fields.hpp"
+
 namespace cutover::rollout {
 
 namespace {
@@ -26,6 +28,30 @@ FinalizerChange finalizer_change(bool has_finalizer, const Observed& observed, c
   if (!wanted && has_finalizer)
     return FinalizerChange::remove;
   return FinalizerChange::keep;
+}
+
+std::vector<std::string> finalizers_of(const Json& object) {
+  std::vector<std::string> out;
+  const Json& list = member(member(object, "metadata"), "finalizers");
+  if (!list.is_array())
+    return out;
+  for (const auto& f : list) {
+    if (f.is_string())
+      out.push_back(f.get<std::string>());
+  }
+  return out;
+}
+
+kube::Result<std::string> set_finalizers(kube::KubeClient& client, const kube::ResourceRef& ref,
+                                         const std::string& name,
+                                         const std::string& resource_version,
+                                         const std::vector<std::string>& finalizers) {
+  auto patched = client.patch(
+      ref, name, kube::PatchType::json_merge,
+      {{"metadata", {{"finalizers", finalizers}, {"resourceVersion", resource_version}}}});
+  if (!patched)
+    return std::unexpected(patched.error());
+  return string_or(member(*patched, "metadata"), "resourceVersion");
 }
 
 }  // namespace cutover::rollout

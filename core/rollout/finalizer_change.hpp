@@ -4,6 +4,10 @@
 // that pins no Service carries none, and deleting it needs no operator (`kubectl delete` just
 // works after `deploy run`, in a pipeline with no operator installed).
 
+#include <string>
+#include <vector>
+
+#include "kube/kube_client.hpp"
 #include "rollout/plan.hpp"
 
 namespace cutover::rollout {
@@ -22,5 +26,16 @@ enum class FinalizerChange { keep, add, remove };
 /// **Example**: no Services named → `keep` when absent, `remove` when present; the first
 /// deployment of a canary with a stableService → `add`.
 FinalizerChange finalizer_change(bool has_finalizer, const Observed& observed, const Plan& plan);
+
+/// metadata.finalizers of an object as read.
+std::vector<std::string> finalizers_of(const Json& object);
+
+/// Sets metadata.finalizers of `ref` `name`; returns the new resourceVersion. resourceVersion
+/// makes the write conditional: a concurrent change (the operator and `deploy delete` at once)
+/// yields `conflict` (retried).
+kube::Result<std::string> set_finalizers(kube::KubeClient& client, const kube::ResourceRef& ref,
+                                         const std::string& name,
+                                         const std::string& resource_version,
+                                         const std::vector<std::string>& finalizers);
 
 }  // namespace cutover::rollout

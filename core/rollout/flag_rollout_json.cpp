@@ -20,15 +20,7 @@ std::expected<Rollout, SpecError> parse_flag_rollout(const Json& object) {
   out.kind = kFlagRolloutKind;
   if (!object.is_object())
     return std::unexpected(SpecError{kFlagRolloutKind, "?", "", "is not an object", ""});
-  const Json& metadata = member(object, "metadata");
-  out.name = string_or(metadata, "name");
-  out.namespace_name = string_or(metadata, "namespace");
-  out.uid = string_or(metadata, "uid");
-  out.resource_version = string_or(metadata, "resourceVersion");
-  out.generation = int_or(metadata, "generation");
-  out.deleting = metadata.contains("deletionTimestamp") && !metadata["deletionTimestamp"].is_null();
-  if (const Json& annotations = member(metadata, "annotations"); annotations.is_object())
-    out.annotations = annotations;
+  parse_object_meta(object, out);
   const SpecReader r(kFlagRolloutKind, out.namespace_name + "/" + out.name);
   const Json& spec = member(object, "spec");
   if (!spec.is_object())
@@ -66,20 +58,8 @@ std::expected<Rollout, SpecError> parse_flag_rollout(const Json& object) {
       !ok) {
     return std::unexpected(ok.error());
   }
-  if (const Json& analysis = member(spec, "analysis"); !analysis.is_null()) {
-    if (!analysis.is_object())
-      return r.error("spec.analysis", "must be an object");
-    for (auto [key, target] :
-         {std::pair{"successfulRunHistoryLimit", &s.successful_run_history_limit},
-          std::pair{"unsuccessfulRunHistoryLimit", &s.unsuccessful_run_history_limit}}) {
-      if (analysis.contains(key)) {
-        int limit = 0;
-        if (auto ok = r.integer(analysis, key, "spec.analysis", limit, 1, 10000); !ok)
-          return std::unexpected(ok.error());
-        *target = limit;
-      }
-    }
-  }
+  if (auto ok = parse_run_history_limits(r, spec, s); !ok)
+    return std::unexpected(ok.error());
   CanaryStrategy canary;
   const Json& steps = member(spec, "steps");
   if (!steps.is_null() && !steps.is_array()) {

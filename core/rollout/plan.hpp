@@ -181,4 +181,12 @@ Plan plan(const Rollout& rollout, const Observed& observed, WallTime now);
 /// actions. Pure, like `plan`.
 Plan plan_flag_rollout(const Rollout& flag_rollout, const Observed& observed, WallTime now);
 
+/// The same for a Migration (Rollout::is_migration): its path moved through the steps on its
+/// one route, each weight (and a setMirrorRoute's mirror) read back before it counts; gates as a
+/// Rollout's; promotion sets 100% (with finalize removeLegacyBackend, `to` alone) and holds it;
+/// an abort removes Cutover's rule in the pass that decides it (the whole path back on
+/// spec.from); deleting with onDelete restore does the same. Only SetRouteWeight,
+/// StartAnalysis and RecordEvent actions. Pure, like `plan`.
+Plan plan_migration(const Rollout& migration, const Observed& observed, WallTime now);
+
 }  // namespace cutover::rollout

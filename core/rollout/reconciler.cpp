@@ -22,32 +22,6 @@ kube::ResourceRef rollouts(const std::string& ns) {
   return {"cutover.dev/v1alpha1", "Rollout", ns};
 }
 
-std::vector<std::string> finalizers_of(const Json& object) {
-  std::vector<std::string> out;
-  const Json& list = member(member(object, "metadata"), "finalizers");
-  if (!list.is_array())
-    return out;
-  for (const auto& f : list) {
-    if (f.is_string())
-      out.push_back(f.get<std::string>());
-  }
-  return out;
-}
-
-// Returns the Rollout's new resourceVersion. resourceVersion makes the write conditional: a
-// concurrent change (the operator and `deploy delete` at once) yields `conflict` (retried).
-kube::Result<std::string> set_finalizers(kube::KubeClient& client, const std::string& ns,
-                                         const std::string& name,
-                                         const std::string& resource_version,
-                                         const std::vector<std::string>& finalizers) {
-  auto patched = client.patch(
-      rollouts(ns), name, kube::PatchType::json_merge,
-      {{"metadata", {{"finalizers", finalizers}, {"resourceVersion", resource_version}}}});
-  if (!patched)
-    return std::unexpected(patched.error());
-  return string_or(member(*patched, "metadata"), "resourceVersion");
-}
-
 // One ControllerRevision per revision (`<rollout>-<revision>`, data.template), written when a
 // slot first moves to it, so `deploy undo --to-revision N` can restore any earlier template.
 // Numbered by the revision's place in status.history. Owned by the Rollout (garbage-collected
@@ -185,7 +159,7 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
         finalizers.emplace_back(kFinalizer);
       else
         std::erase(finalizers, std::string(kFinalizer));
-      auto set = set_finalizers(client_, ns, name, rollout->resource_version, finalizers);
+      auto set = set_finalizers(client_, rollouts(ns), name, rollout->resource_version, finalizers);
       if (!set)
         return std::unexpected(set.error());
       rollout->resource_version = *set;  // the status write below is conditional on it
@@ -207,7 +181,9 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
     // The Services have their selectors back (the plan's unpins, applied above): let it go.
     // `deploy delete` relies on this path too, with no operator running.
     std::erase(finalizers, std::string(kFinalizer));
-    if (auto set = set_finalizers(client_, ns, name, rollout->resource_version, finalizers); !set) {
+    if (auto set =
+            set_finalizers(client_, rollouts(ns), name, rollout->resource_version, finalizers);
+        !set) {
       return std::unexpected(set.error());
     }
     outcome.found = false;

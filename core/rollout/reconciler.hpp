@@ -49,6 +49,12 @@ class Reconciler {
   /// Events, the runs and the status, in that order.
   kube::Result<ReconcileOutcome> reconcile_flag_rollout(const std::string& namespace_name,
                                                         const std::string& name);
+  /// The same for the Migration `namespace_name/name` (migration_reconciler.cpp): reads it, the
+  /// namespace's other Migrations (two may not move one path), its route and its
+  /// AnalysisRuns, plans (plan_migration), writes the route, the Events, the runs and the
+  /// status. With onDelete restore it carries a finalizer, removed once the route reads 0%.
+  kube::Result<ReconcileOutcome> reconcile_migration(const std::string& namespace_name,
+                                                     const std::string& name);
 
  private:
   /// An object whose spec does not parse: Degraded with an InvalidSpec condition naming the

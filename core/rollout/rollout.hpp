@@ -14,6 +14,7 @@
 #include "rollout/slot.hpp"
 #include "traffic/managed_route.hpp"
 #include "traffic/route_ref.hpp"
+#include "traffic/route_target.hpp"
 #include "util/clock.hpp"
 
 namespace cutover::rollout {
@@ -94,6 +95,9 @@ struct CanaryStrategy {
   /// Background analysis: runs from step `starting_step` until promotion; failure aborts.
   std::optional<AnalysisRef> analysis;
   int analysis_starting_step = 0;
+  /// A Migration's path (Rollout::is_migration): the requests of spec.matches, moved from
+  /// stable_service (spec.from) to canary_service (spec.to) through the one route in `routes`.
+  std::optional<traffic::PathMove> move;
 };
 
 struct BlueGreenStrategy {
@@ -260,6 +264,13 @@ inline constexpr const char* kFlagRolloutKind = "FlagRollout";
 /// Rollout and a FlagRollout of one name never list each other's runs.
 inline constexpr const char* kFlagRolloutLabel = "cutover.dev/flag-rollout";
 
+/// A strangler-fig path move (`migrations.cutover.dev`, migration_json.hpp): held as a Rollout
+/// whose canary has no pods, moves spec.matches from spec.from's Service to spec.to's through
+/// one route (CanaryStrategy::move), and whose setMirrorRoute steps are a shadow phase.
+inline constexpr const char* kMigrationKind = "Migration";
+/// The label a Migration's AnalysisRuns (and NGINX canary Ingress) carry.
+inline constexpr const char* kMigrationLabel = "cutover.dev/migration";
+
 struct Rollout {
   /// Rollout, or FlagRollout (kFlagRolloutKind). For a FlagRollout, spec.pod_template holds the
   /// flag target as written ({featureFlag, flag, variant, otherVariant}): its hash is the
@@ -277,8 +288,11 @@ struct Rollout {
   RolloutStatus status;
 
   [[nodiscard]] bool is_flag_rollout() const { return kind == kFlagRolloutKind; }
+  [[nodiscard]] bool is_migration() const { return kind == kMigrationKind; }
   /// The label that names the owner on its AnalysisRuns (and on a Rollout's slots and Pods).
   [[nodiscard]] const char* owner_label() const {
+    if (is_migration())
+      return kMigrationLabel;
     return is_flag_rollout() ? kFlagRolloutLabel : kRolloutLabel;
   }
 };

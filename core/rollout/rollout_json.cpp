@@ -905,26 +905,44 @@ RolloutStatus parse_rollout_status(const Json& status) {
   return out;
 }
 
+void parse_object_meta(const Json& object, Rollout& out) {
+  const Json& metadata = member(object, "metadata");
+  out.name = string_or(metadata, "name");
+  out.namespace_name = string_or(metadata, "namespace");
+  out.uid = string_or(metadata, "uid");
+  out.resource_version = string_or(metadata, "resourceVersion");
+  out.generation = int_or(metadata, "generation");
+  out.deleting = metadata.contains("deletionTimestamp") && !metadata["deletionTimestamp"].is_null();
+  if (const Json& annotations = member(metadata, "annotations"); annotations.is_object())
+    out.annotations = annotations;
+}
+
+std::expected<void, SpecError> parse_run_history_limits(const SpecReader& r, const Json& spec,
+                                                        RolloutSpec& s) {
+  const Json& analysis = member(spec, "analysis");
+  if (analysis.is_null())
+    return {};
+  if (!analysis.is_object())
+    return r.error("spec.analysis", "must be an object");
+  for (auto [key, target] :
+       {std::pair{"successfulRunHistoryLimit", &s.successful_run_history_limit},
+        std::pair{"unsuccessfulRunHistoryLimit", &s.unsuccessful_run_history_limit}}) {
+    if (analysis.contains(key)) {
+      int limit = 0;
+      if (auto ok = r.integer(analysis, key, "spec.analysis", limit, 1, 10000); !ok)
+        return std::unexpected(ok.error());
+      *target = limit;
+    }
+  }
+  return {};
+}
+
 std::expected<Rollout, SpecError> parse_rollout(const Json& object) {
   Rollout out;
   if (!object.is_object()) {
     return std::unexpected(SpecError{"?", "", "is not an object", ""});
   }
-  const Json metadata = object.value("metadata", Json::object());
-  if (metadata.is_object()) {
-    out.name = string_or(metadata, "name");
-    out.namespace_name = string_or(metadata, "namespace");
-    out.uid = string_or(metadata, "uid");
-    out.resource_version = string_or(metadata, "resourceVersion");
-    if (metadata.contains("generation") && metadata["generation"].is_number_integer()) {
-      out.generation = metadata["generation"].get<std::int64_t>();
-    }
-    out.deleting =
-        metadata.contains("deletionTimestamp") && !metadata["deletionTimestamp"].is_null();
-    if (metadata.contains("annotations") && metadata["annotations"].is_object()) {
-      out.annotations = metadata["annotations"];
-    }
-  }
+  parse_object_meta(object, out);
   const SpecReader r("rollout", out.namespace_name + "/" + out.name);
   const auto spec_it = object.find("spec");
   if (spec_it == object.end() || !spec_it->is_object()) {
@@ -947,20 +965,8 @@ std::expected<Rollout, SpecError> parse_rollout(const Json& object) {
   if (auto ok = r.boolean(spec, "progressDeadlineAbort", "spec", s.progress_deadline_abort); !ok) {
     return std::unexpected(ok.error());
   }
-  if (const auto analysis = spec.find("analysis"); analysis != spec.end() && !analysis->is_null()) {
-    if (!analysis->is_object())
-      return r.error("spec.analysis", "must be an object");
-    for (auto [key, target] :
-         {std::pair{"successfulRunHistoryLimit", &s.successful_run_history_limit},
-          std::pair{"unsuccessfulRunHistoryLimit", &s.unsuccessful_run_history_limit}}) {
-      if (analysis->contains(key)) {
-        int limit = 0;
-        if (auto ok = r.integer(*analysis, key, "spec.analysis", limit, 1, 10000); !ok)
-          return std::unexpected(ok.error());
-        *target = limit;
-      }
-    }
-  }
+  if (auto ok = parse_run_history_limits(r, spec, s); !ok)
+    return std::unexpected(ok.error());
   if (auto ok = r.boolean(spec, "analyzeFirstDeploy", "spec", s.analyze_first_deploy); !ok) {
     return std::unexpected(ok.error());
   }

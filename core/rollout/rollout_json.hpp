@@ -24,6 +24,14 @@ Json status_to_json(const RolloutStatus& status);
 /// is ours to rewrite). Shared by Rollouts and FlagRollouts, whose status has the same shape.
 RolloutStatus parse_rollout_status(const Json& status);
 
+/// metadata: name, namespace, uid, resourceVersion, generation, deletionTimestamp, annotations
+/// (a missing or malformed member keeps its default). Shared by every kind held as a Rollout.
+void parse_object_meta(const Json& object, Rollout& out);
+
+/// spec.analysis: {successfulRunHistoryLimit, unsuccessfulRunHistoryLimit}, each 1..10000.
+std::expected<void, SpecError> parse_run_history_limits(const SpecReader& reader, const Json& spec,
+                                                        RolloutSpec& out);
+
 /// One canary step (`{setWeight}`, `{pause}`, `{setCanaryScale}` or `{analysis}`) at `path`.
 std::expected<void, SpecError> parse_canary_step(const SpecReader& reader, const Json& step,
                                                  const std::string& path, CanaryStep& out);

@@ -15,8 +15,8 @@ static_assert(std::string_view(traffic::kOwnerLabel) == std::string_view(kRollou
 
 traffic::WeightedServices weighted_services(const Rollout& rollout) {
   const auto& canary = rollout.spec.canary();
-  return {canary.stable_service, canary.canary_service, rollout.namespace_name, rollout.name,
-          rollout.uid};
+  return {canary.stable_service, canary.canary_service, rollout.namespace_name,
+          rollout.name,          rollout.uid,           canary.move};
 }
 
 std::unique_ptr<traffic::TrafficRouter> router_for(kube::KubeClient& client,
@@ -36,7 +36,7 @@ std::expected<bool, std::string> routes_need_edit(const Rollout& rollout, const 
   if (!rollout.spec.is_canary() || observed.routes.empty())
     return true;
   const auto& canary = rollout.spec.canary();
-  if (canary.managed_routes.empty()) {
+  if (canary.managed_routes.empty() && !canary.move) {
     return !std::ranges::all_of(observed.routes, [&](const auto& reading) {
       return reading.second.weight == route.weight;
     });

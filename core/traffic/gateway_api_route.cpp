@@ -21,15 +21,6 @@ struct RuleRefs {
   std::size_t canary = 0;
 };
 
-// Whether `ref` (a backendRef) names the Service `name` of `services.namespace_name`, as seen
-// from a route in `route_namespace`. Group "" and kind Service are the defaults.
-bool names_service(const Json& ref, const std::string& name, const std::string& route_namespace,
-                   const WeightedServices& services) {
-  return string_or(ref, "group", "").empty() && string_or(ref, "kind", "Service") == "Service" &&
-         string_or(ref, "name") == name &&
-         string_or(ref, "namespace", route_namespace) == services.namespace_name;
-}
-
 std::vector<RuleRefs> rules_naming_both(const Json& route, const RouteRef& ref,
                                         const WeightedServices& services) {
   std::vector<RuleRefs> out;
@@ -186,6 +177,15 @@ std::expected<Json, std::string> managed_rule(const Json& route, const RuleRefs&
 }
 
 }  // namespace
+
+// Whether `ref` (a backendRef) names the Service `name` of `services.namespace_name`, as seen
+// from a route in `route_namespace`. Group "" and kind Service are the defaults.
+bool names_service(const Json& ref, const std::string& name, const std::string& route_namespace,
+                   const WeightedServices& services) {
+  return string_or(ref, "group", "").empty() && string_or(ref, "kind", "Service") == "Service" &&
+         string_or(ref, "name") == name &&
+         string_or(ref, "namespace", route_namespace) == services.namespace_name;
+}
 
 RouteReading read_gateway_route(const Json& route, const RouteRef& ref,
                                 const WeightedServices& services) {

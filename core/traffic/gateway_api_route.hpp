@@ -19,6 +19,11 @@
 
 namespace cutover::traffic {
 
+/// Whether `ref` (a backendRef of a route in `route_namespace`) names the Service `name` of
+/// `services.namespace_name`. Group "" and kind Service are the defaults.
+bool names_service(const kube::Json& ref, const std::string& name,
+                   const std::string& route_namespace, const WeightedServices& services);
+
 /// Reads an HTTPRoute or GRPCRoute (the API object; null when it does not exist).
 RouteReading read_gateway_route(const kube::Json& route, const RouteRef& ref,
                                 const WeightedServices& services);

@@ -25,25 +25,6 @@ struct RouteDests {
   std::size_t canary = 0;
 };
 
-// Whether an Istio Destination's host names Service `name` of `services.namespace_name`, as
-// seen from a VirtualService in `vs_namespace`: "svc" (the VirtualService's namespace),
-// "svc.ns", or "svc.ns.svc.<cluster domain>".
-bool names_host(const Json& destination, const std::string& name, const std::string& vs_namespace,
-                const WeightedServices& services) {
-  const std::string host = string_or(destination, "host");
-  std::vector<std::string_view> parts;
-  for (std::size_t start = 0;;) {
-    const std::size_t dot = host.find('.', start);
-    parts.emplace_back(std::string_view(host).substr(start, dot - start));
-    if (dot == std::string::npos)
-      break;
-    start = dot + 1;
-  }
-  if (parts[0] != name || parts.size() == 3 || (parts.size() > 3 && parts[2] != "svc"))
-    return false;
-  return (parts.size() == 1 ? std::string_view(vs_namespace) : parts[1]) == services.namespace_name;
-}
-
 std::string neither_problem(const RouteRef& ref, const WeightedServices& services) {
   return fmt::format(
       "{} has no http route whose destinations name both Services {} and {}: add a "
@@ -201,6 +182,25 @@ std::expected<Json, std::string> managed_entry(const Json& vs, const RouteDests&
 }
 
 }  // namespace
+
+// Whether an Istio Destination's host names Service `name` of `services.namespace_name`, as
+// seen from a VirtualService in `vs_namespace`: "svc" (the VirtualService's namespace),
+// "svc.ns", or "svc.ns.svc.<cluster domain>".
+bool names_host(const Json& destination, const std::string& name, const std::string& vs_namespace,
+                const WeightedServices& services) {
+  const std::string host = string_or(destination, "host");
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0;;) {
+    const std::size_t dot = host.find('.', start);
+    parts.emplace_back(std::string_view(host).substr(start, dot - start));
+    if (dot == std::string::npos)
+      break;
+    start = dot + 1;
+  }
+  if (parts[0] != name || parts.size() == 3 || (parts.size() > 3 && parts[2] != "svc"))
+    return false;
+  return (parts.size() == 1 ? std::string_view(vs_namespace) : parts[1]) == services.namespace_name;
+}
 
 RouteReading read_virtual_service(const Json& vs, const RouteRef& ref,
                                   const WeightedServices& services) {

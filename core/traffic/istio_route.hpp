@@ -29,6 +29,11 @@
 
 namespace cutover::traffic {
 
+/// Whether an Istio Destination's host names Service `name` of `services.namespace_name`, as
+/// seen from a VirtualService in `vs_namespace`: "svc", "svc.ns" or "svc.ns.svc.<domain>".
+bool names_host(const kube::Json& destination, const std::string& name,
+                const std::string& vs_namespace, const WeightedServices& services);
+
 /// Reads a VirtualService (null when it does not exist).
 RouteReading read_virtual_service(const kube::Json& vs, const RouteRef& ref,
                                   const WeightedServices& services);

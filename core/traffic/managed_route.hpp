@@ -46,6 +46,9 @@ struct ManagedRoute {
   bool operator==(const ManagedRoute&) const = default;
 };
 
+/// `value` with every regex metacharacter escaped (RE2 and ECMAScript agree on this subset).
+std::string regex_escape(const std::string& value);
+
 /// `^` + `value` with every regex metacharacter escaped + `.*`: a string prefix as a regex
 /// (RE2 and ECMAScript agree on this subset).
 std::string prefix_regex(const std::string& value);

@@ -25,10 +25,31 @@ bool names_service(const Json& backend, const std::string& name) {
   return string_or(member(backend, "service"), "name") == name;
 }
 
-// The backend with its Service renamed to canaryService.
+// The backend with its Service renamed to canaryService (a Migration's: spec.to's Service and
+// port).
 Json to_canary(Json backend, const WeightedServices& services) {
   backend["service"]["name"] = services.canary;
+  if (services.move)
+    backend["service"]["port"] = {{"number", services.move->to_port}};
   return backend;
+}
+
+// Whether an Ingress path is one a Migration moves: the same path, Exact for Exact, Prefix (or
+// ImplementationSpecific) for PathPrefix. ingress-nginx applies a canary only to a host and
+// path its main Ingress serves, so the user's Ingress must have that very path.
+bool moved_path(const Json& path, const WeightedServices& services) {
+  if (!services.move)
+    return true;
+  const std::string type = string_or(path, "pathType", "ImplementationSpecific");
+  return std::ranges::any_of(services.move->matches, [&](const RouteMatch& match) {
+    if (!match.path || match.path->value != string_or(path, "path", "/"))
+      return false;
+    return match.path->type == StringMatch::Type::exact ? type == "Exact" : type != "Exact";
+  });
+}
+
+const char* owner_label(const WeightedServices& services) {
+  return services.move ? kMigrationOwnerLabel : kOwnerLabel;
 }
 
 // The user's spec narrowed to what goes to stableService, sent to canaryService: the class, the
@@ -39,7 +60,7 @@ Json canary_spec(const Json& stable, const WeightedServices& services) {
   Json out = Json::object();
   if (spec.contains("ingressClassName"))
     out["ingressClassName"] = spec["ingressClassName"];
-  if (names_service(member(spec, "defaultBackend"), services.stable))
+  if (!services.move && names_service(member(spec, "defaultBackend"), services.stable))
     out["defaultBackend"] = to_canary(spec["defaultBackend"], services);
   Json rules = Json::array();
   const Json& user_rules = member(spec, "rules");
@@ -47,7 +68,7 @@ Json canary_spec(const Json& stable, const WeightedServices& services) {
     Json paths = Json::array();
     const Json& user_paths = member(member(rule, "http"), "paths");
     for (const Json& path : user_paths.is_array() ? user_paths : Json::array()) {
-      if (!names_service(member(path, "backend"), services.stable))
+      if (!names_service(member(path, "backend"), services.stable) || !moved_path(path, services))
         continue;
       Json copy = path;
       copy["backend"] = to_canary(path["backend"], services);
@@ -73,7 +94,8 @@ bool routes_to_stable(const Json& canary_spec) {
 }  // namespace
 
 std::string canary_ingress_name(const RouteRef& ref, const WeightedServices& services) {
-  return fmt::format("{}-{}-canary", services.rollout, ref.name);
+  return fmt::format("{}-{}-{}", services.rollout, ref.name,
+                     services.move ? "migration" : "canary");
 }
 
 Json nginx_pair(Json stable, Json canary) {
@@ -88,6 +110,17 @@ RouteReading read_nginx(const Json& pair, const RouteRef& ref, const WeightedSer
                                    ref.describe(), kField),
             .object = pair};
   }
+  if (services.move && !routes_to_stable(canary_spec(stable, services))) {
+    std::string paths;
+    for (const RouteMatch& match : services.move->matches)
+      paths += (paths.empty() ? "" : ", ") + (match.path ? match.path->value : "/");
+    return {.problem = fmt::format(
+                "{} has no path {} whose backend is the Service {} (spec.from.service): add it "
+                "(ingress-nginx applies a canary only to a host and path its main Ingress "
+                "serves), or fix spec.from or spec.matches",
+                ref.describe(), paths, services.stable),
+            .object = pair};
+  }
   if (!routes_to_stable(canary_spec(stable, services))) {
     return {.problem = fmt::format(
                 "{} sends no path to the Service {}: point the paths that carry the traffic at "
@@ -95,14 +128,14 @@ RouteReading read_nginx(const Json& pair, const RouteRef& ref, const WeightedSer
                 ref.describe(), services.stable, services.stable, kField),
             .object = pair};
   }
-  if (canary.is_object() &&
-      string_or(member(member(canary, "metadata"), "labels"), kOwnerLabel) != services.rollout) {
-    return {
-        .problem = fmt::format(
-            "Ingress {}/{} exists and is not this Rollout's (label {}={} missing): Cutover "
-            "names its canary Ingress so; rename or delete that Ingress",
-            ref.namespace_name, canary_ingress_name(ref, services), kOwnerLabel, services.rollout),
-        .object = pair};
+  if (canary.is_object() && string_or(member(member(canary, "metadata"), "labels"),
+                                      owner_label(services)) != services.rollout) {
+    return {.problem = fmt::format(
+                "Ingress {}/{} exists and is not this {}'s (label {}={} missing): Cutover "
+                "names its canary Ingress so; rename or delete that Ingress",
+                ref.namespace_name, canary_ingress_name(ref, services), services.owner_kind(),
+                owner_label(services), services.rollout),
+            .object = pair};
   }
   if (!canary.is_object())
     return {.weight = 0, .object = pair};
@@ -146,6 +179,16 @@ std::expected<Json, std::string> nginx_edit(const Json& pair, const RouteRef& re
   annotations[annotation("canary")] = "true";
   annotations[annotation("canary-weight")] = std::to_string(target.weight);
   annotations[annotation("canary-weight-total")] = "100";
+  if (services.move) {
+    for (const RouteMatch& match : services.move->matches) {
+      if (match.method || !match.headers.empty()) {
+        return std::unexpected(fmt::format(
+            "{}: an Ingress-NGINX canary moves a path by weight only, not by method or header: "
+            "remove spec.matches[].method and .headers, or route through Gateway API or Istio",
+            ref.describe()));
+      }
+    }
+  }
   const ManagedRoute* header = nullptr;
   for (const ManagedRoute& managed : target.managed) {
     if (const std::string why = nginx_cannot_express(managed); !why.empty()) {
@@ -176,12 +219,12 @@ std::expected<Json, std::string> nginx_edit(const Json& pair, const RouteRef& re
                  {"metadata",
                   {{"name", name},
                    {"namespace", ref.namespace_name},
-                   {"labels", {{kOwnerLabel, services.rollout}}},
+                   {"labels", {{owner_label(services), services.rollout}}},
                    {"annotations", std::move(annotations)}}},
                  {"spec", canary_spec(pair["stable"], services)}};
-  if (!services.rollout_uid.empty()) {
+  if (!services.rollout_uid.empty() && !(services.move && services.move->keep_on_delete)) {
     wanted["metadata"]["ownerReferences"] = Json::array({{{"apiVersion", "cutover.dev/v1alpha1"},
-                                                          {"kind", "Rollout"},
+                                                          {"kind", services.owner_kind()},
                                                           {"name", services.rollout},
                                                           {"uid", services.rollout_uid}}});
   }

@@ -28,11 +28,13 @@ namespace cutover::traffic {
 
 /// The label that names the canary Ingress's Rollout (rollout/slot.hpp's kRolloutLabel).
 inline constexpr const char* kOwnerLabel = "cutover.dev/rollout";
+/// The label that names the canary Ingress's Migration (a path moved by weight).
+inline constexpr const char* kMigrationOwnerLabel = "cutover.dev/migration";
 /// The field manager of the canary Ingress, the same for the operator and `deploy run`, so
 /// either removes an annotation the other applied.
 inline constexpr const char* kNginxFieldManager = "cutover-nginx";
 
-/// `<rollout>-<stableIngress>-canary`.
+/// `<rollout>-<stableIngress>-canary`; a Migration's `<migration>-<ingress>-migration`.
 std::string canary_ingress_name(const RouteRef& ref, const WeightedServices& services);
 
 /// The reading object of an NGINX route: {"stable": the user's Ingress, "canary": Cutover's}

@@ -12,14 +12,38 @@
 
 namespace cutover::traffic {
 
+/// A Migration's path (traffic/migration_route.hpp): the requests that move from one Service
+/// (WeightedServices::stable, `spec.from`) to another (WeightedServices::canary, `spec.to`).
+/// Cutover carries them by a rule of its own (an HTTPRoute rule, a VirtualService http route or
+/// a canary Ingress) that exists only while some of them move or are mirrored.
+struct PathMove {
+  /// Cutover's rule's name: "migration-<Migration name>".
+  std::string rule;
+  int from_port = 0;
+  int to_port = 0;
+  /// spec.matches, ORed; each has a path. A `prefix` path is Gateway API's PathPrefix: whole
+  /// path elements (/payments matches /payments and /payments/x, never /paymentsx).
+  std::vector<RouteMatch> matches;
+  /// spec.finalize: removeLegacyBackend: at 100% the rule names `to` alone.
+  bool remove_legacy = false;
+  /// spec.onDelete: keep: what Cutover creates is not owned by the Migration (the garbage
+  /// collector would otherwise take the NGINX canary Ingress, and the path, with it).
+  bool keep_on_delete = false;
+  bool operator==(const PathMove&) const = default;
+};
+
 /// The Services whose weights are set, in the Rollout's namespace, and the Rollout, which owns
-/// what a router creates (the NGINX canary Ingress).
+/// what a router creates (the NGINX canary Ingress). With `move`, a Migration's path: `stable` is
+/// spec.from's Service, `canary` spec.to's, and `rollout` the Migration.
 struct WeightedServices {
   std::string stable;
   std::string canary;
   std::string namespace_name;
   std::string rollout;
   std::string rollout_uid;
+  std::optional<PathMove> move;
+  /// The kind that owns what a router creates: Rollout, or Migration with `move`.
+  [[nodiscard]] const char* owner_kind() const { return move ? "Migration" : "Rollout"; }
 };
 
 /// What a route says of the canary's share.

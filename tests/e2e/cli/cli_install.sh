@@ -20,6 +20,7 @@ expect_eq "objects" "$names" "namespace/cutover-system \
 customresourcedefinition.apiextensions.k8s.io/analysisruns.cutover.dev \
 customresourcedefinition.apiextensions.k8s.io/clusterslopolicies.cutover.dev \
 customresourcedefinition.apiextensions.k8s.io/flagrollouts.cutover.dev \
+customresourcedefinition.apiextensions.k8s.io/migrations.cutover.dev \
 customresourcedefinition.apiextensions.k8s.io/rollouts.cutover.dev \
 customresourcedefinition.apiextensions.k8s.io/slopolicies.cutover.dev \
 serviceaccount/cutover-operator clusterrole.rbac.authorization.k8s.io/cutover-operator \

@@ -15,7 +15,7 @@ kubectl kustomize "$config/default" >"$tmp/default.yaml" || fail "kubectl kustom
 objects="$(kubectl create --dry-run=client -f "$tmp/default.yaml" -o name | sort | tr '\n' ' ')"
 expect_eq "rendered objects" "$objects" "clusterrole.rbac.authorization.k8s.io/cutover-operator \
 clusterrolebinding.rbac.authorization.k8s.io/cutover-operator \
-customresourcedefinition.apiextensions.k8s.io/analysisruns.cutover.dev customresourcedefinition.apiextensions.k8s.io/clusterslopolicies.cutover.dev customresourcedefinition.apiextensions.k8s.io/flagrollouts.cutover.dev customresourcedefinition.apiextensions.k8s.io/rollouts.cutover.dev customresourcedefinition.apiextensions.k8s.io/slopolicies.cutover.dev deployment.apps/cutover-operator \
+customresourcedefinition.apiextensions.k8s.io/analysisruns.cutover.dev customresourcedefinition.apiextensions.k8s.io/clusterslopolicies.cutover.dev customresourcedefinition.apiextensions.k8s.io/flagrollouts.cutover.dev customresourcedefinition.apiextensions.k8s.io/migrations.cutover.dev customresourcedefinition.apiextensions.k8s.io/rollouts.cutover.dev customresourcedefinition.apiextensions.k8s.io/slopolicies.cutover.dev deployment.apps/cutover-operator \
 namespace/cutover-system role.rbac.authorization.k8s.io/cutover-operator-leader-election \
 rolebinding.rbac.authorization.k8s.io/cutover-operator-leader-election serviceaccount/cutover-operator "
 namespaces="$(kubectl create --dry-run=client -f "$tmp/default.yaml" -o jsonpath='{.metadata.namespace}{"\n"}' | sort -u | tr '\n' ' ')"

@@ -9,7 +9,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 here="$repo/tests/e2e/crd"
 testdata="$here/testdata"
 crd="$repo/operator/config/crd/rollouts.cutover.dev.yaml"
-crds=(rollouts slopolicies clusterslopolicies analysisruns flagrollouts)
+crds=(rollouts slopolicies clusterslopolicies analysisruns flagrollouts migrations)
 if [[ -z "${KUBECONFIG:-}" ]]; then
   state="${CUTOVER_CLUSTER_STATE:-$repo/.cluster}"
   [[ -f "$state/kubeconfig" ]] || { echo "no cluster in $state: run scripts/cluster up" >&2; exit 1; }

@@ -67,6 +67,30 @@ TEST(Completion, BashScriptCompletesInBash) {
   EXPECT_EQ(out, "image\n") << "-n takes a value, so 'status' is not the command";
 }
 
+TEST(Completion, ListsTheMigrationsGroupAndItsCommands) {
+  const std::string bash = completion("bash");
+  EXPECT_NE(bash.find("|/migrations|/migrations/list|/migrations/status|/migrations/promote|"
+                      "/migrations/abort|/migrations/retry|"),
+            std::string::npos)
+      << bash;
+  EXPECT_NE(bash.find("\"/migrations\") words=\"list status promote abort retry --help -h "),
+            std::string::npos)
+      << bash;
+  EXPECT_NE(bash.find("\"/migrations/status\") words=\"--help -h --watch -w --timeout "
+                      "--success-on-pause --kubeconfig"),
+            std::string::npos)
+      << bash;
+  EXPECT_NE(bash.find("\"/migrations/promote\") words=\"--help -h --full --kubeconfig"),
+            std::string::npos)
+      << bash;
+  EXPECT_NE(completion("zsh").find("'migrations:Migrations\\: a path from one Service to another"),
+            std::string::npos);
+  EXPECT_NE(completion("fish").find("complete -c deploy -n '__fish_seen_subcommand_from "
+                                    "migrations; and not __fish_seen_subcommand_from list status "
+                                    "promote abort retry' -a promote -d "),
+            std::string::npos);
+}
+
 TEST(Completion, ZshAndFish) {
   const std::string zsh = completion("zsh");
   EXPECT_TRUE(zsh.starts_with("#compdef deploy kubectl-deploy\n"));

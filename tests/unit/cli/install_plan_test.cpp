@@ -43,6 +43,7 @@ TEST(InstallPlan, ClusterWideObjectsInOrder) {
                                  "CustomResourceDefinition//analysisruns.cutover.dev",
                                  "CustomResourceDefinition//clusterslopolicies.cutover.dev",
                                  "CustomResourceDefinition//flagrollouts.cutover.dev",
+                                 "CustomResourceDefinition//migrations.cutover.dev",
                                  "CustomResourceDefinition//rollouts.cutover.dev",
                                  "CustomResourceDefinition//slopolicies.cutover.dev",
                                  "ServiceAccount/cutover-system/cutover-operator",

@@ -60,6 +60,27 @@ spec:
       failureCondition: result > {{args.max}}
 )";
 
+// A valid Migration whose gate uses kPolicy; tests replace parts of it.
+constexpr const char* kMigration = R"(apiVersion: cutover.dev/v1alpha1
+kind: Migration
+metadata:
+  name: payments
+spec:
+  route: {gatewayAPI: {httpRoute: web}}
+  from: {service: monolith, port: 80}
+  to: {service: payments, port: 8080}
+  matches:
+  - path: {type: PathPrefix, value: /payments}
+  steps:
+  - setMirrorRoute: {percentage: 100}
+  - analysis:
+      policies: [{name: error-rate}]
+      args: [{name: service, value: payments}]
+  - setWeight: 5
+  - pause: {}
+  - setWeight: 50
+)";
+
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
   EXPECT_NE(at, std::string::npos) << from;
@@ -175,8 +196,8 @@ TEST(Lint, WrongApiVersion) {
 
 TEST(Lint, UnknownKindIsSkippedWithANote) {
   EXPECT_EQ(lint_one("apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"),
-            Lines{"r.yaml:2:1: note: skipped: kind Service is not a Rollout, SLOPolicy or "
-                  "ClusterSLOPolicy"});
+            Lines{"r.yaml:2:1: note: skipped: kind Service is not a Rollout, Migration, SLOPolicy "
+                  "or ClusterSLOPolicy"});
 }
 
 TEST(Lint, SecondDocumentPositionsCountFromTheFileStart) {
@@ -184,8 +205,8 @@ TEST(Lint, SecondDocumentPositionsCountFromTheFileStart) {
       std::string("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n") +
       replaced(kRollout, "replicas: 2", "replicas: -1");
   EXPECT_EQ(lint_one(text),
-            (Lines{"r.yaml:2:1: note: skipped: kind ConfigMap is not a Rollout, SLOPolicy or "
-                   "ClusterSLOPolicy",
+            (Lines{"r.yaml:2:1: note: skipped: kind ConfigMap is not a Rollout, Migration, "
+                   "SLOPolicy or ClusterSLOPolicy",
                    "r.yaml:10:3: error: rollout web: spec.replicas: is -1, outside 0..100000"}));
 }
 
@@ -296,6 +317,53 @@ TEST(Lint, DocumentThatIsNotAMapping) {
             Lines{"r.yaml:1:1: error: a document must be a mapping (a Kubernetes object)"});
 }
 
+TEST(Lint, ValidMigrationAndItsPolicyAreClean) {
+  EXPECT_EQ(lint_texts({{"m.yaml", kMigration}, {"p.yaml", kPolicy}}), Lines{});
+}
+
+TEST(Lint, MigrationErrorNamesTheFieldAtItsPosition) {
+  EXPECT_EQ(lint_texts({{"m.yaml", replaced(kMigration, "port: 8080", "port: http")},
+                        {"p.yaml", kPolicy}}),
+            Lines{"m.yaml:8:27: error: migration payments: spec.to.port: must be an integer"});
+}
+
+TEST(Lint, MigrationWithoutFromPointsAtSpec) {
+  EXPECT_EQ(lint_one(replaced(kMigration, "  from: {service: monolith, port: 80}\n", "")),
+            Lines{"r.yaml:5:1: error: migration payments: spec.from: is required (fix: e.g. from: "
+                  "{service: web, port: 80})"});
+}
+
+TEST(Lint, MigrationStepForRolloutsOnlyNamesTheStep) {
+  const auto lines =
+      lint_one(replaced(kMigration, "- pause: {}", "- setCanaryScale: {replicas: 2}"));
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_TRUE(
+      lines[0].starts_with("r.yaml:17:5: error: migration payments: "
+                           "spec.steps[3].setCanaryScale: is for Rollouts"))
+      << lines[0];
+}
+
+TEST(Lint, MigrationDecreasingWeight) {
+  EXPECT_EQ(lint_texts({{"m.yaml", replaced(kMigration, "- setWeight: 50", "- setWeight: 2")},
+                        {"p.yaml", kPolicy}}),
+            Lines{"m.yaml:18:5: error: migration payments: spec.steps[4].setWeight: 2 is less than "
+                  "5 at steps[2]: a weight that decreases moves users back mid-release (fix: keep "
+                  "setWeight steps non-decreasing; deploy abort is the way back)"});
+}
+
+TEST(Lint, MigrationGatePolicyIsLookedUp) {
+  EXPECT_EQ(lint_one(kMigration),
+            Lines{"r.yaml:14:19: warning: migration payments: spec.steps[1].analysis.policies[0]."
+                  "name: SLOPolicy \"error-rate\" is not defined in the linted files (fix: lint it "
+                  "together with the Migration, or pass --policies DIR)"});
+  EXPECT_EQ(lint_texts({{"m.yaml", replaced(kMigration, "args: [{name: service, value: payments}]",
+                                            "args: []")},
+                        {"p.yaml", kPolicy}}),
+            Lines{"m.yaml:15:7: error: migration payments: spec.steps[1].analysis.args: policy "
+                  "error-rate requires argument \"service\" (fix: add {name: service, value: "
+                  "...})"});
+}
+
 TEST(Lint, GithubAnnotationEscapes) {
   const LintFinding finding{"dir/a,b.yaml", 3, 7, Severity::error, "50% off\nnext"};
   EXPECT_EQ(github_annotation(finding),
@@ -341,6 +409,27 @@ TEST(LintCommand, ExitCodes) {
   const std::string out = ::testing::internal::GetCapturedStdout();
   ::testing::internal::GetCapturedStderr();
   EXPECT_NE(out.find(bad + ":6:3: error: rollout web: spec.replicas: must be an integer"),
+            std::string::npos)
+      << out;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LintCommand, AcceptsAMigrationAndPrintsItsErrorsAtFileLineCol) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("deploy-lint-migration-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto good = (dir / "good.yaml").string();
+  const auto bad = (dir / "bad.yaml").string();
+  std::ofstream(good) << kMigration << "---\n" << kPolicy;
+  std::ofstream(bad) << replaced(kMigration, "value: /payments", "value: payments");
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(run_deploy({"lint", good}), kOk);
+  EXPECT_EQ(run_deploy({"lint", bad}), kFailed);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(out.find(bad + ":10:30: error: migration payments: spec.matches[0].path.value: "
+                           "\"payments\" does not start with / (fix: e.g. /payments)"),
             std::string::npos)
       << out;
   std::filesystem::remove_all(dir);

@@ -1,8 +1,10 @@
-// `deploy status` on a Rollout whose deletion waits for our finalizer: with no operator running
-// nothing would ever remove it, so the status says how to finish the deletion.
+// `deploy status` on a Rollout (or a Migration) whose deletion waits for our finalizer: with no
+// operator running nothing would ever remove it, so the status says what it waits for.
 #include <gtest/gtest.h>
 
 #include "golden.hpp"
+#include "migration_object.hpp"
+#include "rollout/migration_json.hpp"
 #include "rollout/reconciler.hpp"
 #include "rollout/rollout_json.hpp"
 #include "rollout_view.hpp"
@@ -38,6 +40,20 @@ TEST(RolloutViewDeleting, NoNoteUnlessTerminatingOnOurFinalizer) {
   object["metadata"]["deletionTimestamp"] = "2026-11-22T11:59:00Z";
   object["metadata"]["finalizers"] = Json::array({"example.com/other"});
   EXPECT_EQ(status_of(object).find("Deleting:"), std::string::npos) << "not ours to remove";
+}
+
+TEST(RolloutViewDeleting, ATerminatingMigrationWaitsForItsPathToGoBack) {
+  Json object = paused_migration();
+  object["metadata"]["deletionTimestamp"] = "2026-11-22T11:59:00Z";
+  object["metadata"]["finalizers"] = Json::array({rollout::kMigrationFinalizer});
+  auto parsed = rollout::parse_migration(object);
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().describe();
+  const std::string text =
+      render_status({*parsed, object, {}}, *parse_rfc3339("2026-11-22T12:00:00Z"), Terminal{});
+  EXPECT_NE(text.find("Deleting:  waiting for finalizer cutover.dev/restore-route: the operator "
+                      "puts the path back on Service monolith first (spec.onDelete: restore)\n"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace

@@ -58,5 +58,18 @@ TEST(StepText, AnalysisNamesItsPolicies) {
   EXPECT_EQ(step_text(s), "analysis error-rate, latency-p99");
 }
 
+TEST(StepText, MirrorRouteWithoutMatchRemovesARolloutsButMirrorsAMigrationsPaths) {
+  auto s = step(Kind::set_mirror_route);
+  s.route.name = "shadow";
+  s.route.mirror_percent = 100;
+  EXPECT_EQ(step_text(s), "setMirrorRoute shadow (remove)");
+  EXPECT_EQ(step_text(s, StepOwner::migration), "setMirrorRoute shadow 100%");
+  s.route.mirror_percent = 0;
+  EXPECT_EQ(step_text(s, StepOwner::migration), "setMirrorRoute shadow (remove)");
+  s.route.mirror_percent = 50;
+  s.route.matches.emplace_back();
+  EXPECT_EQ(step_text(s), "setMirrorRoute shadow 50%");
+}
+
 }  // namespace
 }  // namespace cutover::cli

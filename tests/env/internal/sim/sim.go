@@ -110,7 +110,7 @@ type Sim struct {
 	errs    map[string]error
 	acc     map[string]float64
 	// series remembers label sets per pod for garbage collection.
-	series map[[7]string]time.Time
+	series map[[8]string]time.Time
 	parsed map[string]parsedObj
 }
 
@@ -126,16 +126,17 @@ func New(cs kubernetes.Interface, dc dynamic.Interface, seed int64, targetsNS, t
 		targetsNS: targetsNS, targetsName: targetsName,
 		reg:    prometheus.NewRegistry(),
 		acc:    map[string]float64{},
-		series: map[[7]string]time.Time{},
+		series: map[[8]string]time.Time{},
 		parsed: map[string]parsedObj{},
 		errs:   map[string]error{},
 	}
 	// flag_variant: the variant of the target's flag the request got ("" without one).
 	// mirrored: "true" for a copy a RequestMirror filter sent (its answer is
 	// dropped; clients never see it), "" (no label) otherwise.
-	lbl := []string{"namespace", "service", "pod", "version", "code", "flag_variant", "mirrored"}
+	// path: the request's path (the target's), as an HTTP server's route label.
+	lbl := []string{"namespace", "service", "pod", "version", "code", "flag_variant", "mirrored", "path"}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "http_requests_total", Help: "Simulated HTTP requests served, by backend Service, pod, version, status code, flag variant and whether it was a mirrored copy.",
+		Name: "http_requests_total", Help: "Simulated HTTP requests served, by backend Service, pod, version, status code, flag variant, whether it was a mirrored copy, and path.",
 	}, lbl)
 	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "http_request_duration_seconds", Help: "Simulated HTTP request latency.",
@@ -350,7 +351,7 @@ func (s *Sim) mirror(t Target, req split.Request, eps map[string][]endpoint, now
 // answer has one pod of backend b answer a request of target t.
 func (s *Sim) answer(t Target, b split.Backend, eps map[string][]endpoint, mirrored string, now time.Time) {
 	if b.Invalid {
-		s.observe(b.Namespace, b.Service, "", "", 500, 0, "", mirrored, now)
+		s.observe(b.Namespace, b.Service, "", "", 500, 0, "", mirrored, t.Path, now)
 		return
 	}
 	list, cached := eps[b.Key()]
@@ -360,7 +361,7 @@ func (s *Sim) answer(t Target, b split.Backend, eps map[string][]endpoint, mirro
 	}
 	if len(list) == 0 {
 		// The proxy has nowhere to send it: 503, as Envoy and NGINX answer.
-		s.observe(b.Namespace, b.Service, "", "", 503, 0.001, "", mirrored, now)
+		s.observe(b.Namespace, b.Service, "", "", 503, 0.001, "", mirrored, t.Path, now)
 		return
 	}
 	ep := list[s.rng.Intn(len(list))]
@@ -370,14 +371,14 @@ func (s *Sim) answer(t Target, b split.Backend, eps map[string][]endpoint, mirro
 		behaviour = t.Flag.apply(behaviour, variant)
 	}
 	code, secs := behaviour.Answer(s.rng)
-	s.observe(b.Namespace, b.Service, ep.pod, ep.behaviour.Version, code, secs, variant, mirrored, now)
+	s.observe(b.Namespace, b.Service, ep.pod, ep.behaviour.Version, code, secs, variant, mirrored, t.Path, now)
 }
 
-func (s *Sim) observe(ns, svc, pod, version string, code int, secs float64, variant, mirrored string, now time.Time) {
+func (s *Sim) observe(ns, svc, pod, version string, code int, secs float64, variant, mirrored, path string, now time.Time) {
 	c := strconv.Itoa(code)
-	s.requests.WithLabelValues(ns, svc, pod, version, c, variant, mirrored).Inc()
-	s.duration.WithLabelValues(ns, svc, pod, version, c, variant, mirrored).Observe(secs)
-	s.series[[7]string{ns, svc, pod, version, c, variant, mirrored}] = now
+	s.requests.WithLabelValues(ns, svc, pod, version, c, variant, mirrored, path).Inc()
+	s.duration.WithLabelValues(ns, svc, pod, version, c, variant, mirrored, path).Observe(secs)
+	s.series[[8]string{ns, svc, pod, version, c, variant, mirrored, path}] = now
 }
 
 // route returns the weighted backends for a request, or a reason why there
