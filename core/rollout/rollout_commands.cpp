@@ -95,17 +95,24 @@ std::expected<Json, FieldError> retry_status_patch(const Rollout& rollout) {
       })) {
     return Json{{"status", {{"retryAnalysis", true}}}};
   }
+  const char* fix =
+      rollout.is_flag_rollout()
+          ? "retry an aborted FlagRollout, or one paused by an inconclusive analysis; to move "
+            "another variant, change spec.variant"
+      : rollout.is_migration()
+          ? "retry an aborted Migration, or one paused by an inconclusive analysis; to move "
+            "another path, change spec.matches (or create another Migration)"
+          : "retry an aborted release, or a release paused by an inconclusive analysis; to start "
+            "a new one change the image (deploy set image) or use deploy restart";
   return std::unexpected(FieldError{
       rollout.kind, rollout.namespace_name + "/" + rollout.name, "status.abort",
       fmt::format("is not set and no analysis is paused as inconclusive: the {} is {}, so "
                   "there is nothing to retry",
-                  rollout.is_flag_rollout() ? "FlagRollout" : "rollout",
+                  rollout.is_flag_rollout() ? "FlagRollout"
+                  : rollout.is_migration()  ? "Migration"
+                                            : "rollout",
                   to_string(rollout.status.phase)),
-      rollout.is_flag_rollout()
-          ? "retry an aborted FlagRollout, or one paused by an inconclusive analysis; to move "
-            "another variant, change spec.variant"
-          : "retry an aborted release, or a release paused by an inconclusive analysis; to start "
-            "a new one change the image (deploy set image) or use deploy restart"});
+      fix});
 }
 
 Json pause_spec_patch(Paused paused) {
