@@ -235,43 +235,31 @@ void RolloutController::run(std::stop_token stop) {
         reference);
   }
 
-  // FlagRollouts, when their CRD is served (an install from before they existed lacks it).
-  std::unique_ptr<kube::Informer> flag_rollouts;
-  {
-    const kube::ResourceRef ref{"cutover.dev/v1alpha1", rollout::kFlagRolloutKind, ns};
-    if (auto probe = server_.list(ref, {.limit = 1, .all_namespaces = scope}); probe) {
-      flag_rollouts = std::make_unique<kube::Informer>(
+  // FlagRollouts and Migrations, when their CRDs are served (an install from before they
+  // existed lacks them).
+  const auto podless_informer = [&](const char* kind,
+                                    const char* plural) -> std::unique_ptr<kube::Informer> {
+    const kube::ResourceRef ref{"cutover.dev/v1alpha1", kind, ns};
+    auto probe = server_.list(ref, {.limit = 1, .all_namespaces = scope});
+    if (probe) {
+      return std::make_unique<kube::Informer>(
           server_, ref,
           kube::ReflectorOptions{
               .label_selector = shard, .all_namespaces = scope, .transform = trimmed},
           random);
-    } else {
-      const bool absent = probe.error().reason == kube::ErrorReason::not_found;
-      log::write(absent ? log::Level::info : log::Level::warn,
-                 "not watching FlagRollouts (apply the flagrollouts.cutover.dev CRD, or grant "
-                 "the operator get/list/watch on flagrollouts, then restart it)",
-                 {{"reason", probe.error().describe()}});
     }
-  }
-
-  // Migrations likewise.
-  std::unique_ptr<kube::Informer> migrations;
-  {
-    const kube::ResourceRef ref{"cutover.dev/v1alpha1", rollout::kMigrationKind, ns};
-    if (auto probe = server_.list(ref, {.limit = 1, .all_namespaces = scope}); probe) {
-      migrations = std::make_unique<kube::Informer>(
-          server_, ref,
-          kube::ReflectorOptions{
-              .label_selector = shard, .all_namespaces = scope, .transform = trimmed},
-          random);
-    } else {
-      const bool absent = probe.error().reason == kube::ErrorReason::not_found;
-      log::write(absent ? log::Level::info : log::Level::warn,
-                 "not watching Migrations (apply the migrations.cutover.dev CRD, or grant the "
-                 "operator get/list/watch on migrations, then restart it)",
-                 {{"reason", probe.error().describe()}});
-    }
-  }
+    const bool absent = probe.error().reason == kube::ErrorReason::not_found;
+    log::write(absent ? log::Level::info : log::Level::warn,
+               fmt::format("not watching {}s (apply the {}.cutover.dev CRD, or grant the operator "
+                           "get/list/watch on {}, then restart it)",
+                           kind, plural, plural),
+               {{"reason", probe.error().describe()}});
+    return nullptr;
+  };
+  const std::unique_ptr<kube::Informer> flag_rollouts =
+      podless_informer(rollout::kFlagRolloutKind, "flagrollouts");
+  const std::unique_ptr<kube::Informer> migrations =
+      podless_informer(rollout::kMigrationKind, "migrations");
 
   kube::CachedClient cached(server_);
   if (flag_rollouts)

@@ -57,13 +57,19 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile_flag_rollout(const std::str
   Plan plan = plan_flag_rollout(*fr, observed, now);
   drop_unchanged_actions(*fr, observed, plan);
   // The flag first (an abort's 0% before anything else), then the Events, the runs, the status.
+  return finish_podless(*fr, observed, plan, analyses, *next_measurement, now, outcome);
+}
+
+kube::Result<ReconcileOutcome> Reconciler::finish_podless(
+    const Rollout& rollout, const Observed& observed, const Plan& plan, AnalysisDriver& analyses,
+    std::optional<WallTime> next_measurement, WallTime now, ReconcileOutcome outcome) {
   Executor executor(client_, field_manager_, event_client_);
-  if (auto applied = executor.apply(*fr, plan); !applied)
+  if (auto applied = executor.apply(rollout, plan); !applied)
     return std::unexpected(applied.error());
-  if (auto persisted = analyses.persist(*fr, observed, plan, now); !persisted)
+  if (auto persisted = analyses.persist(rollout, observed, plan, now); !persisted)
     return std::unexpected(persisted.error());
-  if (status_to_json(plan.status) != status_to_json(fr->status)) {
-    auto written = executor.write_status(*fr, plan.status);
+  if (status_to_json(plan.status) != status_to_json(rollout.status)) {
+    auto written = executor.write_status(rollout, plan.status);
     if (!written)
       return std::unexpected(written.error());
     outcome.status_written = true;
@@ -73,7 +79,7 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile_flag_rollout(const std::str
   outcome.aborted = plan.status.abort;
   outcome.settled = plan.status.phase == Phase::healthy && !outcome.status_written;
   outcome.requeue_after = plan.requeue_after;
-  report(*fr, plan, analyses, *next_measurement, now, outcome);
+  report(rollout, plan, analyses, next_measurement, now, outcome);
   return outcome;
 }
 

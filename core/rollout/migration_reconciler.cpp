@@ -110,7 +110,14 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile_migration(const std::string
         plan.actions, [](const Action& a) { return std::holds_alternative<SetRouteWeight>(a); });
     if (restored || keep)
       return release();
-  } else if (has_finalizer == keep) {
+    // The restore is written; the route's watch (or this requeue) brings the pass that lets go.
+    Executor executor(client_, field_manager_, event_client_);
+    if (auto applied = executor.apply(*migration, plan); !applied)
+      return std::unexpected(applied.error());
+    outcome.requeue_after = std::chrono::seconds{1};
+    return outcome;
+  }
+  if (has_finalizer == keep) {
     // Before the first route write with restore; off again when switched to keep.
     if (keep)
       std::erase(finalizers, std::string(kMigrationFinalizer));
@@ -122,29 +129,7 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile_migration(const std::string
     migration->resource_version = *set;  // the status write below is conditional on it
   }
   // The route first (an abort's 0% before anything else), then the Events, the runs, the status.
-  Executor executor(client_, field_manager_, event_client_);
-  if (auto applied = executor.apply(*migration, plan); !applied)
-    return std::unexpected(applied.error());
-  if (deleting) {
-    // The restore is written; the route's watch (or this requeue) brings the pass that lets go.
-    outcome.requeue_after = std::chrono::seconds{1};
-    return outcome;
-  }
-  if (auto persisted = analyses.persist(*migration, observed, plan, now); !persisted)
-    return std::unexpected(persisted.error());
-  if (status_to_json(plan.status) != status_to_json(migration->status)) {
-    auto written = executor.write_status(*migration, plan.status);
-    if (!written)
-      return std::unexpected(written.error());
-    outcome.status_written = true;
-  }
-  outcome.phase = plan.status.phase;
-  outcome.message = plan.status.message;
-  outcome.aborted = plan.status.abort;
-  outcome.settled = plan.status.phase == Phase::healthy && !outcome.status_written;
-  outcome.requeue_after = plan.requeue_after;
-  report(*migration, plan, analyses, *next_measurement, now, outcome);
-  return outcome;
+  return finish_podless(*migration, observed, plan, analyses, *next_measurement, now, outcome);
 }
 
 }  // namespace cutover::rollout

@@ -61,6 +61,13 @@ class Reconciler {
   /// field and the fix (written only when the message changed). Not retried.
   kube::Result<void> report_invalid(const kube::ResourceRef& ref, const Json& object,
                                     ReconcileOutcome& outcome, WallTime now);
+  /// The end of a FlagRollout's or Migration's pass: applies `plan` (the flag or route first,
+  /// then the Events), records the runs, writes the status when it differs, and fills
+  /// `outcome`.
+  kube::Result<ReconcileOutcome> finish_podless(const Rollout& rollout, const Observed& observed,
+                                                const Plan& plan, AnalysisDriver& analyses,
+                                                std::optional<WallTime> next_measurement,
+                                                WallTime now, ReconcileOutcome outcome);
   /// After a pass: tells the observer what it measured, finished and rolled back, and brings
   /// `outcome.requeue_after` forward to the next measurement, if one is due sooner.
   void report(const Rollout& rollout, const Plan& plan, const AnalysisDriver& analyses,

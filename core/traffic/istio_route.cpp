@@ -97,26 +97,14 @@ std::expected<std::vector<RouteDests>, std::string> weighted_routes(
   return out;
 }
 
-Json string_match(const StringMatch& match) {
-  switch (match.type) {
-    case StringMatch::Type::exact:
-      return {{"exact", match.value}};
-    case StringMatch::Type::prefix:
-      return {{"prefix", match.value}};
-    case StringMatch::Type::regex:
-      return {{"regex", match.value}};
-  }
-  return {};
-}
-
 // One of the user's matches with one block of a managed route ANDed into it.
 std::expected<Json, std::string> and_match(const Json& user, const RouteMatch& block,
                                            const RouteRef& ref, const ManagedRoute& managed) {
   Json out = user.is_object() ? user : Json::object();
   if (block.path)
-    out["uri"] = string_match(*block.path);
+    out["uri"] = istio_string_match(*block.path);
   if (block.method)
-    out["method"] = string_match(*block.method);
+    out["method"] = istio_string_match(*block.method);
   if (!block.headers.empty()) {
     Json headers = member(out, "headers").is_object() ? out["headers"] : Json::object();
     for (const auto& header : block.headers) {
@@ -128,7 +116,7 @@ std::expected<Json, std::string> and_match(const Json& user, const RouteMatch& b
             "header {}, and Istio allows one condition per header name in a match",
             managed.name, ref.describe(), name));
       }
-      headers[name] = string_match(header.value);
+      headers[name] = istio_string_match(header.value);
     }
     out["headers"] = std::move(headers);
   }
@@ -200,6 +188,18 @@ bool names_host(const Json& destination, const std::string& name, const std::str
   if (parts[0] != name || parts.size() == 3 || (parts.size() > 3 && parts[2] != "svc"))
     return false;
   return (parts.size() == 1 ? std::string_view(vs_namespace) : parts[1]) == services.namespace_name;
+}
+
+Json istio_string_match(const StringMatch& match) {
+  switch (match.type) {
+    case StringMatch::Type::exact:
+      return {{"exact", match.value}};
+    case StringMatch::Type::prefix:
+      return {{"prefix", match.value}};
+    case StringMatch::Type::regex:
+      return {{"regex", match.value}};
+  }
+  return {};
 }
 
 RouteReading read_virtual_service(const Json& vs, const RouteRef& ref,

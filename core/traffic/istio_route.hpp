@@ -29,6 +29,9 @@
 
 namespace cutover::traffic {
 
+/// An Istio StringMatch: {exact|prefix|regex: value} (Istio's prefix is a string prefix).
+kube::Json istio_string_match(const StringMatch& match);
+
 /// Whether an Istio Destination's host names Service `name` of `services.namespace_name`, as
 /// seen from a VirtualService in `vs_namespace`: "svc", "svc.ns" or "svc.ns.svc.<domain>".
 bool names_host(const kube::Json& destination, const std::string& name,

@@ -358,25 +358,13 @@ std::expected<std::size_t, std::string> istio_source(const Json& vs, const Route
       ref.describe(), path, services.stable, services.stable));
 }
 
-Json istio_string(const StringMatch& match) {
-  switch (match.type) {
-    case StringMatch::Type::exact:
-      return {{"exact", match.value}};
-    case StringMatch::Type::prefix:
-      return {{"prefix", match.value}};
-    case StringMatch::Type::regex:
-      return {{"regex", match.value}};
-  }
-  return {};
-}
-
 // The user's match `user` narrowed to one block of the move: Istio matches for the path (a
 // PathPrefix is exact P and prefix P/, whole elements), the method and the headers.
 std::expected<std::vector<Json>, std::string> istio_and(const Json& user, const RouteMatch& block,
                                                         const RouteRef& ref) {
   Json base = user.is_object() ? user : Json::object();
   if (block.method)
-    base["method"] = istio_string(*block.method);
+    base["method"] = istio_string_match(*block.method);
   if (!block.headers.empty()) {
     Json headers = member(base, "headers").is_object() ? base["headers"] : Json::object();
     for (const HeaderMatch& header : block.headers) {
@@ -387,7 +375,7 @@ std::expected<std::vector<Json>, std::string> istio_and(const Json& user, const 
             "one condition per header name in a match: fix spec.matches[].headers",
             ref.describe(), name));
       }
-      headers[name] = istio_string(header.value);
+      headers[name] = istio_string_match(header.value);
     }
     base["headers"] = std::move(headers);
   }
