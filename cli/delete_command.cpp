@@ -153,8 +153,14 @@ struct Deleter {
       return object.error();
     const std::string uid = uid_of(*object);
     std::vector<std::string> services;
-    if (const auto parsed = rollout::parse_rollout(*object))
+    std::string pinned_kind = "Services";
+    if (const auto parsed = rollout::parse_rollout(*object)) {
       services = rollout::strategy_services(parsed->spec);
+      if (parsed->spec.is_canary() && !parsed->spec.canary().destination_rule.empty()) {
+        pinned_kind = fmt::format("DestinationRule {}/{}'s subsets", ns,
+                                  parsed->spec.canary().destination_rule);
+      }
+    }
     const bool pinned = has_ours(*object);
     if (!terminating(*object)) {
       kube::DeleteOptions options;
@@ -167,8 +173,9 @@ struct Deleter {
     if (auto failed = restore(uid))
       return *failed;
     if (pinned && !services.empty()) {
-      out << fmt::format("rollout {}: Services {} restored ({} removed from their selectors)\n", id,
-                         fmt::join(services, ", "), rollout::kSlotLabel);
+      out << fmt::format("rollout {}: {} {} restored ({} removed from their {})\n", id, pinned_kind,
+                         fmt::join(services, ", "), rollout::kSlotLabel,
+                         pinned_kind == "Services" ? "selectors" : "labels");
     }
     const std::string slot_a = rollout::slot_deployment_name(request.name, rollout::Slot::a);
     const std::string slot_b = rollout::slot_deployment_name(request.name, rollout::Slot::b);

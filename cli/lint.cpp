@@ -218,8 +218,10 @@ class Linter {
     if (r.spec.is_canary()) {
       const auto& canary = r.spec.canary();
       const std::string path = "spec.strategy.canary";
-      record_service(canary.stable_service, path, "stableService");
-      record_service(canary.canary_service, path, "canaryService");
+      if (canary.destination_rule.empty()) {  // else they name the DestinationRule's subsets
+        record_service(canary.stable_service, path, "stableService");
+        record_service(canary.canary_service, path, "canaryService");
+      }
       lint_steps(r, canary, path, label, at);
       if (canary.analysis)
         record_ref(r, label, *canary.analysis, path + ".analysis", at);

@@ -129,8 +129,9 @@ bool promote_routed(PlanBuilder& b, const std::vector<std::string>& services,
       return false;
     }
     b.plan.actions.emplace_back(PinService{canary.stable_service, candidate});
-    st.message =
-        fmt::format("promoting: moving {} to slot {}", canary.stable_service, to_string(candidate));
+    st.message = fmt::format("promoting: moving {}{} to slot {}",
+                             canary.destination_rule.empty() ? "" : "subset ",
+                             canary.stable_service, to_string(candidate));
     return false;
   }
   b.plan.actions.emplace_back(SetRouteWeight{0});

@@ -6,6 +6,7 @@
 #include "rollout/rollout_json.hpp"
 #include "rollout/router_for.hpp"
 #include "rollout/slot_deployment.hpp"
+#include "traffic/destination_rule.hpp"
 #include "util/encoding.hpp"
 #include "util/hash.hpp"
 #include "util/json_fields.hpp"
@@ -83,6 +84,8 @@ kube::Result<void> Executor::apply_action(const Rollout& r, const Action& action
     return {};
   }
   if (const auto* p = std::get_if<PinService>(&action)) {
+    if (r.spec.is_canary() && !r.spec.canary().destination_rule.empty())
+      return pin_subset(r, *p);
     // Only our selector key changes; everything else of the user's Service is left alone.
     const Json value = p->slot ? Json(std::string(to_string(*p->slot))) : Json();
     auto current = client_.get(services(r), p->service);
@@ -117,6 +120,53 @@ kube::Result<void> Executor::apply_action(const Rollout& r, const Action& action
   if (const auto* f = std::get_if<SetFlagWeight>(&action))
     return set_flag_weight(r, *f);
   // StartAnalysis: the reconciler's AnalysisDriver creates runs after the traffic actions.
+  return {};
+}
+
+// Subset-level routing: a subset of the DestinationRule is pinned as a Service is, by
+// cutover.dev/slot in its labels (traffic/destination_rule.hpp); nothing else of it changes.
+kube::Result<void> Executor::pin_subset(const Rollout& r, const PinService& p) {
+  const std::string& name = r.spec.canary().destination_rule;
+  const kube::ResourceRef rules{traffic::kDestinationRuleApiVersion, traffic::kDestinationRuleKind,
+                                r.namespace_name};
+  const std::string describe = fmt::format("DestinationRule {}/{}", r.namespace_name, name);
+  const auto missing = [&](std::string message) {
+    return std::unexpected(
+        kube::Error{kube::ErrorReason::not_found,
+                    404,
+                    fmt::format("rollout {}/{}: {}", r.namespace_name, r.name, std::move(message)),
+                    {},
+                    std::nullopt});
+  };
+  auto current = client_.get(rules, name);
+  if (!current) {
+    if (current.error().reason != kube::ErrorReason::not_found)
+      return std::unexpected(current.error());
+    if (!p.slot)
+      return {};  // deleting, and the DestinationRule is gone already
+    return missing(fmt::format(
+        "{} named in spec.strategy.canary.trafficRouting.istio.destinationRule does not exist "
+        "(fix: create it with subsets {} and {}, or correct the name)",
+        describe, r.spec.canary().stable_service, r.spec.canary().canary_service));
+  }
+  const std::optional<std::string> value =
+      p.slot ? std::optional<std::string>(to_string(*p.slot)) : std::nullopt;
+  auto patch = traffic::subset_label_patch(*current, describe, p.service, kSlotLabel, value);
+  if (!patch) {
+    if (!p.slot)
+      return {};  // deleting, and the subset is gone: nothing of ours is left in it
+    return missing(patch.error());
+  }
+  if (patch->is_null())
+    return {};  // already so: no write
+  auto patched = client_.patch(rules, name, kube::PatchType::json_patch, *patch);
+  if (!patched) {
+    kube::Error error = patched.error();
+    // A failed `test` (the subsets were reordered since the read) is retried from a fresh read.
+    if (error.reason == kube::ErrorReason::invalid)
+      error.reason = kube::ErrorReason::conflict;
+    return std::unexpected(std::move(error));
+  }
   return {};
 }
 

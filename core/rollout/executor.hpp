@@ -34,6 +34,7 @@ class Executor {
  private:
   kube::Result<void> apply_action(const Rollout& rollout, const Action& action);
   kube::Result<void> set_flag_weight(const Rollout& rollout, const SetFlagWeight& action);
+  kube::Result<void> pin_subset(const Rollout& rollout, const PinService& action);
 
   kube::KubeClient& client_;
   std::string field_manager_;

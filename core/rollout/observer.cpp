@@ -7,6 +7,7 @@
 #include "rollout/slot.hpp"
 #include "rollout/slot_deployment.hpp"
 #include "rollout/workload_ref.hpp"
+#include "traffic/destination_rule.hpp"
 #include "util/json_fields.hpp"
 
 namespace cutover::rollout {
@@ -87,7 +88,24 @@ kube::Result<Observed> observe(kube::KubeClient& client, const Rollout& rollout)
       return std::unexpected(adopted.error());
     }
   }
-  for (const auto& name : strategy_services(rollout.spec)) {
+  const std::string destination_rule =
+      rollout.spec.is_canary() ? rollout.spec.canary().destination_rule : "";
+  if (!destination_rule.empty()) {
+    // Subset-level routing: the subsets are pinned as Services are (plan.hpp, PinService).
+    auto rule = client.get({traffic::kDestinationRuleApiVersion, traffic::kDestinationRuleKind,
+                            rollout.namespace_name},
+                           destination_rule);
+    if (!rule && rule.error().reason != kube::ErrorReason::not_found)
+      return std::unexpected(rule.error());
+    const auto values = rule ? traffic::subset_label_values(*rule, kSlotLabel)
+                             : std::map<std::string, std::string>{};
+    for (const auto& name : strategy_services(rollout.spec)) {
+      if (const auto it = values.find(name); it != values.end())
+        observed.service_slots[name] = parse_slot(it->second);
+    }
+  }
+  for (const auto& name :
+       destination_rule.empty() ? strategy_services(rollout.spec) : std::vector<std::string>{}) {
     auto service = client.get({"v1", "Service", rollout.namespace_name}, name);
     if (!service) {
       if (service.error().reason == kube::ErrorReason::not_found)

@@ -93,7 +93,9 @@ struct ScaleWorkload {
 };
 
 /// Point a user-owned Service at one slot (adds `cutover.dev/slot` to its selector), or with
-/// `slot` empty remove that key again (on deletion). Nothing else of the Service changes.
+/// `slot` empty remove that key again (on deletion). Nothing else of the Service changes. With
+/// subset-level routing (CanaryStrategy::destination_rule) `service` names a subset of the
+/// DestinationRule, and the key goes into that subset's labels instead.
 struct PinService {
   std::string service;
   std::optional<Slot> slot;

@@ -76,8 +76,14 @@ struct FlagBinding {
 };
 
 struct CanaryStrategy {
+  /// The two things Cutover pins to slots (the stable one to the stable slot, the other to the
+  /// candidate's): Services, whose selectors gain cutover.dev/slot; or, with `destination_rule`
+  /// (istio.destinationRule, subset-level routing), that DestinationRule's stableSubsetName and
+  /// canarySubsetName, whose `labels` gain it. Either way the planner treats them alike.
   std::string stable_service;
   std::string canary_service;
+  /// istio.destinationRule.name: set for subset-level routing (see stable_service).
+  std::string destination_rule;
   std::vector<CanaryStep> steps;
   Json max_surge;        // int or percent string; passed to the slot Deployments
   Json max_unavailable;  // likewise

@@ -352,16 +352,56 @@ namespace {
 // GRPCRoutes or Istio's VirtualServices (host level). NGINX and the others are refused by name
 // rather than ignored (a canary the user meant to run at 5% must not silently run by replica
 // ratio).
+// istio.destinationRule: {name, canarySubsetName, stableSubsetName}, subset-level routing. The
+// subsets take the place of stableService and canaryService (CanaryStrategy::stable_service),
+// so those must be left out: one host, two subsets, pinned to the slots.
+Result parse_destination_rule(const SpecReader& r, const Json& rule, CanaryStrategy& out) {
+  const std::string path = "spec.strategy.canary.trafficRouting.istio.destinationRule";
+  const char* const fix =
+      "set destinationRule: {name: DR, stableSubsetName: stable, "
+      "canarySubsetName: canary}";
+  if (!rule.is_object())
+    return r.error(path, "must be an object", fix);
+  if (!out.stable_service.empty() || !out.canary_service.empty()) {
+    return r.error(path,
+                   "routes by subset, and the subsets take the places of stableService and "
+                   "canaryService",
+                   "leave spec.strategy.canary.stableService and canaryService out (the "
+                   "VirtualService's destinations name one host and the two subsets), or leave "
+                   "destinationRule out to route by host");
+  }
+  std::string stable;
+  std::string canary;
+  if (auto ok = r.string(rule, "name", path, out.destination_rule); !ok)
+    return ok;
+  if (auto ok = r.string(rule, "stableSubsetName", path, stable); !ok)
+    return ok;
+  if (auto ok = r.string(rule, "canarySubsetName", path, canary); !ok)
+    return ok;
+  for (const auto& [field, value] :
+       {std::pair{"name", &out.destination_rule}, std::pair{"stableSubsetName", &stable},
+        std::pair{"canarySubsetName", &canary}}) {
+    if (value->empty())
+      return r.error(path + "." + field, "is required", fix);
+  }
+  if (stable == canary) {
+    return r.error(path + ".canarySubsetName", "is the same subset as stableSubsetName",
+                   "name two subsets: Cutover points one at the stable pods and the other at "
+                   "the candidate's");
+  }
+  out.stable_service = std::move(stable);
+  out.canary_service = std::move(canary);
+  return {};
+}
+
 Result parse_istio(const SpecReader& r, const Json& istio, const std::string& rollout_namespace,
                    CanaryStrategy& out) {
   const std::string path = "spec.strategy.canary.trafficRouting.istio";
   if (!istio.is_object())
     return r.error(path, "must be an object", "set istio: {virtualService: {name: VS}}");
   if (const auto rule = istio.find("destinationRule"); rule != istio.end() && !rule->is_null()) {
-    return r.error(path + ".destinationRule",
-                   "subset-level routing is not supported by this version of Cutover",
-                   "route by host: leave destinationRule out and make stableService and "
-                   "canaryService the destinations of the VirtualService's http route");
+    if (auto ok = parse_destination_rule(r, *rule, out); !ok)
+      return ok;
   }
   const auto parse_one = [&](const Json& item, const std::string& item_path) -> Result {
     if (!item.is_object())

@@ -15,8 +15,8 @@ static_assert(std::string_view(traffic::kOwnerLabel) == std::string_view(kRollou
 
 traffic::WeightedServices weighted_services(const Rollout& rollout) {
   const auto& canary = rollout.spec.canary();
-  return {canary.stable_service, canary.canary_service, rollout.namespace_name,
-          rollout.name,          rollout.uid,           canary.move};
+  return {canary.stable_service, canary.canary_service, rollout.namespace_name, rollout.name,
+          rollout.uid,           canary.move,           canary.destination_rule};
 }
 
 std::unique_ptr<traffic::TrafficRouter> router_for(kube::KubeClient& client,

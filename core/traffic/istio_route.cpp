@@ -27,9 +27,20 @@ struct RouteDests {
 
 std::string neither_problem(const RouteRef& ref, const WeightedServices& services) {
   return fmt::format(
-      "{} has no http route whose destinations name both Services {} and {}: add a "
-      "destination for each (weights 100 and 0) to the route that carries the traffic",
-      ref.describe(), services.stable, services.canary);
+      "{} has no http route whose destinations name both {}: add a destination for each "
+      "(weights 100 and 0) to the route that carries the traffic",
+      ref.describe(), services.describe_pair());
+}
+
+// Whether an Istio Destination is the stable or canary one (`name`: services.stable or
+// .canary): by host (a Service), or with subset-level routing by its subset. A destination
+// with a subset never counts as a host-level Service's: it sends to part of it only.
+bool names_destination(const Json& destination, const std::string& name, const RouteRef& ref,
+                       const WeightedServices& services) {
+  if (!services.destination_rule.empty())
+    return !name.empty() && string_or(destination, "subset") == name;
+  return string_or(destination, "subset").empty() &&
+         names_host(destination, name, ref.namespace_name, services);
 }
 
 const Json& http_routes(const Json& vs) {
@@ -59,17 +70,17 @@ std::expected<std::vector<RouteDests>, std::string> weighted_routes(
     std::optional<std::size_t> canary;
     for (std::size_t d = 0; dests.is_array() && d < dests.size(); ++d) {
       const Json& destination = member(dests[d], "destination");
-      if (!stable && names_host(destination, services.stable, ref.namespace_name, services))
+      if (!stable && names_destination(destination, services.stable, ref, services))
         stable = d;
-      else if (!canary && names_host(destination, services.canary, ref.namespace_name, services))
+      else if (!canary && names_destination(destination, services.canary, ref, services))
         canary = d;
     }
     if (!stable || !canary) {
       if (!ref.http_routes.empty()) {
         return std::unexpected(fmt::format(
-            "{} of {} does not route to both Services {} and {}: add a destination for each "
-            "(weights 100 and 0), or fix {}.routes",
-            route_label(http[i], i), ref.describe(), services.stable, services.canary, kField));
+            "{} of {} does not route to both {}: add a destination for each (weights 100 and "
+            "0), or fix {}.routes",
+            route_label(http[i], i), ref.describe(), services.describe_pair(), kField));
       }
       continue;
     }
@@ -243,10 +254,15 @@ std::expected<Json, std::string> virtual_service_edit(const Json& vs, const Rout
       const std::string dests = fmt::format("/spec/http/{}/route", r.route);
       for (const auto& [index, value] :
            {std::pair{r.stable, 100 - target.weight}, std::pair{r.canary, target.weight}}) {
-        patch.push_back(
-            {{"op", "test"},
-             {"path", fmt::format("{}/{}/destination/host", dests, index)},
-             {"value", string_or(http[r.route]["route"][index]["destination"], "host")}});
+        // Guarded by what told the destination apart: its host, and its subset if it has one.
+        for (const char* key : {"host", "subset"}) {
+          const Json& destination = http[r.route]["route"][index]["destination"];
+          if (std::string_view(key) == "subset" && !destination.contains(key))
+            continue;
+          patch.push_back({{"op", "test"},
+                           {"path", fmt::format("{}/{}/destination/{}", dests, index, key)},
+                           {"value", destination[key]}});
+        }
         // "add" sets a member whether or not it is there (RFC 6902 4.1).
         patch.push_back(
             {{"op", "add"}, {"path", fmt::format("{}/{}/weight", dests, index)}, {"value", value}});
@@ -262,11 +278,11 @@ std::expected<Json, std::string> virtual_service_edit(const Json& vs, const Rout
     const bool weighted =
         std::ranges::any_of(both, [&](const RouteDests& r) { return r.route == i; });
     const bool mirrors_to_canary =
-        names_host(member(http[i], "mirror"), services.canary, ref.namespace_name, services);
+        names_destination(member(http[i], "mirror"), services.canary, ref, services);
     const Json& dests = member(http[i], "route");
     const bool canary_only =
         dests.is_array() && dests.size() == 1 &&
-        names_host(member(dests[0], "destination"), services.canary, ref.namespace_name, services);
+        names_destination(member(dests[0], "destination"), services.canary, ref, services);
     if (owned_rule_name(string_or(http[i], "name"), target.owned) &&
         ((!weighted && canary_only) || mirrors_to_canary)) {
       ours.push_back(i);

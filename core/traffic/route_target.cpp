@@ -8,6 +8,14 @@
 
 namespace cutover::traffic {
 
+std::string WeightedServices::describe_pair() const {
+  if (!destination_rule.empty()) {
+    return fmt::format("subsets {} and {} of DestinationRule {}/{}", stable, canary, namespace_name,
+                       destination_rule);
+  }
+  return fmt::format("Services {} and {}", stable, canary);
+}
+
 bool owned_rule_name(const std::string& rule, const std::vector<std::string>& owned) {
   return std::ranges::any_of(owned, [&](const std::string& name) {
     if (rule == name)

@@ -42,6 +42,12 @@ struct WeightedServices {
   std::string rollout;
   std::string rollout_uid;
   std::optional<PathMove> move;
+  /// Istio subset-level routing: `stable` and `canary` name subsets of this DestinationRule, and
+  /// a VirtualService destination is told apart by its `subset` rather than its host.
+  std::string destination_rule;
+  /// How messages name the pair: "Services web-stable and web-canary" or "subsets stable and
+  /// canary of DestinationRule web".
+  [[nodiscard]] std::string describe_pair() const;
   /// The kind that owns what a router creates: Rollout, or Migration with `move`.
   [[nodiscard]] const char* owner_kind() const { return move ? "Migration" : "Rollout"; }
 };

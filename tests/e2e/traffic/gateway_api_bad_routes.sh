@@ -78,7 +78,9 @@ refused smi '.spec.strategy.canary.trafficRouting = {smi: {rootService: "web"}}'
   "only the gatewayAPI, istio and nginx routers are supported"
 refused two-routers '.spec.strategy.canary.trafficRouting.istio = {virtualService: {name: "web"}}' \
   "must set exactly one of gatewayAPI, istio and nginx"
-refused istio-subsets '.spec.strategy.canary.trafficRouting = {istio: {virtualService: {name: "web"}, destinationRule: {name: "web", canarySubsetName: "canary", stableSubsetName: "stable"}}}' \
-  "subset-level routing is not supported"
+refused istio-subsets-and-services '.spec.strategy.canary.trafficRouting = {istio: {virtualService: {name: "web"}, destinationRule: {name: "web", canarySubsetName: "canary", stableSubsetName: "stable"}}}' \
+  "destinationRule routes by subset, and the subsets take the places of stableService"
+refused istio-one-subset 'del(.spec.strategy.canary.stableService) | del(.spec.strategy.canary.canaryService) | .spec.strategy.canary.trafficRouting = {istio: {virtualService: {name: "web"}, destinationRule: {name: "web", canarySubsetName: "same", stableSubsetName: "same"}}}' \
+  "is the same subset as stableSubsetName"
 refused no-canary-service 'del(.spec.strategy.canary.canaryService)' \
   "trafficRouting needs both stableService and"

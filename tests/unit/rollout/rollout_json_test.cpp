@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "rollout/plan.hpp"
 #include "rollout_world.hpp"
 
 namespace cutover::rollout {
@@ -64,6 +65,24 @@ TEST(RolloutJson, ReadsIstioVirtualServicesWithTheirRoutes) {
   EXPECT_EQ(rollout->spec.canary().routes[0].resource().api_version, "networking.istio.io/v1");
   EXPECT_EQ(rollout->spec.canary().steps[0].route.matches[0].method->type,
             traffic::StringMatch::Type::regex);
+}
+
+TEST(RolloutJson, ReadsIstioSubsetsInThePlacesOfTheServices) {
+  Json object = testing::canary_rollout_json(3, Json::array({{{"setWeight", 5}}}), "web:1");
+  auto& canary = object["spec"]["strategy"]["canary"];
+  canary.erase("stableService");
+  canary.erase("canaryService");
+  canary["trafficRouting"] = {
+      {"istio",
+       {{"virtualService", {{"name", "web"}}},
+        {"destinationRule",
+         {{"name", "web-dr"}, {"stableSubsetName", "stable"}, {"canarySubsetName", "canary"}}}}}};
+  auto rollout = parse_rollout(object);
+  ASSERT_TRUE(rollout) << rollout.error().describe();
+  EXPECT_EQ(rollout->spec.canary().destination_rule, "web-dr");
+  EXPECT_EQ(rollout->spec.canary().stable_service, "stable");
+  EXPECT_EQ(rollout->spec.canary().canary_service, "canary");
+  EXPECT_EQ(strategy_services(rollout->spec), (std::vector<std::string>{"stable", "canary"}));
 }
 
 TEST(RolloutJson, ReadsAnNginxIngressWithItsAnnotations) {
@@ -242,7 +261,43 @@ INSTANTIATE_TEST_SUITE_P(
                      {{"name", "web"}, {"canarySubsetName", "c"}, {"stableSubsetName", "s"}}}}}};
             },
             "spec.strategy.canary.trafficRouting.istio.destinationRule",
-            "subset-level routing is not supported"},
+            "the subsets take the places of stableService and canaryService"},
+        BadCase{
+            "Istio subsets without a name",
+            [](Json& o) {
+              auto& canary = o["spec"]["strategy"]["canary"];
+              canary.erase("stableService");
+              canary.erase("canaryService");
+              canary["trafficRouting"] = {
+                  {"istio",
+                   {{"virtualService", {{"name", "web"}}},
+                    {"destinationRule", {{"canarySubsetName", "c"}, {"stableSubsetName", "s"}}}}}};
+            },
+            "spec.strategy.canary.trafficRouting.istio.destinationRule.name", "is required"},
+        BadCase{
+            "Istio subsets, one subset twice",
+            [](Json& o) {
+              auto& canary = o["spec"]["strategy"]["canary"];
+              canary.erase("stableService");
+              canary.erase("canaryService");
+              canary["trafficRouting"] = {
+                  {"istio",
+                   {{"virtualService", {{"name", "web"}}},
+                    {"destinationRule",
+                     {{"name", "web"}, {"canarySubsetName", "s"}, {"stableSubsetName", "s"}}}}}};
+            },
+            "spec.strategy.canary.trafficRouting.istio.destinationRule.canarySubsetName",
+            "is the same subset as stableSubsetName"},
+        BadCase{"Istio subsets as a string",
+                [](Json& o) {
+                  auto& canary = o["spec"]["strategy"]["canary"];
+                  canary.erase("stableService");
+                  canary.erase("canaryService");
+                  canary["trafficRouting"] = {
+                      {"istio",
+                       {{"virtualService", {{"name", "web"}}}, {"destinationRule", "web"}}}};
+                },
+                "spec.strategy.canary.trafficRouting.istio.destinationRule", "must be an object"},
         BadCase{"Istio without a VirtualService",
                 [](Json& o) {
                   o["spec"]["strategy"]["canary"]["trafficRouting"] = {{"istio", Json::object()}};

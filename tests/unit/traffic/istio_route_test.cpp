@@ -217,5 +217,67 @@ TEST(IstioRouteEdit, ALeftoverMirrorCopyDoesNotStandInForTheUsersRoute) {
             std::string::npos);
 }
 
+// Subset level (istio.destinationRule): one host, the destinations told apart by subset.
+const WeightedServices kSubsets{
+    .stable = "stable", .canary = "canary", .namespace_name = "shop", .destination_rule = "web"};
+
+Json subset_vs() {
+  return Json::parse(R"({
+    "apiVersion": "networking.istio.io/v1", "kind": "VirtualService",
+    "metadata": {"name": "web", "namespace": "shop", "resourceVersion": "9"},
+    "spec": {"hosts": ["web"], "http": [
+      {"name": "legacy", "match": [{"uri": {"prefix": "/old"}}],
+       "route": [{"destination": {"host": "web", "subset": "v1"}}]},
+      {"name": "primary", "timeout": "3s",
+       "route": [{"destination": {"host": "web", "subset": "stable"}, "weight": 100},
+                 {"destination": {"host": "web", "subset": "canary"}, "weight": 0}]}]}})");
+}
+
+TEST(IstioRouteSubsets, SetsTheWeightsOfTheTwoSubsetsGuardedByTheirSubsets) {
+  const Json vs = subset_vs();
+  EXPECT_EQ(read_route(vs, kVs, kSubsets).weight, 0);
+  const auto patch = route_edit(vs, kVs, kSubsets, {30, {}, kOwned});
+  ASSERT_TRUE(patch.has_value()) << patch.error();
+  EXPECT_NE(patch->dump().find(R"("path":"/spec/http/1/route/1/destination/subset")"),
+            std::string::npos)
+      << patch->dump();
+  const Json patched = apply_patch(vs, *patch);
+  Json expected = vs;
+  expected["spec"]["http"][1]["route"][0]["weight"] = 70;
+  expected["spec"]["http"][1]["route"][1]["weight"] = 30;
+  EXPECT_EQ(patched, expected) << "nothing else changes";
+  EXPECT_EQ(read_route(patched, kVs, kSubsets).weight, 30);
+}
+
+TEST(IstioRouteSubsets, HeaderAndMirrorRoutesGoToTheCanarySubset) {
+  const Json vs = subset_vs();
+  const Json patched = apply_patch(
+      vs, *route_edit(vs, kVs, kSubsets, {10, {header_route(), mirror_route()}, kOwned}));
+  const Json& http = patched["spec"]["http"];
+  ASSERT_EQ(http.size(), 4U);
+  EXPECT_EQ(http[1]["name"], "beta");
+  EXPECT_EQ(
+      http[1]["route"],
+      Json::parse(R"([{"destination": {"host": "web", "subset": "canary"}, "weight": 100}])"));
+  EXPECT_EQ(http[2]["name"], "shadow");
+  EXPECT_EQ(http[2]["mirror"], Json::parse(R"({"host": "web", "subset": "canary"})"));
+  EXPECT_EQ(http[0], vs["spec"]["http"][0]) << "a route to another subset is the user's";
+  const Json removed = apply_patch(patched, *route_edit(patched, kVs, kSubsets, {0, {}, kOwned}));
+  EXPECT_EQ(removed, vs) << "the user's VirtualService as it was";
+}
+
+TEST(IstioRouteSubsets, SaysWhichSubsetsItLooksFor) {
+  Json vs = subset_vs();
+  vs["spec"]["http"][1]["route"][1]["destination"]["subset"] = "v2";
+  const RouteReading reading = read_route(vs, kVs, kSubsets);
+  EXPECT_FALSE(reading.weight);
+  EXPECT_NE(reading.problem.find("subsets stable and canary of DestinationRule shop/web"),
+            std::string::npos)
+      << reading.problem;
+  // A host-level Rollout does not take a subset's destination for its Service.
+  const WeightedServices hosts{"web", "web-canary", "shop"};
+  EXPECT_FALSE(read_route(subset_vs(), kVs, hosts).weight);
+}
+
 }  // namespace
 }  // namespace cutover::traffic
