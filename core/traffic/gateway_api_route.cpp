@@ -46,10 +46,14 @@ std::vector<RuleRefs> rules_naming_both(const Json& route, const RouteRef& ref,
 }
 
 std::string neither_problem(const RouteRef& ref, const WeightedServices& services) {
+  // A route in another namespace names them with `namespace:` (and needs a ReferenceGrant).
+  const std::string in_namespace = ref.namespace_name == services.namespace_name
+                                       ? ""
+                                       : fmt::format(", namespace: {}", services.namespace_name);
   return fmt::format(
       "{} has no rule whose backendRefs name both Services {} and {}: add a backendRef for each "
-      "(weights 100 and 0) to the rules that carry the traffic",
-      ref.describe(), services.stable, services.canary);
+      "(weights 100 and 0{}) to the rules that carry the traffic",
+      ref.describe(), services.stable, services.canary, in_namespace);
 }
 
 // Gateway API's limits (v1.6 CRDs): rules per route, matches per rule and in all, headers per

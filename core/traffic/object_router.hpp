@@ -4,7 +4,13 @@
 // patch that makes it say the target (the per-kind editors say what they touch and how), and
 // writes only when there is one. Reads go through the client, which in the operator answers
 // from its informer cache.
+//
+// A Gateway API route in another namespace than the Services is also checked against the
+// ReferenceGrants of the Services' namespace (traffic/reference_grant.hpp): without a grant its
+// reading has a problem naming the grant to create, and it is never written. A route in the
+// Services' namespace costs no such request.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +29,10 @@ class ObjectRouter final : public TrafficRouter {
   kube::Result<std::map<std::string, RouteReading>> read() override;
 
  private:
+  /// reference_grant_problem() for `route`: "" when it needs no grant or has one. `grants`
+  /// holds the namespace's ReferenceGrants once listed, so one read() or set() lists them once.
+  kube::Result<std::string> grant_problem(const RouteRef& route, std::optional<kube::Json>& grants);
+
   kube::KubeClient& client_;
   std::vector<RouteRef> routes_;
   WeightedServices services_;

@@ -95,6 +95,12 @@ TEST(GatewayApiRoute, AServiceOfAnotherNamespaceOrKindIsNotOurs) {
   for (auto& ref : route["spec"]["rules"][1]["backendRefs"])
     ref["namespace"] = "shop";
   EXPECT_EQ(read_route(route, {"HTTPRoute", "gateways", "web"}, kServices).weight, 5);
+  // Without it they are Services of the route's namespace, and the fix says to add it.
+  for (auto& ref : route["spec"]["rules"][1]["backendRefs"])
+    ref.erase("namespace");
+  EXPECT_NE(read_route(route, {"HTTPRoute", "gateways", "web"}, kServices)
+                .problem.find("(weights 100 and 0, namespace: shop)"),
+            std::string::npos);
 }
 
 TEST(GatewayApiRoute, ThePatchChangesOnlyTheTwoWeightsAndIsGuarded) {
