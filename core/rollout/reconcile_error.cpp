@@ -52,6 +52,11 @@ std::string reconcile_error_fix(const kube::Error& error) {
     case kube::ErrorReason::bad_request:
       return "the API server (or an admission webhook) rejected a write: see the message; if "
              "the Rollout's spec is valid, report it as a Cutover bug";
+    case kube::ErrorReason::not_found:
+      // Something the spec names is missing (a Service, a DestinationRule's subset): the
+      // message says which; the pass is retried, so creating it is enough.
+      return "create what the message names, or correct the name in the spec; the operator "
+             "retries with back-off";
     default:
       return "the operator retries with back-off; check that the API server is reachable and "
              "healthy";

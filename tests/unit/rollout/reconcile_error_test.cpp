@@ -37,6 +37,13 @@ TEST(ReconcileError, RefusalsAreReportedAtOnceOthersAfterThreeFailures) {
   EXPECT_TRUE(reports_on_rollout(down, 2));
 }
 
+TEST(ReconcileError, AMissingObjectsFixIsToCreateItNotToCheckTheServer) {
+  const kube::Error missing{kube::ErrorReason::not_found, 404,
+                            "DestinationRule shop/web has no subset named green"};
+  EXPECT_NE(reconcile_error_fix(missing).find("create what the message names"), std::string::npos);
+  EXPECT_EQ(reconcile_error_fix(missing).find("reachable"), std::string::npos);
+}
+
 TEST(ReconcileError, PatchNamesTheFailureAndTheFixAndLeavesHealthy) {
   const auto patch = reconcile_error_patch(healthy_rollout(), forbidden(), WallTime{});
   ASSERT_TRUE(patch);
