@@ -12,6 +12,8 @@
 #include "kube/informer.hpp"
 #include "rollout/reconcile_error.hpp"
 #include "rollout/slot.hpp"
+#include "traffic/destination_rule.hpp"
+#include "traffic/reference_grant.hpp"
 #include "util/json_fields.hpp"
 #include "util/log.hpp"
 
@@ -216,7 +218,17 @@ void RolloutController::run(std::stop_token stop) {
                  "grant the operator get/list/watch/create/patch on ingresses"},
         Optional{flags::kFeatureFlagApiVersion, flags::kFeatureFlagKind, Reference::feature_flag,
                  "restart the operator after installing the OpenFeature FeatureFlag CRD, or "
-                 "grant it get/list/watch/patch on featureflags"}}) {
+                 "grant it get/list/watch/patch on featureflags"},
+        // istio.destinationRule: subset-level routing pins its subsets.
+        Optional{traffic::kDestinationRuleApiVersion, traffic::kDestinationRuleKind,
+                 Reference::destination_rule,
+                 "restart the operator after installing Istio's CRDs, or grant it "
+                 "get/list/watch/patch on destinationrules"},
+        // A route in another namespace reaches the Services only through one of these.
+        Optional{traffic::kReferenceGrantApiVersion, traffic::kReferenceGrantKind,
+                 Reference::reference_grant,
+                 "restart the operator after installing Gateway API, or grant it list/watch on "
+                 "referencegrants"}}) {
     const kube::ResourceRef ref{api_version, kind, ns};
     auto probe = server_.list(ref, {.limit = 1, .all_namespaces = scope});
     if (!probe) {

@@ -66,8 +66,11 @@ std::set<std::pair<Reference, std::string>> named_objects(const kube::Json& roll
     const kube::Json& routes = member(gateway, field);
     for (const auto& route : routes.is_array() ? routes : kube::Json::array()) {
       const std::string name = string_or(route, "name");
+      const std::string route_ns = string_or(route, "namespace", ns);
       if (!name.empty())
-        out.insert({kind, string_or(route, "namespace", ns) + "/" + name});
+        out.insert({kind, route_ns + "/" + name});
+      if (!name.empty() && route_ns != ns)
+        out.insert({Reference::reference_grant, ns});
     }
   }
   const kube::Json& istio = member(member(member(strategy, "canary"), "trafficRouting"), "istio");
@@ -81,6 +84,8 @@ std::set<std::pair<Reference, std::string>> named_objects(const kube::Json& roll
     if (const std::string name = string_or(single, "name"); !name.empty())
       out.insert({Reference::virtual_service, ns + "/" + name});
   }
+  if (const std::string name = string_or(member(istio, "destinationRule"), "name"); !name.empty())
+    out.insert({Reference::destination_rule, ns + "/" + name});
   if (const std::string ingress = string_or(
           member(member(member(strategy, "canary"), "trafficRouting"), "nginx"), "stableIngress");
       !ingress.empty()) {
@@ -165,8 +170,10 @@ bool RolloutIndex::has_rollout(const std::string& rollout_key) const {
 
 std::vector<std::string> RolloutIndex::rollouts_naming(Reference kind,
                                                        const std::string& key) const {
+  // A grant is named by its namespace (Reference::reference_grant).
+  const std::string named = kind == Reference::reference_grant ? key.substr(0, key.find('/')) : key;
   std::lock_guard lock(mutex_);
-  const auto it = named_by_.find({kind, key});
+  const auto it = named_by_.find({kind, named});
   if (it == named_by_.end())
     return {};
   return {it->second.begin(), it->second.end()};

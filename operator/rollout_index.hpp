@@ -27,8 +27,14 @@ enum class Reference {
   http_route,
   grpc_route,
   virtual_service,
+  /// istio.destinationRule: its subsets are pinned as Services are.
+  destination_rule,
   ingress,
-  feature_flag
+  feature_flag,
+  /// Any ReferenceGrant of namespace N, named by N alone: it wakes the Rollouts of N whose Gateway
+  /// API routes are in another namespace (any grant there may be the one they need).
+  /// rollouts_naming() takes the grant's own "namespace/name".
+  reference_grant
 };
 
 /// A FlagRollout's key in the index and the work queue: "FlagRollout:namespace/name" (no object

@@ -123,6 +123,13 @@ for verb in get list watch patch; do can yes default "$verb" /services; done
 can no default update /services
 can no default create /services
 can no default delete /services
+# ReferenceGrants: read only (a route in another namespace needs one to reach the Services).
+for verb in list watch; do can yes default "$verb" gateway.networking.k8s.io/referencegrants; done
+can no default create gateway.networking.k8s.io/referencegrants
+can no default patch gateway.networking.k8s.io/referencegrants
+# DestinationRules (istio.destinationRule): one label key of two subsets, by patch; never more.
+can yes default patch networking.istio.io/destinationrules
+can no default delete networking.istio.io/destinationrules
 can yes default create /events
 can no default patch /events
 can no default create events.k8s.io/events
@@ -186,4 +193,6 @@ can no default create apps/deployments
 can no default watch cutover.dev/rollouts
 can no "$NS" list cutover.dev/clusterslopolicies
 can yes "$NS" watch cutover.dev/slopolicies
+can yes "$NS" watch gateway.networking.k8s.io/referencegrants
+can no default watch gateway.networking.k8s.io/referencegrants
 can yes "$NS" watch cutover.dev/analysisruns

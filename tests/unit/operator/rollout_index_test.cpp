@@ -103,3 +103,36 @@ TEST(RolloutIndex, MapsWorkloadsAndPoliciesToTheRolloutsThatNameThem) {
 
 }  // namespace
 }  // namespace cutover::op
+
+namespace cutover::op {
+namespace {
+
+TEST(RolloutIndex, AGrantWakesTheRolloutsOfItsNamespaceWhoseRoutesAreElsewhere) {
+  RolloutIndex index;
+  const auto routed = [](const Json& http_routes) {
+    return Json{{"canary", {{"trafficRouting", {{"gatewayAPI", {{"httpRoutes", http_routes}}}}}}}};
+  };
+  index.update(rollout_event(kube::WatchEventType::added, "shop", "edge",
+                             routed(Json::array({{{"name", "web"}, {"namespace", "edge"}}}))));
+  index.update(rollout_event(
+      kube::WatchEventType::added, "shop", "own",
+      routed(Json::array({{{"name", "web"}, {"namespace", "shop"}}, {{"name", "api"}}}))));
+  index.update(rollout_event(kube::WatchEventType::added, "other", "edge",
+                             routed(Json::array({{{"name", "web"}, {"namespace", "edge"}}}))));
+  EXPECT_EQ(index.rollouts_naming(Reference::reference_grant, "shop/from-edge"),
+            std::vector<std::string>{"shop/edge"})
+      << "any grant of shop; not the Rollout whose routes are all in shop";
+  EXPECT_EQ(index.rollouts_naming(Reference::reference_grant, "other/anything"),
+            std::vector<std::string>{"other/edge"});
+  EXPECT_TRUE(index.rollouts_naming(Reference::reference_grant, "edge/from-shop").empty())
+      << "a grant in the route's namespace is not the one needed";
+  EXPECT_EQ(index.rollouts_naming(Reference::http_route, "edge/web"),
+            (std::vector<std::string>{"other/edge", "shop/edge"}));
+  index.update(rollout_event(kube::WatchEventType::modified, "shop", "edge",
+                             routed(Json::array({{{"name", "web"}}}))));
+  EXPECT_TRUE(index.rollouts_naming(Reference::reference_grant, "shop/from-edge").empty())
+      << "its route moved into its namespace";
+}
+
+}  // namespace
+}  // namespace cutover::op
