@@ -98,9 +98,46 @@ std::string canary_ingress_name(const RouteRef& ref, const WeightedServices& ser
                      services.move ? "migration" : "canary");
 }
 
-Json nginx_pair(Json stable, Json canary) {
-  return {{"stable", std::move(stable)}, {"canary", std::move(canary)}};
+Json nginx_pair(Json stable, Json canary, Json others) {
+  return {
+      {"stable", std::move(stable)}, {"canary", std::move(canary)}, {"others", std::move(others)}};
 }
+
+namespace {
+
+// Another Rollout's canary Ingress of the same Ingress that came first (the problem to report),
+// or empty. Migrations are left out: theirs are narrowed to their paths, and two Migrations on
+// one path are refused by the Migration's own check.
+std::string other_canary(const Json& pair, const RouteRef& ref, const WeightedServices& services) {
+  if (services.move)
+    return "";
+  const Json& others = member(pair, "others");
+  const Json& own = member(member(pair, "canary"), "metadata");
+  const std::string own_name = canary_ingress_name(ref, services);
+  for (const Json& other : others.is_array() ? others : Json::array()) {
+    const Json& metadata = member(other, "metadata");
+    const std::string name = string_or(metadata, "name");
+    const std::string rollout = string_or(member(metadata, "labels"), kOwnerLabel);
+    if (name == own_name || rollout.empty() || rollout == services.rollout ||
+        string_or(member(metadata, "annotations"), kStableIngressAnnotation) != ref.name) {
+      continue;
+    }
+    // RFC 3339 timestamps of one API server compare as text.
+    const std::string theirs = string_or(metadata, "creationTimestamp");
+    const std::string ours = string_or(own, "creationTimestamp");
+    const bool first = !own.is_object() || theirs < ours || (theirs == ours && name < own_name);
+    if (!first)
+      continue;
+    return fmt::format(
+        "{} is already routed by Rollout {} (its canary Ingress {}/{}): ingress-nginx applies "
+        "one canary per Ingress, so two Rollouts cannot share one; give this Rollout an Ingress "
+        "of its own in {}.stableIngress",
+        ref.describe(), rollout, ref.namespace_name, name, kField);
+  }
+  return "";
+}
+
+}  // namespace
 
 RouteReading read_nginx(const Json& pair, const RouteRef& ref, const WeightedServices& services) {
   const Json& stable = member(pair, "stable");
@@ -137,6 +174,8 @@ RouteReading read_nginx(const Json& pair, const RouteRef& ref, const WeightedSer
                 owner_label(services), services.rollout),
             .object = pair};
   }
+  if (std::string clash = other_canary(pair, ref, services); !clash.empty())
+    return {.problem = std::move(clash), .object = pair};
   if (!canary.is_object())
     return {.weight = 0, .object = pair};
   const Json& annotations = member(member(canary, "metadata"), "annotations");
@@ -176,6 +215,8 @@ std::expected<Json, std::string> nginx_edit(const Json& pair, const RouteRef& re
   Json annotations = Json::object();
   for (const auto& [key, value] : ref.canary_annotations)
     annotations[key.find('/') == std::string::npos ? std::string(kPrefix) + key : key] = value;
+  if (!services.move)
+    annotations[kStableIngressAnnotation] = ref.name;
   annotations[annotation("canary")] = "true";
   annotations[annotation("canary-weight")] = std::to_string(target.weight);
   annotations[annotation("canary-weight-total")] = "100";

@@ -30,6 +30,9 @@ namespace cutover::traffic {
 inline constexpr const char* kOwnerLabel = "cutover.dev/rollout";
 /// The label that names the canary Ingress's Migration (a path moved by weight).
 inline constexpr const char* kMigrationOwnerLabel = "cutover.dev/migration";
+/// The annotation on a Rollout's canary Ingress that names the user's Ingress it is the canary
+/// of (an annotation: an Ingress's name may be longer than a label value may).
+inline constexpr const char* kStableIngressAnnotation = "cutover.dev/stable-ingress";
 /// The field manager of the canary Ingress, the same for the operator and `deploy run`, so
 /// either removes an annotation the other applied.
 inline constexpr const char* kNginxFieldManager = "cutover-nginx";
@@ -38,10 +41,14 @@ inline constexpr const char* kNginxFieldManager = "cutover-nginx";
 std::string canary_ingress_name(const RouteRef& ref, const WeightedServices& services);
 
 /// The reading object of an NGINX route: {"stable": the user's Ingress, "canary": Cutover's}
-/// (each null when it does not exist).
-kube::Json nginx_pair(kube::Json stable, kube::Json canary);
+/// (each null when it does not exist), and "others": the namespace's other Ingresses labelled
+/// cutover.dev/rollout (the canaries of other Rollouts; see read_nginx).
+kube::Json nginx_pair(kube::Json stable, kube::Json canary, kube::Json others = kube::Json());
 
 /// Reads the pair: the canary Ingress's weight (0 without one), or a problem naming the fix.
+/// ingress-nginx applies one canary per Ingress, so when another Rollout's canary Ingress is
+/// the canary of the same Ingress, one of the two Rollouts is refused: the one whose canary
+/// Ingress came second (none yet counts as last; a tie goes by name), so exactly one keeps it.
 RouteReading read_nginx(const kube::Json& pair, const RouteRef& ref,
                         const WeightedServices& services);
 

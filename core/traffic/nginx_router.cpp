@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "traffic/nginx_route.hpp"
+#include "util/json_fields.hpp"
 
 namespace cutover::traffic {
 
@@ -18,7 +19,14 @@ kube::Result<kube::Json> NginxRouter::pair(const RouteRef& ingress) {
       get_route_object(client_, ingress.resource(), canary_ingress_name(ingress, services_));
   if (!canary)
     return std::unexpected(canary.error());
-  return nginx_pair(std::move(*stable), std::move(*canary));
+  if (services_.move)  // a Migration's canary is narrowed to its path: no clash to look for
+    return nginx_pair(std::move(*stable), std::move(*canary));
+  // The other Rollouts' canary Ingresses, to refuse a second Rollout on one Ingress (from the
+  // operator's cache; labelled with their Rollout).
+  auto others = client_.list(ingress.resource(), {.label_selector = kOwnerLabel});
+  if (!others)
+    return std::unexpected(others.error());
+  return nginx_pair(std::move(*stable), std::move(*canary), member(*others, "items"));
 }
 
 kube::Result<void> NginxRouter::set(int weight, const std::vector<ManagedRoute>& managed) {

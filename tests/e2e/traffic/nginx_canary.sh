@@ -11,7 +11,9 @@
 # - promotion ends with every request on the new version and the canary at weight 0; an abort
 #   puts it at 0 before the candidate scales down;
 # - the user's Ingress is never written (its generation, annotations and spec are as applied);
-# - a header route NGINX cannot express is refused by `deploy lint`, naming the step.
+# - a header route NGINX cannot express is refused by `deploy lint`, naming the step;
+# - a second Rollout on the same Ingress is refused in its status at its release, naming the
+#   first, and writes no canary Ingress.
 source "$(dirname "${BASH_SOURCE[0]}")/../crd/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../operator/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../analysis/lib.sh"
@@ -144,3 +146,32 @@ case "$out" in
   *"spec.strategy.canary.steps[0].setHeaderRoute"*"routes by one header"*) log "ok: lint: $out" ;;
   *) check_fail "deploy lint said: $out" ;;
 esac
+
+log "bad input: a second Rollout on the same Ingress is refused, naming the first"
+kubectl -n "$NS" apply -f - >/dev/null <<YAML
+apiVersion: cutover.dev/v1alpha1
+kind: Rollout
+metadata: {name: second}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: second}}
+  template:
+    metadata: {labels: {app: second}}
+    spec: {containers: [{name: web, image: "web:1"}]}
+  strategy:
+    canary:
+      stableService: web-stable
+      canaryService: web-canary
+      trafficRouting:
+        nginx: {stableIngress: web}
+      steps: [{setWeight: 25}]
+YAML
+# Its first deployment needs no route (all its pods are stable); its release does.
+wait_for 60 "the second Rollout's first revision Healthy" bash -c "[[ \$(kubectl -n $NS get rollouts.cutover.dev second -o jsonpath='{.status.phase}') == Healthy ]]"
+kubectl -n "$NS" patch rollouts.cutover.dev second --type=json \
+  -p '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"web:2"}]' >/dev/null
+wait_for 60 "the second Rollout's status names the first" bash -c "kubectl -n $NS get rollouts.cutover.dev second -o json | jq -r '.status.message' | grep -q 'Ingress $NS/web is already routed by Rollout web (its canary Ingress $NS/web-web-canary)'"
+log "status: $(ro_field second .status.message)"
+expect_eq "no canary Ingress of the second Rollout" \
+  "$(kubectl -n "$NS" get ingress second-web-canary -o name 2>/dev/null || echo none)" none
+expect_eq "the first Rollout's canary Ingress, still at weight 0" "$(canary_annotation canary-weight)" 0

@@ -54,7 +54,8 @@ TEST(NginxRoute, TheCanaryIngressCopiesOnlyThePathsToStableAndCarriesTheWeight) 
     "metadata": {
       "name": "checkout-web-canary", "namespace": "shop",
       "labels": {"cutover.dev/rollout": "checkout"},
-      "annotations": {"nginx.ingress.kubernetes.io/canary": "true",
+      "annotations": {"cutover.dev/stable-ingress": "web",
+                      "nginx.ingress.kubernetes.io/canary": "true",
                       "nginx.ingress.kubernetes.io/canary-weight": "5",
                       "nginx.ingress.kubernetes.io/canary-weight-total": "100"},
       "ownerReferences": [{"apiVersion": "cutover.dev/v1alpha1", "kind": "Rollout",
@@ -145,6 +146,53 @@ TEST(NginxRoute, ProblemsNameTheIngressAndTheFix) {
   EXPECT_NE(read_route(nginx_pair(user_ingress(), foreign), kIngress, kServices)
                 .problem.find("exists and is not this Rollout's"),
             std::string::npos);
+}
+
+// Another Rollout's canary Ingress of the same Ingress, created at `created`.
+Json others_canary(const std::string& created, const std::string& of = "web") {
+  return Json::array({{{"metadata",
+                        {{"name", "cart-web-canary"},
+                         {"creationTimestamp", created},
+                         {"labels", {{"cutover.dev/rollout", "cart"}}},
+                         {"annotations", {{"cutover.dev/stable-ingress", of}}}}}}});
+}
+
+TEST(NginxRoute, ASecondRolloutOnOneIngressIsRefusedNamingTheFirst) {
+  const Json pair = nginx_pair(user_ingress(), Json(), others_canary("2026-12-04T10:00:00Z"));
+  const auto reading = read_route(pair, kIngress, kServices);
+  EXPECT_FALSE(reading.weight);
+  EXPECT_NE(reading.problem.find("Ingress shop/web is already routed by Rollout cart (its canary "
+                                 "Ingress shop/cart-web-canary)"),
+            std::string::npos)
+      << reading.problem;
+  EXPECT_NE(reading.problem.find("trafficRouting.nginx.stableIngress"), std::string::npos);
+  EXPECT_FALSE(route_edit(pair, kIngress, kServices, {5, {}, {}}).has_value()) << "nothing written";
+  // The canary of another Ingress, or a Migration's, is no clash.
+  EXPECT_EQ(
+      read_route(nginx_pair(user_ingress(), Json(), others_canary("2026-12-04T10:00:00Z", "admin")),
+                 kIngress, kServices)
+          .problem,
+      "");
+}
+
+TEST(NginxRoute, WhenBothRolloutsHaveACanaryTheFirstKeepsTheIngress) {
+  Json ours = *route_edit(nginx_pair(user_ingress(), Json()), kIngress, kServices, {0, {}, {}});
+  ours["metadata"]["creationTimestamp"] = "2026-12-04T10:00:05Z";
+  // Ours came second: refused.
+  EXPECT_NE(read_route(nginx_pair(user_ingress(), ours, others_canary("2026-12-04T10:00:00Z")),
+                       kIngress, kServices)
+                .problem,
+            "");
+  // Ours came first: the other Rollout is the one refused, not this one.
+  EXPECT_EQ(read_route(nginx_pair(user_ingress(), ours, others_canary("2026-12-04T10:00:09Z")),
+                       kIngress, kServices)
+                .problem,
+            "");
+  // The same second: by name ("cart-web-canary" < "checkout-web-canary").
+  EXPECT_NE(read_route(nginx_pair(user_ingress(), ours, others_canary("2026-12-04T10:00:05Z")),
+                       kIngress, kServices)
+                .problem,
+            "");
 }
 
 }  // namespace
