@@ -18,6 +18,10 @@ namespace cutover::rollout {
 
 namespace {
 
+// At most this many plan-and-apply rounds in one pass (each after the previous one wrote a
+// route's weight): steps of weights with no pause between them go on in the next pass.
+constexpr int kMaxRoundsPerPass = 4;
+
 kube::ResourceRef rollouts(const std::string& ns) {
   return {"cutover.dev/v1alpha1", "Rollout", ns};
 }
@@ -117,7 +121,7 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
     return outcome;
   }
   auto finalizers = finalizers_of(*object);
-  const bool has_finalizer =
+  bool has_finalizer =
       std::find(finalizers.begin(), finalizers.end(), kFinalizer) != finalizers.end();
   if (rollout->deleting && !has_finalizer) {
     outcome.found = false;  // going away, and it pinned no Service: nothing left for us to do
@@ -150,31 +154,61 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
     return std::unexpected(next_measurement.error());
   Plan plan = rollout::plan(*rollout, *observed, now);
   drop_unchanged_actions(*rollout, *observed, plan);
-  if (!rollout->deleting) {
-    // Only a Rollout that pins a Service carries the finalizer, and it has it before the first
-    // pin is written (finalizer_change.hpp).
-    const FinalizerChange change = finalizer_change(has_finalizer, *observed, plan);
-    if (change != FinalizerChange::keep) {
-      if (change == FinalizerChange::add)
-        finalizers.emplace_back(kFinalizer);
-      else
-        std::erase(finalizers, std::string(kFinalizer));
-      auto set = set_finalizers(client_, rollouts(ns), name, rollout->resource_version, finalizers);
-      if (!set)
-        return std::unexpected(set.error());
-      rollout->resource_version = *set;  // the status write below is conditional on it
-    }
-  }
   Executor executor(client_, field_manager_, event_client_);
-  // Traffic first (the executor's actions, then its events), then the analysis records, then
-  // the Rollout's status.
-  if (auto applied = executor.apply(*rollout, plan); !applied) {
-    return std::unexpected(applied.error());
+  // `current`: the Rollout as the next round plans it (its status the last round's plan's);
+  // `*rollout` keeps the status as read, for the status write's comparison and the metrics.
+  Rollout current = *rollout;
+  for (int round = 1;; ++round) {
+    if (!rollout->deleting) {
+      // Only a Rollout that pins a Service carries the finalizer, and it has it before the first
+      // pin is written (finalizer_change.hpp).
+      const FinalizerChange change = finalizer_change(has_finalizer, *observed, plan);
+      if (change != FinalizerChange::keep) {
+        if (change == FinalizerChange::add)
+          finalizers.emplace_back(kFinalizer);
+        else
+          std::erase(finalizers, std::string(kFinalizer));
+        auto set =
+            set_finalizers(client_, rollouts(ns), name, rollout->resource_version, finalizers);
+        if (!set)
+          return std::unexpected(set.error());
+        has_finalizer = change == FinalizerChange::add;
+        rollout->resource_version = *set;  // the status write below is conditional on it
+        current.resource_version = *set;
+      }
+    }
+    // Traffic first (the executor's actions, then its events), then the analysis records, then
+    // the Rollout's status.
+    if (auto applied = executor.apply(current, plan); !applied) {
+      return std::unexpected(applied.error());
+    }
+    if (auto recorded = record_revision(client_, current, *observed, plan); !recorded) {
+      return std::unexpected(recorded.error());
+    }
+    // A round that wrote a route's weight reads it back from its own write (the operator's
+    // cache holds the patch's answer) and plans again at the same `now`, so a routed step
+    // completes in one pass and one status write, as a replica-ratio step does, rather than
+    // writing "waiting for the routes" and waiting for the route's watch event. Not when the
+    // round starts an AnalysisRun (created once, below, with the last plan), nor on deletion.
+    const bool wrote_route = std::ranges::any_of(plan.actions, [](const Action& action) {
+      return std::holds_alternative<SetRouteWeight>(action);
+    });
+    const bool starts_run = std::ranges::any_of(plan.actions, [](const Action& action) {
+      return std::holds_alternative<StartAnalysis>(action);
+    });
+    if (round >= kMaxRoundsPerPass || !wrote_route || starts_run || rollout->deleting)
+      break;
+    auto again = observe(client_, current);
+    if (!again || !resolve_workload(current, again->workload))
+      break;  // this round's actions stand; the next pass reads again
+    again->analysis_runs = observed->analysis_runs;
+    current.status = plan.status;
+    Plan next = rollout::plan(current, *again, now);
+    drop_unchanged_actions(current, *again, next);
+    *observed = std::move(*again);
+    plan = std::move(next);
   }
-  if (auto recorded = record_revision(client_, *rollout, *observed, plan); !recorded) {
-    return std::unexpected(recorded.error());
-  }
-  if (auto persisted = analyses.persist(*rollout, *observed, plan, now); !persisted) {
+  if (auto persisted = analyses.persist(current, *observed, plan, now); !persisted) {
     return std::unexpected(persisted.error());
   }
   if (rollout->deleting) {

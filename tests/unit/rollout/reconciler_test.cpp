@@ -11,6 +11,7 @@
 #include <expected>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -94,7 +95,7 @@ AnalysisOptions answering(double value) {
 // plus the SLOPolicy and the gate's AnalysisRun: Running, its first measurement due at the
 // world's `now`.
 void seed_cluster(testing::FakeKubeClient& client, RolloutWorld& world, Json object,
-                  const StartAnalysis& gate_run) {
+                  const std::optional<StartAnalysis>& gate_run) {
   Rollout& r = world.rollout();
   r.uid = "uid-1";
   object["metadata"]["uid"] = r.uid;
@@ -126,7 +127,9 @@ void seed_cluster(testing::FakeKubeClient& client, RolloutWorld& world, Json obj
                             {"spec", {{"selector", selector}}}});
   }
   client.seed(kPolicies, error_rate_policy());
-  Json run = AnalysisDriver::build_run(r, world.observed, gate_run, {error_rate_policy()});
+  if (!gate_run)
+    return;
+  Json run = AnalysisDriver::build_run(r, world.observed, *gate_run, {error_rate_policy()});
   run["status"] = {{"phase", "Running"},
                    {"startedAt", format_rfc3339(world.now - std::chrono::seconds{10})}};
   client.seed(kRuns, run);
@@ -449,6 +452,51 @@ Json stored_finalizers(testing::FakeKubeClient& client, const std::string& name)
   const auto stored = client.get(kRollouts, name);
   EXPECT_TRUE(stored.has_value());
   return stored ? (*stored)["metadata"].value("finalizers", Json::array()) : Json();
+}
+
+// A routed canary whose candidate is ready at step 1 (setWeight 25), the HTTPRoute still at 0%.
+TEST(ReconcilerTest, ARoutedStepCompletesInThePassThatWritesItsWeight) {
+  Json object = testing::canary_rollout_json(
+      4, Json::array({{{"setWeight", 25}}, {{"pause", Json::object()}}}), "web:1");
+  object["spec"]["strategy"]["canary"]["trafficRouting"] = {
+      {"gatewayAPI", {{"httpRoutes", Json::array({{{"name", "web"}}})}}}};
+  RolloutWorld world(object);
+  world.observed.routes["HTTPRoute shop/web"] = {0, ""};
+  world.settle();
+  world.routes_follow = false;  // stop where the route must be written
+  world.set_image("web:2");
+  world.settle();
+  ASSERT_THAT(world.status().message, HasSubstr("waiting for the routes to read it"));
+  const Slot candidate = other(*world.status().stable_slot);
+
+  testing::FakeKubeClient client;
+  seed_cluster(client, world, object, std::nullopt);
+  const kube::ResourceRef routes{"gateway.networking.k8s.io/v1", "HTTPRoute", "shop"};
+  client.seed(routes, Json::parse(R"({
+    "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+    "metadata": {"name": "web", "namespace": "shop"},
+    "spec": {"rules": [{"backendRefs": [{"name": "web-stable", "port": 80, "weight": 100},
+                                        {"name": "web-canary", "port": 80, "weight": 0}]}]}})"));
+  client.log.clear();
+  testing::FakeClock clock;
+  clock.set_wall(world.now);
+  Reconciler reconciler(client, clock);
+  const auto outcome = reconciler.reconcile("shop", "web");
+  ASSERT_TRUE(outcome.has_value()) << outcome.error().describe();
+
+  const auto log = writes(client);
+  EXPECT_EQ(positions(log, "patch HTTPRoute/web").size(), 1U) << describe(log);
+  EXPECT_EQ(positions(log, "update Rollout/web/status").size(), 1U)
+      << "one status write, after the weight is read back" << describe(log);
+  const auto stored = client.get(kRollouts, "web");
+  ASSERT_TRUE(stored.has_value());
+  const auto rollout = parse_rollout(*stored);
+  ASSERT_TRUE(rollout.has_value());
+  EXPECT_EQ(rollout->status.phase, Phase::paused) << rollout->status.message;
+  EXPECT_EQ(rollout->status.current_step_index, 1);
+  EXPECT_EQ(rollout->status.current_weight, 25);
+  EXPECT_EQ((*client.get(routes, "web"))["spec"]["rules"][0]["backendRefs"][1]["weight"], 25);
+  EXPECT_EQ(selected_slot(client, "web-canary"), std::string(to_string(candidate)));
 }
 
 TEST(ReconcilerFinalizerTest, TheFinalizerIsWrittenBeforeTheFirstPin) {
