@@ -12,6 +12,15 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// Subset-level routing: no stableService/canaryService, istio.destinationRule = `rule`.
+void route_by_subsets(Json& o, const Json& rule) {
+  auto& canary = o["spec"]["strategy"]["canary"];
+  canary.erase("stableService");
+  canary.erase("canaryService");
+  canary["trafficRouting"] = {
+      {"istio", {{"virtualService", {{"name", "web"}}}, {"destinationRule", rule}}}};
+}
+
 TEST(RolloutJson, ParsesCanaryWithDefaults) {
   auto rollout = parse_rollout(
       testing::canary_rollout_json(3,
@@ -69,14 +78,8 @@ TEST(RolloutJson, ReadsIstioVirtualServicesWithTheirRoutes) {
 
 TEST(RolloutJson, ReadsIstioSubsetsInThePlacesOfTheServices) {
   Json object = testing::canary_rollout_json(3, Json::array({{{"setWeight", 5}}}), "web:1");
-  auto& canary = object["spec"]["strategy"]["canary"];
-  canary.erase("stableService");
-  canary.erase("canaryService");
-  canary["trafficRouting"] = {
-      {"istio",
-       {{"virtualService", {{"name", "web"}}},
-        {"destinationRule",
-         {{"name", "web-dr"}, {"stableSubsetName", "stable"}, {"canarySubsetName", "canary"}}}}}};
+  route_by_subsets(
+      object, {{"name", "web-dr"}, {"stableSubsetName", "stable"}, {"canarySubsetName", "canary"}});
   auto rollout = parse_rollout(object);
   ASSERT_TRUE(rollout) << rollout.error().describe();
   EXPECT_EQ(rollout->spec.canary().destination_rule, "web-dr");
@@ -262,41 +265,19 @@ INSTANTIATE_TEST_SUITE_P(
             },
             "spec.strategy.canary.trafficRouting.istio.destinationRule",
             "the subsets take the places of stableService and canaryService"},
-        BadCase{
-            "Istio subsets without a name",
-            [](Json& o) {
-              auto& canary = o["spec"]["strategy"]["canary"];
-              canary.erase("stableService");
-              canary.erase("canaryService");
-              canary["trafficRouting"] = {
-                  {"istio",
-                   {{"virtualService", {{"name", "web"}}},
-                    {"destinationRule", {{"canarySubsetName", "c"}, {"stableSubsetName", "s"}}}}}};
-            },
-            "spec.strategy.canary.trafficRouting.istio.destinationRule.name", "is required"},
-        BadCase{
-            "Istio subsets, one subset twice",
-            [](Json& o) {
-              auto& canary = o["spec"]["strategy"]["canary"];
-              canary.erase("stableService");
-              canary.erase("canaryService");
-              canary["trafficRouting"] = {
-                  {"istio",
-                   {{"virtualService", {{"name", "web"}}},
-                    {"destinationRule",
-                     {{"name", "web"}, {"canarySubsetName", "s"}, {"stableSubsetName", "s"}}}}}};
-            },
-            "spec.strategy.canary.trafficRouting.istio.destinationRule.canarySubsetName",
-            "is the same subset as stableSubsetName"},
-        BadCase{"Istio subsets as a string",
+        BadCase{"Istio subsets without a name",
                 [](Json& o) {
-                  auto& canary = o["spec"]["strategy"]["canary"];
-                  canary.erase("stableService");
-                  canary.erase("canaryService");
-                  canary["trafficRouting"] = {
-                      {"istio",
-                       {{"virtualService", {{"name", "web"}}}, {"destinationRule", "web"}}}};
+                  route_by_subsets(o, {{"canarySubsetName", "c"}, {"stableSubsetName", "s"}});
                 },
+                "spec.strategy.canary.trafficRouting.istio.destinationRule.name", "is required"},
+        BadCase{"Istio subsets, one subset twice",
+                [](Json& o) {
+                  route_by_subsets(
+                      o, {{"name", "web"}, {"canarySubsetName", "s"}, {"stableSubsetName", "s"}});
+                },
+                "spec.strategy.canary.trafficRouting.istio.destinationRule.canarySubsetName",
+                "is the same subset as stableSubsetName"},
+        BadCase{"Istio subsets as a string", [](Json& o) { route_by_subsets(o, "web"); },
                 "spec.strategy.canary.trafficRouting.istio.destinationRule", "must be an object"},
         BadCase{"Istio without a VirtualService",
                 [](Json& o) {
