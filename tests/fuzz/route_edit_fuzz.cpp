@@ -1,11 +1,15 @@
 // libFuzzer target: any JSON as a route object, read as a Gateway API HTTPRoute, as an Istio
-// VirtualService and as an NGINX pair {stable, canary} (what the API server or a user's edit may
-// hold), must read and edit without crashing; an edit must apply cleanly (its `test` operations
-// hold on the object it was made from), and the edited object must need no further edit.
+// VirtualService (host and subset level), as a DestinationRule and as an NGINX pair {stable,
+// canary, others} (what the API server or a user's edit may hold), must read and edit without
+// crashing; an edit must apply cleanly (its `test` operations hold on the object it was made
+// from), and the edited object must need no further edit.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
+#include "traffic/destination_rule.hpp"
 #include "traffic/nginx_route.hpp"
 #include "traffic/route_edit.hpp"
 
@@ -56,18 +60,41 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       route.is_object() ? route.value("metadata", nlohmann::json()) : nlohmann::json();
   const bool versioned =
       metadata.is_object() && metadata.value("resourceVersion", nlohmann::json()).is_string();
+  const auto check = [&](const cutover::traffic::RouteRef& ref,
+                         const cutover::traffic::WeightedServices& weighted) {
+    (void)cutover::traffic::read_route(route, ref, weighted);
+    const auto edit = cutover::traffic::route_edit(route, ref, weighted, target());
+    if (!edit || edit->is_null() || !versioned)
+      return;
+    const auto edited = route.patch(*edit);  // throws (and so fails) if a `test` does not hold
+    const auto again = cutover::traffic::route_edit(edited, ref, weighted, target());
+    if (!again || !again->is_null())
+      __builtin_trap();  // an edit that does not settle would be written on every pass
+  };
   for (const cutover::traffic::RouteRef& ref :
        {cutover::traffic::RouteRef{"HTTPRoute", "shop", "web", {}},
         cutover::traffic::RouteRef{"VirtualService", "shop", "web", {}},
         cutover::traffic::RouteRef{"VirtualService", "shop", "web", {"primary"}}}) {
-    (void)cutover::traffic::read_route(route, ref, services);
-    const auto edit = cutover::traffic::route_edit(route, ref, services, target());
-    if (!edit || edit->is_null() || !versioned)
+    check(ref, services);
+  }
+  // Subset level (istio.destinationRule): the destinations told apart by subset.
+  cutover::traffic::WeightedServices subsets{"stable", "canary", "shop"};
+  subsets.destination_rule = "web";
+  check(cutover::traffic::RouteRef{"VirtualService", "shop", "web", {}}, subsets);
+  // As a DestinationRule: its subsets' cutover.dev/slot, and the patch that sets (or removes)
+  // it, which holds on the object it was made from and then needs no further patch.
+  (void)cutover::traffic::subset_label_values(route, "cutover.dev/slot");
+  for (const std::optional<std::string>& value :
+       {std::optional<std::string>("b"), std::optional<std::string>()}) {
+    const auto patch = cutover::traffic::subset_label_patch(route, "DestinationRule shop/web",
+                                                            "canary", "cutover.dev/slot", value);
+    if (!patch || patch->is_null())
       continue;
-    const auto edited = route.patch(*edit);  // throws (and so fails) if a `test` does not hold
-    const auto again = cutover::traffic::route_edit(edited, ref, services, target());
+    const auto patched = route.patch(*patch);
+    const auto again = cutover::traffic::subset_label_patch(patched, "DestinationRule shop/web",
+                                                            "canary", "cutover.dev/slot", value);
     if (!again || !again->is_null())
-      __builtin_trap();  // an edit that does not settle would be written on every pass
+      __builtin_trap();
   }
   // As an NGINX pair ({stable, canary}): the edit is the canary Ingress to apply, which then
   // needs no further edit.
