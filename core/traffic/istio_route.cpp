@@ -254,10 +254,11 @@ std::expected<Json, std::string> virtual_service_edit(const Json& vs, const Rout
       const std::string dests = fmt::format("/spec/http/{}/route", r.route);
       for (const auto& [index, value] :
            {std::pair{r.stable, 100 - target.weight}, std::pair{r.canary, target.weight}}) {
-        // Guarded by what told the destination apart: its host, and its subset if it has one.
+        // Guarded by what told the destination apart: its host and its subset, each where it
+        // has one (a subset-level destination is found by its subset alone).
         for (const char* key : {"host", "subset"}) {
-          const Json& destination = http[r.route]["route"][index]["destination"];
-          if (std::string_view(key) == "subset" && !destination.contains(key))
+          const Json& destination = member(http[r.route]["route"][index], "destination");
+          if (!destination.is_object() || !destination.contains(key))
             continue;
           patch.push_back({{"op", "test"},
                            {"path", fmt::format("{}/{}/destination/{}", dests, index, key)},

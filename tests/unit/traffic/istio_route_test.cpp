@@ -266,6 +266,15 @@ TEST(IstioRouteSubsets, HeaderAndMirrorRoutesGoToTheCanarySubset) {
   EXPECT_EQ(removed, vs) << "the user's VirtualService as it was";
 }
 
+TEST(IstioRouteSubsets, ADestinationWithoutAHostIsGuardedByItsSubsetAlone) {
+  Json vs = subset_vs();
+  vs["spec"]["http"][1]["route"][0]["destination"].erase("host");  // found by fuzz_route_edit
+  const auto patch = route_edit(vs, kVs, kSubsets, {30, {}, kOwned});
+  ASSERT_TRUE(patch.has_value()) << patch.error();
+  const Json patched = apply_patch(vs, *patch);
+  EXPECT_EQ(read_route(patched, kVs, kSubsets).weight, 30);
+}
+
 TEST(IstioRouteSubsets, SaysWhichSubsetsItLooksFor) {
   Json vs = subset_vs();
   vs["spec"]["http"][1]["route"][1]["destination"]["subset"] = "v2";
