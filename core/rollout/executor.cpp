@@ -30,6 +30,16 @@ kube::ResourceRef rollouts(const Rollout& r) {
   return {"cutover.dev/v1alpha1", r.kind, r.namespace_name};
 }
 
+// Something the Rollout's spec names is missing: a not-found error naming the Rollout.
+std::unexpected<kube::Error> missing(const Rollout& r, const std::string& message) {
+  return std::unexpected(
+      kube::Error{kube::ErrorReason::not_found,
+                  404,
+                  fmt::format("rollout {}/{}: {}", r.namespace_name, r.name, message),
+                  {},
+                  std::nullopt});
+}
+
 // A stable, short name for an event: the same transition always gets the same name.
 // Named after the transition as the planner recorded it (RecordEvent::transition), not after
 // the status at the end of the pass: a pass replayed after a crash between the Events and the
@@ -93,14 +103,9 @@ kube::Result<void> Executor::apply_action(const Rollout& r, const Action& action
       if (current.error().reason == kube::ErrorReason::not_found) {
         if (!p->slot)
           return {};  // deleting, and the Service is gone already
-        return std::unexpected(kube::Error{
-            kube::ErrorReason::not_found,
-            404,
-            fmt::format("rollout {}/{}: Service \"{}\" named in spec.strategy does not exist "
-                        "(fix: create it, or correct the name)",
-                        r.namespace_name, r.name, p->service),
-            {},
-            std::nullopt});
+        return missing(r, fmt::format("Service \"{}\" named in spec.strategy does not exist "
+                                      "(fix: create it, or correct the name)",
+                                      p->service));
       }
       return std::unexpected(current.error());
     }
@@ -130,24 +135,18 @@ kube::Result<void> Executor::pin_subset(const Rollout& r, const PinService& p) {
   const kube::ResourceRef rules{traffic::kDestinationRuleApiVersion, traffic::kDestinationRuleKind,
                                 r.namespace_name};
   const std::string describe = fmt::format("DestinationRule {}/{}", r.namespace_name, name);
-  const auto missing = [&](std::string message) {
-    return std::unexpected(
-        kube::Error{kube::ErrorReason::not_found,
-                    404,
-                    fmt::format("rollout {}/{}: {}", r.namespace_name, r.name, std::move(message)),
-                    {},
-                    std::nullopt});
-  };
   auto current = client_.get(rules, name);
   if (!current) {
     if (current.error().reason != kube::ErrorReason::not_found)
       return std::unexpected(current.error());
     if (!p.slot)
       return {};  // deleting, and the DestinationRule is gone already
-    return missing(fmt::format(
-        "{} named in spec.strategy.canary.trafficRouting.istio.destinationRule does not exist "
-        "(fix: create it with subsets {} and {}, or correct the name)",
-        describe, r.spec.canary().stable_service, r.spec.canary().canary_service));
+    return missing(
+        r,
+        fmt::format(
+            "{} named in spec.strategy.canary.trafficRouting.istio.destinationRule does not exist "
+            "(fix: create it with subsets {} and {}, or correct the name)",
+            describe, r.spec.canary().stable_service, r.spec.canary().canary_service));
   }
   const std::optional<std::string> value =
       p.slot ? std::optional<std::string>(to_string(*p.slot)) : std::nullopt;
@@ -155,7 +154,7 @@ kube::Result<void> Executor::pin_subset(const Rollout& r, const PinService& p) {
   if (!patch) {
     if (!p.slot)
       return {};  // deleting, and the subset is gone: nothing of ours is left in it
-    return missing(patch.error());
+    return missing(r, patch.error());
   }
   if (patch->is_null())
     return {};  // already so: no write

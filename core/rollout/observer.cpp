@@ -103,16 +103,16 @@ kube::Result<Observed> observe(kube::KubeClient& client, const Rollout& rollout)
       if (const auto it = values.find(name); it != values.end())
         observed.service_slots[name] = parse_slot(it->second);
     }
-  }
-  for (const auto& name :
-       destination_rule.empty() ? strategy_services(rollout.spec) : std::vector<std::string>{}) {
-    auto service = client.get({"v1", "Service", rollout.namespace_name}, name);
-    if (!service) {
-      if (service.error().reason == kube::ErrorReason::not_found)
-        continue;
-      return std::unexpected(service.error());
+  } else {
+    for (const auto& name : strategy_services(rollout.spec)) {
+      auto service = client.get({"v1", "Service", rollout.namespace_name}, name);
+      if (!service) {
+        if (service.error().reason == kube::ErrorReason::not_found)
+          continue;
+        return std::unexpected(service.error());
+      }
+      observed.service_slots[name] = pinned_slot(*service);
     }
-    observed.service_slots[name] = pinned_slot(*service);
   }
   if (rollout.spec.is_canary()) {
     for (const auto& binding : rollout.spec.canary().flags) {
