@@ -37,10 +37,12 @@ Reflector::Reflector(KubeClient& client, ResourceRef ref, ReflectorOptions optio
       clock_(clock) {}
 
 void Reflector::resume_from(std::string resource_version, const std::vector<Json>& known_objects) {
-  std::vector<Json> objects = known_objects;
-  if (options_.transform) {
-    for (auto& object : objects)
+  std::vector<Store::Held> objects;
+  objects.reserve(known_objects.size());
+  for (Json object : known_objects) {
+    if (options_.transform)
       options_.transform(object);
+    objects.push_back(store_.pack(object));
   }
   store_.replace(std::move(objects));
   std::lock_guard lock(mutex_);
@@ -67,15 +69,15 @@ void Reflector::remember(const WatchEvent& event) {
 bool Reflector::relist(const Handler& handler, std::stop_token stop) {
   Backoff backoff(options_.backoff);
   while (!stop.stop_requested()) {
-    // Page by page, each page transformed before the next is read: a list of 10,000 Pods or
-    // Rollouts held whole before its transform (managedFields, Pod specs) was the operator's
-    // peak memory at scale.
+    // Page by page, each page transformed and packed before the next is read: a list of 10,000
+    // Pods or Rollouts held whole and parsed (managedFields, Pod specs) was the operator's peak
+    // memory at scale.
     ListOptions list_options;
     list_options.label_selector = options_.label_selector;
     list_options.field_selector = options_.field_selector;
     list_options.all_namespaces = options_.all_namespaces;
     list_options.limit = kListPage;
-    std::vector<Json> fresh;
+    std::vector<Store::Held> fresh;
     std::string list_version;
     bool listed = false;
     while (!stop.stop_requested()) {
@@ -91,7 +93,7 @@ bool Reflector::relist(const Handler& handler, std::stop_token stop) {
           item["kind"] = ref_.kind;
           if (options_.transform)
             options_.transform(item);
-          fresh.push_back(std::move(item));
+          fresh.push_back(store_.pack(item));
         }
       }
       const Json& metadata = member(*page, "metadata");
@@ -109,13 +111,16 @@ bool Reflector::relist(const Handler& handler, std::stop_token stop) {
       continue;
     }
     ++relists_;
-    const std::vector<WatchEvent> events = store_.replace(std::move(fresh));
+    std::vector<Store::Change> changes = store_.replace(std::move(fresh));
     {
       std::lock_guard lock(mutex_);
       resource_version_ = list_version;
     }
-    for (const auto& event : events)
-      handler(event);
+    // Unpacked one at a time: a first list of 10,000 objects is 10,000 changes.
+    for (auto& change : changes) {
+      handler(WatchEvent{change.type, Store::unpack(*change.object)});
+      change.object.reset();
+    }
 #ifdef __GLIBC__
     // The replaced objects and the pages are free now; hand the pages back to the system
     // rather than keep them in the allocator's arenas (a relist of a large kind otherwise

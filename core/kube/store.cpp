@@ -1,6 +1,8 @@
 #include "kube/store.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <unordered_set>
 
 #include "kube/reflector.hpp"
 #include "util/json_fields.hpp"
@@ -9,8 +11,7 @@ namespace cutover::kube {
 
 namespace {
 
-std::optional<std::uint64_t> version_number(const Json& object) {
-  const std::string rv = string_or(member(object, "metadata"), "resourceVersion");
+std::optional<std::uint64_t> version_number(std::string_view rv) {
   std::uint64_t n = 0;
   const auto [end, ec] = std::from_chars(rv.data(), rv.data() + rv.size(), n);
   if (rv.empty() || ec != std::errc{} || end != rv.data() + rv.size())
@@ -20,7 +21,7 @@ std::optional<std::uint64_t> version_number(const Json& object) {
 
 }  // namespace
 
-bool older_version(const Json& candidate, const Json& held) {
+bool older_version(std::string_view candidate, std::string_view held) {
   const auto a = version_number(candidate);
   const auto b = version_number(held);
   return a && b && *a < *b;
@@ -28,31 +29,40 @@ bool older_version(const Json& candidate, const Json& held) {
 
 Store::Store(std::string indexed_label) : indexed_label_(std::move(indexed_label)) {}
 
-Store::Keys Store::index_keys(const Json& object) const {
+Store::Held Store::pack(const Json& object) const {
+  auto packed = std::make_shared<Packed>();
   const Json& metadata = member(object, "metadata");
-  Keys keys{string_or(metadata, "namespace"), {}, {}};
+  packed->key = object_key(object);
+  packed->resource_version = string_or(metadata, "resourceVersion");
+  packed->ns = string_or(metadata, "namespace");
   if (!indexed_label_.empty())
-    keys.label = string_or(member(metadata, "labels"), indexed_label_.c_str());
+    packed->label = string_or(member(metadata, "labels"), indexed_label_.c_str());
   const Json& owners = member(metadata, "ownerReferences");
   if (owners.is_array()) {
     for (const auto& owner : owners) {
       if (std::string uid = string_or(owner, "uid"); !uid.empty())
-        keys.owners.push_back(std::move(uid));
+        packed->owners.push_back(std::move(uid));
     }
   }
-  return keys;
+  packed->bytes = Json::to_msgpack(object);
+  packed->bytes.shrink_to_fit();  // the encoder grows its buffer by doubling
+  return packed;
 }
 
-void Store::index(const std::string& key, const Keys& keys) {
-  by_namespace_[keys.ns].insert(key);
-  if (!keys.label.empty())
-    by_label_[keys.label].insert(key);
-  for (const auto& uid : keys.owners)
-    by_owner_[uid].insert(key);
+Json Store::unpack(const Packed& packed) {
+  return Json::from_msgpack(packed.bytes);
 }
 
-void Store::unindex(const std::string& key, const Keys& keys) {
-  const auto drop = [&key](auto& index, const std::string& value) {
+void Store::index(const Packed& object) {
+  by_namespace_[object.ns].insert(object.key);
+  if (!object.label.empty())
+    by_label_[object.label].insert(object.key);
+  for (const auto& uid : object.owners)
+    by_owner_[uid].insert(object.key);
+}
+
+void Store::unindex(const Packed& object) {
+  const auto drop = [&key = object.key](auto& index, const std::string& value) {
     const auto it = index.find(value);
     if (it == index.end())
       return;
@@ -60,54 +70,61 @@ void Store::unindex(const std::string& key, const Keys& keys) {
     if (it->second.empty())
       index.erase(it);
   };
-  drop(by_namespace_, keys.ns);
-  if (!keys.label.empty())
-    drop(by_label_, keys.label);
-  for (const auto& uid : keys.owners)
+  drop(by_namespace_, object.ns);
+  if (!object.label.empty())
+    drop(by_label_, object.label);
+  for (const auto& uid : object.owners)
     drop(by_owner_, uid);
 }
 
-void Store::put(const std::string& key, Object object) {
-  if (const auto it = objects_.find(key); it != objects_.end()) {
-    unindex(key, index_keys(*it->second));
+void Store::put(Held object) {
+  packed_bytes_ += object->bytes.size();
+  if (const auto it = objects_.find(object->key); it != objects_.end()) {
+    packed_bytes_ -= it->second->bytes.size();
+    unindex(*it->second);
+    index(*object);
     it->second = std::move(object);
-    index(key, index_keys(*it->second));
     return;
   }
-  index(key, index_keys(*object));
-  objects_.emplace(key, std::move(object));
+  index(*object);
+  std::string key = object->key;
+  objects_.emplace(std::move(key), std::move(object));
 }
 
-bool Store::upsert(Json object) {
-  const std::string key = object_key(object);
-  auto shared = std::make_shared<const Json>(std::move(object));
+bool Store::upsert(const Json& object) {
+  Held packed = pack(object);
   std::lock_guard lock(mutex_);
-  if (const auto it = objects_.find(key);
-      it != objects_.end() && older_version(*shared, *it->second))
+  if (const auto it = objects_.find(packed->key);
+      it != objects_.end() && older_version(packed->resource_version, it->second->resource_version))
     return false;
-  put(key, std::move(shared));
+  put(std::move(packed));
   return true;
 }
 
 Store::Object Store::erase(const std::string& key) {
-  std::lock_guard lock(mutex_);
-  const auto it = objects_.find(key);
-  if (it == objects_.end())
-    return nullptr;
-  Object held = std::move(it->second);
-  objects_.erase(it);
-  unindex(key, index_keys(*held));
-  return held;
+  Held held;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = objects_.find(key);
+    if (it == objects_.end())
+      return nullptr;
+    held = std::move(it->second);
+    objects_.erase(it);
+    packed_bytes_ -= held->bytes.size();
+    unindex(*held);
+  }
+  return std::make_shared<const Json>(unpack(*held));
 }
 
-std::vector<WatchEvent> Store::replace(std::vector<Json> fresh) {
-  std::map<std::string, Object> incoming;
-  for (auto& object : fresh) {
-    std::string key = object_key(object);
-    incoming.emplace(std::move(key), std::make_shared<const Json>(std::move(object)));
-  }
-  std::vector<WatchEvent> events;
+std::vector<Store::Change> Store::replace(std::vector<Held> fresh) {
+  std::sort(fresh.begin(), fresh.end(),
+            [](const Held& a, const Held& b) { return a->key < b->key; });
+  std::vector<Change> changes;
   std::lock_guard lock(mutex_);
+  std::unordered_set<std::string_view> incoming;
+  incoming.reserve(fresh.size());
+  for (const auto& object : fresh)
+    incoming.insert(object->key);
   std::vector<std::string> gone;
   for (const auto& [key, held] : objects_) {
     if (!incoming.contains(key))
@@ -116,76 +133,106 @@ std::vector<WatchEvent> Store::replace(std::vector<Json> fresh) {
   std::sort(gone.begin(), gone.end());
   for (const auto& key : gone) {
     const auto it = objects_.find(key);
-    events.push_back({WatchEventType::deleted, *it->second});
-    unindex(key, index_keys(*it->second));
+    changes.push_back({WatchEventType::deleted, it->second});
+    packed_bytes_ -= it->second->bytes.size();
+    unindex(*it->second);
     objects_.erase(it);
   }
-  for (auto& [key, object] : incoming) {
-    const auto it = objects_.find(key);
+  for (auto& object : fresh) {
+    const auto it = objects_.find(object->key);
     if (it == objects_.end()) {
-      events.push_back({WatchEventType::added, *object});
-    } else if (string_or(member(*it->second, "metadata"), "resourceVersion") ==
-                   string_or(member(*object, "metadata"), "resourceVersion") ||
-               older_version(*object, *it->second)) {
+      changes.push_back({WatchEventType::added, object});
+    } else if (it->second->resource_version == object->resource_version ||
+               older_version(object->resource_version, it->second->resource_version)) {
       continue;  // unchanged, or we already hold a newer version (our own write)
     } else {
-      events.push_back({WatchEventType::modified, *object});
+      changes.push_back({WatchEventType::modified, object});
     }
-    put(key, std::move(object));
+    put(std::move(object));
   }
-  return events;
+  return changes;
 }
 
 Store::Object Store::get(const std::string& key) const {
-  std::lock_guard lock(mutex_);
-  const auto it = objects_.find(key);
-  return it == objects_.end() ? nullptr : it->second;
+  Held held;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = objects_.find(key);
+    if (it == objects_.end())
+      return nullptr;
+    held = it->second;
+  }
+  return std::make_shared<const Json>(unpack(*held));
 }
 
-std::vector<Store::Object> Store::lookup(const std::set<std::string>* keys,
-                                         const std::string& ns) const {
-  std::vector<Object> out;
+std::vector<Store::Held> Store::lookup(const std::set<std::string>* keys,
+                                       const std::string& ns) const {
+  std::vector<Held> out;
   if (keys == nullptr)
     return out;
   out.reserve(keys->size());
   for (const auto& key : *keys) {
-    const Object& object = objects_.at(key);
-    if (ns.empty() || string_or(member(*object, "metadata"), "namespace") == ns)
+    const Held& object = objects_.at(key);
+    if (ns.empty() || object->ns == ns)
       out.push_back(object);
   }
   return out;
 }
 
-std::vector<Store::Object> Store::list(const std::string& ns) const {
-  std::lock_guard lock(mutex_);
-  if (!ns.empty()) {
-    const auto it = by_namespace_.find(ns);
-    return lookup(it == by_namespace_.end() ? nullptr : &it->second, "");
-  }
+std::vector<Store::Object> Store::unpack_all(const std::vector<Held>& held) {
   std::vector<Object> out;
-  out.reserve(objects_.size());
-  for (const auto& [ns_name, keys] : by_namespace_) {
-    for (const auto& key : keys)
-      out.push_back(objects_.at(key));
-  }
+  out.reserve(held.size());
+  for (const auto& object : held)
+    out.push_back(std::make_shared<const Json>(unpack(*object)));
   return out;
 }
 
+std::vector<Store::Object> Store::list(const std::string& ns) const {
+  std::vector<Held> held;
+  {
+    std::lock_guard lock(mutex_);
+    if (!ns.empty()) {
+      const auto it = by_namespace_.find(ns);
+      held = lookup(it == by_namespace_.end() ? nullptr : &it->second, "");
+    } else {
+      held.reserve(objects_.size());
+      for (const auto& [ns_name, keys] : by_namespace_) {
+        for (const auto& key : keys)
+          held.push_back(objects_.at(key));
+      }
+    }
+  }
+  return unpack_all(held);
+}
+
 std::vector<Store::Object> Store::by_label(const std::string& ns, const std::string& value) const {
-  std::lock_guard lock(mutex_);
-  const auto it = by_label_.find(value);
-  return lookup(it == by_label_.end() ? nullptr : &it->second, ns);
+  std::vector<Held> held;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = by_label_.find(value);
+    held = lookup(it == by_label_.end() ? nullptr : &it->second, ns);
+  }
+  return unpack_all(held);
 }
 
 std::vector<Store::Object> Store::by_owner(const std::string& uid) const {
-  std::lock_guard lock(mutex_);
-  const auto it = by_owner_.find(uid);
-  return lookup(it == by_owner_.end() ? nullptr : &it->second, "");
+  std::vector<Held> held;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = by_owner_.find(uid);
+    held = lookup(it == by_owner_.end() ? nullptr : &it->second, "");
+  }
+  return unpack_all(held);
 }
 
 std::size_t Store::size() const {
   std::lock_guard lock(mutex_);
   return objects_.size();
+}
+
+std::size_t Store::packed_bytes() const {
+  std::lock_guard lock(mutex_);
+  return packed_bytes_;
 }
 
 }  // namespace cutover::kube

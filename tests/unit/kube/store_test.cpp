@@ -17,6 +17,13 @@ Json object(const std::string& ns, const std::string& name, const std::string& r
   return o;
 }
 
+std::vector<Store::Held> packed(const Store& store, const std::vector<Json>& objects) {
+  std::vector<Store::Held> out;
+  for (const auto& o : objects)
+    out.push_back(store.pack(o));
+  return out;
+}
+
 std::vector<std::string> names(const std::vector<Store::Object>& objects) {
   std::vector<std::string> out;
   for (const auto& o : objects)
@@ -65,22 +72,45 @@ TEST(Store, ReplaceReportsTheDifference) {
   store.upsert(object("ns", "a", "1"));
   store.upsert(object("ns", "b", "2"));
   store.upsert(object("ns", "c", "3"));
-  const auto events =
-      store.replace({object("ns", "a", "11"), object("ns", "c", "3"), object("ns", "d", "12")});
+  const auto changes = store.replace(
+      packed(store, {object("ns", "d", "12"), object("ns", "a", "11"), object("ns", "c", "3")}));
   std::vector<std::string> seen;
-  for (const auto& e : events)
-    seen.push_back(std::string(to_string(e.type)) + " " +
-                   e.object["metadata"]["name"].get<std::string>());
+  for (const auto& c : changes)
+    seen.push_back(std::string(to_string(c.type)) + " " +
+                   Store::unpack(*c.object)["metadata"]["name"].get<std::string>());
   EXPECT_EQ(seen, (std::vector<std::string>{"DELETED b", "MODIFIED a", "ADDED d"}));
   EXPECT_EQ(store.size(), 3U);
 }
 
 TEST(Store, ReplaceKeepsANewerVersionWeWrote) {
   Store store;
-  store.upsert(object("ns", "a", "20"));                         // our write, read back
-  const auto events = store.replace({object("ns", "a", "15")});  // a list from before it
-  EXPECT_TRUE(events.empty());
+  store.upsert(object("ns", "a", "20"));  // our write, read back
+  const auto changes = store.replace(packed(store, {object("ns", "a", "15")}));  // from before
+  EXPECT_TRUE(changes.empty());
   EXPECT_EQ((*store.get("ns/a"))["metadata"]["resourceVersion"], "20");
+}
+
+TEST(Store, AnObjectComesBackAsItWasPut) {
+  Store store("cutover.dev/rollout");
+  Json o = object("shop", "web", "7", "web", "uid-web");
+  o["spec"] = {{"replicas", 3},
+               {"offset", -12},
+               {"ratio", 0.1},
+               {"half", 0.5},
+               {"big", 18446744073709551615ULL},
+               {"text", "caf\u00e9 \u2603"},
+               {"none", nullptr},
+               {"flags", {true, false}},
+               {"empty", Json::object()},
+               {"list", Json::array()}};
+  store.upsert(o);
+  EXPECT_EQ(*store.get("shop/web"), o);
+  EXPECT_EQ(store.get("shop/web")->dump(), o.dump()) << "numbers keep their kind and text";
+  EXPECT_EQ(*store.by_label("shop", "web").at(0), o);
+  EXPECT_GT(store.packed_bytes(), 0U);
+  EXPECT_LT(store.packed_bytes(), o.dump().size()) << "packed is smaller than the JSON text";
+  EXPECT_EQ(*store.erase("shop/web"), o);
+  EXPECT_EQ(store.packed_bytes(), 0U);
 }
 
 TEST(Store, ClusterScopedObjectsAreKeyedByName) {
