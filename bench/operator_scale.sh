@@ -34,9 +34,11 @@ kubectl wait --for=condition=Established --timeout=60s crd/rollouts.cutover.dev 
   crd/analysisruns.cutover.dev crd/slopolicies.cutover.dev >/dev/null
 if [[ "$(kubectl get namespace "$ns" -o jsonpath='{.status.phase}' 2>/dev/null)" == Terminating ]]; then
   # Left by a run of an older build, whose Rollouts all carried our finalizer after their
-  # operator was gone: deploy delete finishes them (there is no Service to restore).
+  # operator was gone: deploy delete finishes them (there is no Service to restore). Or the
+  # namespace of the run just before, still emptying: its Rollouts go while we list them, and a
+  # "not found" is that, not a failure.
   kubectl -n "$ns" get rollouts.cutover.dev -o name | sed 's|.*/||' |
-    xargs -r -P 8 -n 1 "$deploy" -n "$ns" delete --timeout 60s >/dev/null
+    xargs -r -P 8 -n 1 "$deploy" -n "$ns" delete --timeout 60s >/dev/null 2>&1 || true
 fi
 kubectl delete namespace "$ns" --ignore-not-found --wait=true --timeout=600s >/dev/null
 kubectl create namespace "$ns" >/dev/null

@@ -9,6 +9,7 @@
 #include "exit_code.hpp"
 #include "git_head.hpp"
 #include "rollout/plan.hpp"
+#include "rollout/revision_record.hpp"
 #include "rollout/rollout_commands.hpp"
 #include "rollout/rollout_json.hpp"
 #include "rollout_access.hpp"
@@ -361,12 +362,16 @@ int run_undo(const CommandContext& context, const TemplateOptions& options, bool
                         fmt::format("listing the revisions of rollout {}/{}", ns, options.rollout),
                         context.err);
   }
+  // The revisions still on a slot are recorded there (revision_record.hpp), not yet in a
+  // ControllerRevision.
+  std::vector<Json> slots;
   std::optional<Json> stable_template;
-  if (parsed->status.stable_slot) {
+  for (const rollout::Slot slot : {rollout::Slot::a, rollout::Slot::b}) {
     auto deployment =
-        client.get(deployments_ref(ns),
-                   rollout::slot_deployment_name(options.rollout, *parsed->status.stable_slot));
-    if (deployment) {
+        client.get(deployments_ref(ns), rollout::slot_deployment_name(options.rollout, slot));
+    if (!deployment)
+      continue;
+    if (slot == parsed->status.stable_slot) {
       Json pod_template = member(member(*deployment, "spec"), "template");
       if (pod_template.is_object() && pod_template.contains("metadata") &&
           pod_template["metadata"].contains("labels")) {
@@ -376,6 +381,16 @@ int run_undo(const CommandContext& context, const TemplateOptions& options, bool
       }
       stable_template = std::move(pod_template);
     }
+    slots.push_back(std::move(*deployment));
+  }
+  if (!revisions->contains("items") || !(*revisions)["items"].is_array())
+    (*revisions)["items"] = Json::array();
+  auto& items = (*revisions)["items"];
+  for (auto& item : rollout::slot_revisions(*parsed, slots)) {
+    // A revision back on a slot (an undo) may have its ControllerRevision too.
+    if (std::ranges::none_of(
+            items, [&](const Json& r) { return r.value("revision", Json()) == item["revision"]; }))
+      items.push_back(std::move(item));
   }
   auto chosen = rollout::choose_undo_template(
       *parsed, *revisions, to_given ? std::optional(options.to_revision) : std::nullopt,

@@ -21,6 +21,7 @@ SlotObservation observe_slot(const Json& deployment, const Json& pods) {
   const Json& status = member(deployment, "status");
   slot.revision = string_or(member(metadata, "annotations"), kRevisionAnnotation);
   slot.applied = string_or(member(metadata, "annotations"), kAppliedAnnotation);
+  slot.recorded_template = string_or(member(metadata, "annotations"), kTemplateAnnotation);
   slot.spec_replicas = static_cast<int>(int_or(member(deployment, "spec"), "replicas", 1));
   slot.ready_replicas = static_cast<int>(int_or(status, "readyReplicas"));
   slot.available_replicas = static_cast<int>(int_or(status, "availableReplicas"));

@@ -21,6 +21,9 @@ struct SlotObservation {
   bool exists = false;
   std::string revision;  // its cutover.dev/revision annotation
   std::string applied;   // its cutover.dev/applied annotation (slot_deployment.hpp)
+  /// Its cutover.dev/template annotation: the revision's pod template, as JSON text ("" on a
+  /// slot applied before the annotation existed).
+  std::string recorded_template;
   int spec_replicas = 0;
   int ready_replicas = 0;
   int available_replicas = 0;

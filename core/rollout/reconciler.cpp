@@ -8,6 +8,7 @@
 #include "rollout/finalizer_change.hpp"
 #include "rollout/observer.hpp"
 #include "rollout/plan.hpp"
+#include "rollout/revision_record.hpp"
 #include "rollout/rollout_json.hpp"
 #include "rollout/unchanged_actions.hpp"
 #include "rollout/workload_ref.hpp"
@@ -26,36 +27,11 @@ kube::ResourceRef rollouts(const std::string& ns) {
   return {"cutover.dev/v1alpha1", "Rollout", ns};
 }
 
-// One ControllerRevision per revision (`<rollout>-<revision>`, data.template), written when a
-// slot first moves to it, so `deploy undo --to-revision N` can restore any earlier template.
-// Numbered by the revision's place in status.history. Owned by the Rollout (garbage-collected
-// with it); never deleted by a release.
-kube::Result<void> record_revision(kube::KubeClient& client, const Rollout& rollout,
-                                   const Observed& observed, const Plan& plan) {
-  for (const auto& action : plan.actions) {
-    const auto* apply = std::get_if<ApplySlot>(&action);
-    if (apply == nullptr || observed.slot(apply->slot).revision == apply->revision)
-      continue;
-    const auto& history = plan.status.history;
-    const auto it = std::find_if(history.begin(), history.end(), [&](const HistoryEntry& h) {
-      return h.revision == apply->revision;
-    });
-    const auto number = it == history.end() ? static_cast<std::int64_t>(history.size()) + 1
-                                            : static_cast<std::int64_t>(it - history.begin()) + 1;
-    const Json object = {
-        {"apiVersion", "apps/v1"},
-        {"kind", "ControllerRevision"},
-        {"metadata",
-         {{"name", rollout.name + "-" + apply->revision},
-          {"namespace", rollout.namespace_name},
-          {"labels", {{kRolloutLabel, rollout.name}, {"cutover.dev/revision", apply->revision}}},
-          {"ownerReferences", Json::array({{{"apiVersion", "cutover.dev/v1alpha1"},
-                                            {"kind", "Rollout"},
-                                            {"name", rollout.name},
-                                            {"uid", rollout.uid},
-                                            {"blockOwnerDeletion", false}}})}}},
-        {"data", {{"template", rollout.spec.pod_template}}},
-        {"revision", number}};
+// Before a slot takes another revision, the revision it ran goes to a ControllerRevision
+// (revision_record.hpp): the slot's annotation was its only record.
+kube::Result<void> record_revisions(kube::KubeClient& client, const Rollout& rollout,
+                                    const Observed& observed, const Plan& plan) {
+  for (const Json& object : revisions_to_record(rollout, observed, plan)) {
     auto created = client.create({"apps/v1", "ControllerRevision", rollout.namespace_name}, object);
     if (!created && created.error().reason != kube::ErrorReason::already_exists)
       return std::unexpected(created.error());
@@ -177,13 +153,15 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
         current.resource_version = *set;
       }
     }
-    // Traffic first (the executor's actions, then its events), then the analysis records, then
-    // the Rollout's status.
+    // The templates that a slot move would lose, then traffic (the executor's actions, then
+    // its events), then the analysis records, then the Rollout's status. A record goes first so
+    // that a failed write cannot leave a template with no copy; no abort moves a slot, so a
+    // rollback never waits for one.
+    if (auto recorded = record_revisions(client_, current, *observed, plan); !recorded) {
+      return std::unexpected(recorded.error());
+    }
     if (auto applied = executor.apply(current, plan); !applied) {
       return std::unexpected(applied.error());
-    }
-    if (auto recorded = record_revision(client_, current, *observed, plan); !recorded) {
-      return std::unexpected(recorded.error());
     }
     // A round that wrote a route's weight reads it back from its own write (the operator's
     // cache holds the patch's answer) and plans again at the same `now`, so a routed step

@@ -169,7 +169,10 @@ bool plan_first_deployment(PlanBuilder& b, const std::vector<std::string>& servi
     b.set_condition("Progressing", true, "RolloutHealthy", "");
     b.set_condition("Aborted", false, "", "");
     b.set_condition("Paused", false, "", "");
-    b.event("Normal", "RolloutHealthy", fmt::format("revision {} is stable", b.revision));
+    // No Event: the first deployment was told when it began (FirstDeployment), and its end is
+    // the Progressing condition's transition to RolloutHealthy, as a Deployment tells its
+    // actions and not their completion. A release, by contrast, ends in an Event (Promoted or
+    // Aborted): it is a decision.
   } else {
     st.phase = Phase::progressing;
     st.message = fmt::format("waiting for slot {}: {}/{} available", to_string(slot),

@@ -13,6 +13,7 @@ std::string applied_hash(const Json& deployment) {
   if (copy.is_object() && copy["metadata"].is_object() &&
       copy["metadata"]["annotations"].is_object()) {
     copy["metadata"]["annotations"].erase(kAppliedAnnotation);
+    copy["metadata"]["annotations"].erase(kTemplateAnnotation);
   }
   // nlohmann's dump orders object keys, so equal objects give equal text.
   return fmt::format("{:016x}", fnv1a64(copy.dump()));
@@ -59,6 +60,7 @@ Json slot_deployment(const Rollout& r, Slot slot, const std::string& revision, i
       deployment["spec"]["strategy"] = {{"type", "RollingUpdate"}, {"rollingUpdate", rolling}};
     }
   }
+  deployment["metadata"]["annotations"][kTemplateAnnotation] = r.spec.pod_template.dump();
   deployment["metadata"]["annotations"][kAppliedAnnotation] = applied_hash(deployment);
   return deployment;
 }

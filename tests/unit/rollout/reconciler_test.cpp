@@ -499,6 +499,64 @@ TEST(ReconcilerTest, ARoutedStepCompletesInThePassThatWritesItsWeight) {
   EXPECT_EQ(selected_slot(client, "web-canary"), std::string(to_string(candidate)));
 }
 
+TEST(ReconcilerTest, ASlotsTemplateIsRecordedBeforeTheSlotTakesAnotherRevision) {
+  Json object = testing::canary_rollout_json(2, Json::array({{{"setWeight", 50}}}), "web:1");
+  RolloutWorld world(object);
+  world.settle();
+  const std::string first = world.status().stable_revision;
+  const Json first_template = world.rollout().spec.pod_template;
+  world.set_image("web:2");
+  world.settle();
+  const Slot stable = *world.status().stable_slot;
+  const Slot candidate = other(stable);
+  ASSERT_EQ(world.slot(candidate).revision, first) << "the old slot still holds revision 1";
+  world.set_image("web:3");  // the edit this reconcile sees
+
+  testing::FakeKubeClient client;
+  seed_cluster(client, world, object, std::nullopt);
+  // The old slot was applied with revision 1's template (seed_cluster writes the spec's).
+  const std::string old_slot = slot_deployment_name("web", candidate);
+  Json deployment = *client.get(kDeployments, old_slot);
+  deployment["metadata"]["annotations"][kTemplateAnnotation] = first_template.dump();
+  client.seed(kDeployments, deployment);
+  client.log.clear();
+  testing::FakeClock clock;
+  clock.set_wall(world.now);
+  Reconciler reconciler(client, clock);
+  const auto outcome = reconciler.reconcile("shop", "web");
+  ASSERT_TRUE(outcome.has_value()) << outcome.error().describe();
+
+  const auto log = writes(client);
+  const auto records = positions(log, "create ControllerRevision/web-" + first);
+  const auto applies = positions(log, "apply Deployment/" + old_slot);
+  ASSERT_EQ(records.size(), 1U) << describe(log);
+  ASSERT_EQ(applies.size(), 1U) << describe(log);
+  EXPECT_LT(records[0], applies[0]) << "recorded before the slot loses it" << describe(log);
+  EXPECT_EQ(positions(log, "create ControllerRevision/").size(), 1U)
+      << "revision 2 is the stable slot's, revision 3 the spec's" << describe(log);
+  const kube::ResourceRef records_ref{"apps/v1", "ControllerRevision", "shop"};
+  const auto stored = client.get(records_ref, "web-" + first);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ((*stored)["data"]["template"], first_template);
+  EXPECT_EQ((*stored)["revision"], 1);
+}
+
+TEST(ReconcilerTest, AFirstDeploymentRecordsNoRevisionAndTellsOneEvent) {
+  testing::FakeKubeClient client;
+  testing::FakeClock clock;
+  fresh_canary(client, {});
+  Reconciler reconciler(client, clock);
+  ASSERT_TRUE(reconciler.reconcile("shop", "web").has_value());
+  EXPECT_THAT(writes(client), Not(Contains(StartsWith("create ControllerRevision/"))))
+      << "the spec holds the only revision" << describe(writes(client));
+  EXPECT_EQ(event_reasons(client), std::vector<std::string>{"FirstDeployment"});
+  const auto slot = client.get(kDeployments, "web-a");
+  ASSERT_TRUE(slot.has_value());
+  EXPECT_EQ(Json::parse((*slot)["metadata"]["annotations"][kTemplateAnnotation].get<std::string>()),
+            (*client.get(kRollouts, "web"))["spec"]["template"])
+      << "the slot carries its revision's template";
+}
+
 TEST(ReconcilerFinalizerTest, TheFinalizerIsWrittenBeforeTheFirstPin) {
   testing::FakeKubeClient client;
   testing::FakeClock clock;
