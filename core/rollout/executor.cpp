@@ -220,16 +220,21 @@ kube::Result<void> Executor::set_flag_weight(const Rollout& r, const SetFlagWeig
 }
 
 kube::Result<void> Executor::apply(const Rollout& r, const Plan& plan) {
+  std::vector<RecordEvent> told;
   for (const auto& action : plan.actions) {
-    if (std::holds_alternative<RecordEvent>(action))
+    if (const auto* e = std::get_if<RecordEvent>(&action)) {
+      told.push_back(*e);
       continue;
+    }
     if (auto done = apply_action(r, action); !done)
       return done;
   }
-  for (const auto& action : plan.actions) {
-    const auto* e = std::get_if<RecordEvent>(&action);
-    if (e == nullptr)
-      continue;
+  return record(r, told);
+}
+
+kube::Result<void> Executor::record(const Rollout& r, const std::vector<RecordEvent>& recorded) {
+  for (const RecordEvent& told : recorded) {
+    const auto* e = &told;
     const std::string now = format_rfc3339(e->at);
     const Json event = {
         {"apiVersion", "v1"},

@@ -23,6 +23,8 @@ class Executor {
   /// reconcile re-plans from what actually happened. Events are created with names derived
   /// from the transition, so a replayed plan does not duplicate them.
   kube::Result<void> apply(const Rollout& rollout, const Plan& plan);
+  /// Creates the Events `recorded` (as `apply` does after the actions).
+  kube::Result<void> record(const Rollout& rollout, const std::vector<RecordEvent>& recorded);
 
   /// Writes `status` with the Rollout's resourceVersion: a concurrent writer yields `conflict`.
   kube::Result<kube::Json> write_status(const Rollout& rollout, const RolloutStatus& status);

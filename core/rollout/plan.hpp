@@ -122,6 +122,17 @@ struct SetFlagWeight {
   bool operator==(const SetFlagWeight&) const = default;
 };
 
+/// Steps that one Event tells: a StepCompleted's, or the last ones a Promoted tells.
+struct StepsTold {
+  std::size_t first = 0;  // the first step's index
+  std::size_t last = 0;   // the last step's index
+  std::size_t total = 0;  // steps in the strategy
+  std::string what;       // what each did, ", "-separated
+  bool operator==(const StepsTold&) const = default;
+};
+/// "step 2/3 done: weight 66%", or "steps 1-3/3 done: weight 33%, weight 66%, weight 100%".
+std::string describe(const StepsTold& steps);
+
 /// A Kubernetes Event on the Rollout.
 struct RecordEvent {
   std::string type;  // Normal or Warning
@@ -135,8 +146,18 @@ struct RecordEvent {
   /// before its status is written, names the same transition's Event alike. The executor
   /// derives the Event's name from it.
   std::string transition;
+  /// The steps it tells (StepCompleted, or Promoted after the last steps), and for Promoted its
+  /// message without them: what fold_event needs to tell the steps of several rounds as one.
+  std::optional<StepsTold> steps;
+  std::string summary;
   bool operator==(const RecordEvent&) const = default;
 };
+
+/// Appends `event` to `told` (the Events of one pass, round after round), folding it into the
+/// last one when both tell steps of one walk: consecutive StepCompleted Events become one, and a
+/// StepCompleted just before a Promoted goes into it, as the planner folds them within a plan.
+/// Each Event is an API request, and a chain of them told no more than one does.
+void fold_event(std::vector<RecordEvent>& told, RecordEvent event);
 
 /// Create the AnalysisRun `name` for a gate of the current release. The executor resolves the
 /// policies and renders the queries; creating an existing run is a no-op.

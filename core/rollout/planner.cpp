@@ -18,6 +18,41 @@ std::string template_revision(const Json& pod_template) {
   return fmt::format("{:010x}", fnv1a64(pod_template.dump()) & 0xffffffffffULL);
 }
 
+std::string describe(const StepsTold& steps) {
+  if (steps.first == steps.last)
+    return fmt::format("step {}/{} done: {}", steps.first + 1, steps.total, steps.what);
+  return fmt::format("steps {}-{}/{} done: {}", steps.first + 1, steps.last + 1, steps.total,
+                     steps.what);
+}
+
+void fold_event(std::vector<RecordEvent>& told, RecordEvent event) {
+  const bool after_steps =
+      !told.empty() && told.back().reason == "StepCompleted" && told.back().steps.has_value();
+  const bool tells_steps = event.reason == "StepCompleted" || event.reason == "Promoted";
+  if (!after_steps || !tells_steps ||
+      (event.steps && told.back().steps->last + 1 != event.steps->first)) {
+    told.push_back(std::move(event));
+    return;
+  }
+  RecordEvent earlier = std::move(told.back());
+  told.pop_back();
+  StepsTold merged = *earlier.steps;
+  if (event.steps) {
+    merged.last = event.steps->last;
+    merged.what += ", " + event.steps->what;
+  }
+  if (event.reason == "StepCompleted") {
+    // Named and stamped as the first: a pass replayed after a crash names it alike.
+    earlier.steps = merged;
+    earlier.message = describe(merged);
+    told.push_back(std::move(earlier));
+    return;
+  }
+  event.message = fmt::format("{} ({})", event.summary, describe(merged));
+  event.steps = std::move(merged);
+  told.push_back(std::move(event));
+}
+
 namespace detail {
 
 void PlanBuilder::event(std::string type, std::string reason, std::string message) {
@@ -30,33 +65,39 @@ void PlanBuilder::event(std::string type, std::string reason, std::string messag
 }
 
 bool PlanBuilder::last_event_is_steps_done() const {
-  if (!steps_done_ || steps_done_->action >= plan.actions.size())
+  if (!steps_done_ || *steps_done_ >= plan.actions.size())
     return false;
-  return std::none_of(plan.actions.begin() + static_cast<std::ptrdiff_t>(steps_done_->action) + 1,
+  return std::none_of(plan.actions.begin() + static_cast<std::ptrdiff_t>(*steps_done_) + 1,
                       plan.actions.end(),
                       [](const Action& a) { return std::holds_alternative<RecordEvent>(a); });
 }
 
 void PlanBuilder::step_completed(std::size_t index, std::size_t total, const std::string& what) {
   if (last_event_is_steps_done()) {
-    auto& done = *steps_done_;
-    done.what += ", " + what;
-    std::get<RecordEvent>(plan.actions[done.action]).message =
-        fmt::format("steps {}-{}/{} done: {}", done.first + 1, index + 1, total, done.what);
+    auto& done = std::get<RecordEvent>(plan.actions[*steps_done_]);
+    done.steps->last = index;
+    done.steps->what += ", " + what;
+    done.message = describe(*done.steps);
     return;
   }
-  event("Normal", "StepCompleted", fmt::format("step {}/{} done: {}", index + 1, total, what));
-  steps_done_ = StepsDone{plan.actions.size() - 1, index, what};
+  const StepsTold steps{index, index, total, what};
+  event("Normal", "StepCompleted", describe(steps));
+  std::get<RecordEvent>(plan.actions.back()).steps = steps;
+  steps_done_ = plan.actions.size() - 1;
 }
 
-std::optional<std::string> PlanBuilder::take_step_event() {
-  if (!last_event_is_steps_done())
-    return std::nullopt;
-  const auto at = plan.actions.begin() + static_cast<std::ptrdiff_t>(steps_done_->action);
-  std::string message = std::get<RecordEvent>(*at).message;
-  plan.actions.erase(at);
-  steps_done_.reset();
-  return message;
+void PlanBuilder::promoted_event(const std::string& message) {
+  std::optional<StepsTold> steps;
+  if (last_event_is_steps_done()) {
+    const auto at = plan.actions.begin() + static_cast<std::ptrdiff_t>(*steps_done_);
+    steps = std::get<RecordEvent>(*at).steps;
+    plan.actions.erase(at);
+    steps_done_.reset();
+  }
+  event("Normal", "Promoted", steps ? fmt::format("{} ({})", message, describe(*steps)) : message);
+  auto& promoted = std::get<RecordEvent>(plan.actions.back());
+  promoted.steps = std::move(steps);
+  promoted.summary = message;
 }
 
 bool PlanBuilder::routed() const {

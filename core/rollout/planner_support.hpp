@@ -21,9 +21,9 @@ struct PlanBuilder {
   /// another Event came between them: each Event is an API request, and a chain of them told
   /// no more than one does.
   void step_completed(std::size_t index, std::size_t total, const std::string& what);
-  /// Removes this pass's StepCompleted Event if no other Event followed it, and returns its
-  /// message, so the Event that ends the release (Promoted) tells it instead.
-  std::optional<std::string> take_step_event();
+  /// The Promoted Event, telling the steps of this pass's StepCompleted Event in its stead when
+  /// no other Event followed that one (the last steps often complete in the pass that promotes).
+  void promoted_event(const std::string& message);
   void requeue_at(WallTime when);
   void set_condition(const std::string& type, bool value, const std::string& reason,
                      const std::string& message);
@@ -69,13 +69,9 @@ struct PlanBuilder {
   /// What the driven flags read now, for status messages: "checkout/new-checkout 5%".
   [[nodiscard]] std::string flag_readings() const;
 
-  // For step_completed and take_step_event only (public: PlanBuilder is built as an aggregate).
-  struct StepsDone {
-    std::size_t action;  // its index in plan.actions
-    std::size_t first;   // the first completed step's index
-    std::string what;
-  };
-  std::optional<StepsDone> steps_done_;
+  // For step_completed and promoted_event only (public: PlanBuilder is built as an aggregate):
+  // the index in plan.actions of this pass's StepCompleted Event.
+  std::optional<std::size_t> steps_done_;
   [[nodiscard]] bool last_event_is_steps_done() const;
 };
 

@@ -115,9 +115,7 @@ void promote(PlanBuilder& b, const Medium& m) {
   b.set_condition("Progressing", true, "RolloutHealthy", "");
   b.set_condition("Aborted", false, "", "");
   b.set_condition("Paused", false, "", "");
-  const std::string message = fmt::format("{} promoted to 100%", m.target);
-  const auto steps = b.take_step_event();
-  b.event("Normal", "Promoted", steps ? fmt::format("{} ({})", message, *steps) : message);
+  b.promoted_event(fmt::format("{} promoted to 100%", m.target));
 }
 
 Plan plan_podless(PlanBuilder& b, const Medium& m) {

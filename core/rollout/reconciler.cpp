@@ -20,8 +20,9 @@ namespace cutover::rollout {
 namespace {
 
 // At most this many plan-and-apply rounds in one pass (each after the previous one wrote a
-// route's weight): steps of weights with no pause between them go on in the next pass.
-constexpr int kMaxRoundsPerPass = 4;
+// route's weight or a Service's selector): enough for three weight steps and a routed
+// promotion; longer chains of instant steps go on in the next pass.
+constexpr int kMaxRoundsPerPass = 8;
 
 kube::ResourceRef rollouts(const std::string& ns) {
   return {"cutover.dev/v1alpha1", "Rollout", ns};
@@ -134,6 +135,7 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
   // `current`: the Rollout as the next round plans it (its status the last round's plan's);
   // `*rollout` keeps the status as read, for the status write's comparison and the metrics.
   Rollout current = *rollout;
+  std::vector<RecordEvent> told;  // the rounds' Events, written after the last round
   for (int round = 1;; ++round) {
     if (!rollout->deleting) {
       // Only a Rollout that pins a Service carries the finalizer, and it has it before the first
@@ -160,21 +162,30 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
     if (auto recorded = record_revisions(client_, current, *observed, plan); !recorded) {
       return std::unexpected(recorded.error());
     }
+    // The round's Events wait for the pass's last round, folded (consecutive steps told once).
+    for (auto& action : plan.actions) {
+      if (auto* e = std::get_if<RecordEvent>(&action))
+        fold_event(told, std::move(*e));
+    }
+    std::erase_if(plan.actions,
+                  [](const Action& action) { return std::holds_alternative<RecordEvent>(action); });
     if (auto applied = executor.apply(current, plan); !applied) {
       return std::unexpected(applied.error());
     }
-    // A round that wrote a route's weight reads it back from its own write (the operator's
-    // cache holds the patch's answer) and plans again at the same `now`, so a routed step
-    // completes in one pass and one status write, as a replica-ratio step does, rather than
-    // writing "waiting for the routes" and waiting for the route's watch event. Not when the
-    // round starts an AnalysisRun (created once, below, with the last plan), nor on deletion.
-    const bool wrote_route = std::ranges::any_of(plan.actions, [](const Action& action) {
-      return std::holds_alternative<SetRouteWeight>(action);
+    // A round that wrote a route's weight or moved a Service reads it back from its own write
+    // (the operator's cache holds the patch's answer) and plans again at the same `now`, so a
+    // routed step completes in one pass and one status write, as a replica-ratio step does,
+    // rather than writing "waiting for the routes" and waiting for the object's watch event;
+    // and a routed promotion (100%, stableService moved, 0%) takes one pass. Not when the round
+    // starts an AnalysisRun (created once, below, with the last plan), nor on deletion.
+    const bool wrote_traffic = std::ranges::any_of(plan.actions, [](const Action& action) {
+      return std::holds_alternative<SetRouteWeight>(action) ||
+             std::holds_alternative<PinService>(action);
     });
     const bool starts_run = std::ranges::any_of(plan.actions, [](const Action& action) {
       return std::holds_alternative<StartAnalysis>(action);
     });
-    if (round >= kMaxRoundsPerPass || !wrote_route || starts_run || rollout->deleting)
+    if (round >= kMaxRoundsPerPass || !wrote_traffic || starts_run || rollout->deleting)
       break;
     auto again = observe(client_, current);
     if (!again || !resolve_workload(current, again->workload))
@@ -183,8 +194,13 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
     current.status = plan.status;
     Plan next = rollout::plan(current, *again, now);
     drop_unchanged_actions(current, *again, next);
+    if (!next.abort_cause)
+      next.abort_cause = plan.abort_cause;  // decided in an earlier round of this pass
     *observed = std::move(*again);
     plan = std::move(next);
+  }
+  if (auto recorded = executor.record(current, told); !recorded) {
+    return std::unexpected(recorded.error());
   }
   if (auto persisted = analyses.persist(current, *observed, plan, now); !persisted) {
     return std::unexpected(persisted.error());

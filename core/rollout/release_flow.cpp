@@ -470,10 +470,7 @@ bool promote_when_ready(PlanBuilder& b, const std::vector<std::string>& services
   b.set_condition("Available", true, "AvailableReplicas", "");
   b.set_condition("Aborted", false, "", "");
   b.set_condition("Paused", false, "", "");
-  // The last steps often complete in the pass that promotes: then one Event tells both.
-  const auto steps = b.take_step_event();
-  b.event("Normal", "Promoted",
-          steps ? fmt::format("{} ({})", event_message, *steps) : event_message);
+  b.promoted_event(event_message);
   return true;
 }
 
