@@ -6,8 +6,9 @@
 #
 # Each server is measured twice, SECONDS (default 10) each:
 #   peak:  wrk -t2 -c64: the most it serves, with p50/p99 at that load;
-#   light: wrk -t1 -c4: latency with the machine mostly idle (wrk cannot hold a fixed rate, so
-#          "50% of peak" is approximated by a small fixed concurrency; its req/s is printed).
+#   half:  about 50% of that server's peak, paced: each connection waits 1 ms before each
+#          request (wrk's Lua `delay`; wrk has no fixed-rate mode), with as many connections as
+#          half the peak needs at about 800 req/s each; the rate it reached is printed.
 # Prints one line per server and a last line with the throughput ratio.
 # Needs `scripts/cluster up` (the servers read the FeatureFlag from the API server) and a build;
 # not run by scripts/test. Client and servers share the machine's cores.
@@ -59,8 +60,9 @@ done = function(summary, latency, requests)
     summary.requests))
 end
 LUA
-measure() {  # measure PORT THREADS CONNECTIONS -> "rps p50ms p99ms errors requests"
-  wrk -t"$2" -c"$3" -d"${seconds}s" -s "$work/post.lua" \
+{ cat "$work/post.lua"; echo 'delay = function() return 1 end'; } >"$work/paced.lua"
+measure() {  # measure PORT THREADS CONNECTIONS [SCRIPT] -> "rps p50ms p99ms errors requests"
+  wrk -t"$2" -c"$3" -d"${seconds}s" -s "$work/${4:-post}.lua" \
     "http://127.0.0.1:$1/ofrep/v1/evaluate/flags/new-checkout" | sed -n 's/^RESULT //p'
 }
 declare -A peak
@@ -69,10 +71,11 @@ for server in deploy-flags flagd; do
   [[ "$server" == flagd ]] && port="$flagd_port"
   measure "$port" 2 64 >/dev/null  # warm-up
   read -r rps p50 p99 errors _ < <(measure "$port" 2 64)
-  read -r lrps lp50 lp99 lerrors _ < <(measure "$port" 1 4)
+  conns="$(awk -v r="$rps" 'BEGIN { c = int(r / 2 / 800 + 0.5); print (c < 1 ? 1 : c) }')"
+  read -r lrps lp50 lp99 lerrors _ < <(measure "$port" 1 "$conns" paced)
   peak[$server]="$rps"
-  printf 'ofrep %-12s peak %7.0f req/s p50 %.3f ms p99 %.3f ms errors %d | light (4 conns) %6.0f req/s p50 %.3f ms p99 %.3f ms errors %d\n' \
-    "$server" "$rps" "$p50" "$p99" "$errors" "$lrps" "$lp50" "$lp99" "$lerrors"
+  printf 'ofrep %-12s peak %7.0f req/s p50 %.3f ms p99 %.3f ms errors %d | half (%d conns, paced) %6.0f req/s (%.0f%%) p50 %.3f ms p99 %.3f ms errors %d\n' \
+    "$server" "$rps" "$p50" "$p99" "$errors" "$conns" "$lrps" "$(awk -v a="$lrps" -v b="$rps" 'BEGIN { print 100 * a / b }')" "$lp50" "$lp99" "$lerrors"
 done
 awk -v a="${peak[deploy-flags]}" -v b="${peak[flagd]}" \
   'BEGIN { printf "ofrep throughput ratio deploy-flags/flagd: %.2fx (goal >= 2x)\n", a / b }'

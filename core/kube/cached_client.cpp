@@ -130,7 +130,7 @@ void CachedClient::read_back(const ResourceRef& ref, const std::string& subresou
       object["metadata"]["generation"] = int_or(member(object, "metadata"), "generation") + 1;
     }
     object["metadata"]["resourceVersion"] = string_or(metadata, "resourceVersion");
-    informer->store().upsert(std::move(object));
+    informer->store().upsert(object);
     return;
   }
   if (!subresource.empty() && subresource != kStatus)
@@ -141,7 +141,7 @@ void CachedClient::read_back(const ResourceRef& ref, const std::string& subresou
   object["apiVersion"] = ref.api_version;
   object["kind"] = ref.kind;
   informer->trim(object);
-  informer->store().upsert(std::move(object));
+  informer->store().upsert(object);
 }
 
 Result<Json> CachedClient::create(const ResourceRef& ref, const Json& object) {

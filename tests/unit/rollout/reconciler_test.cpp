@@ -455,6 +455,17 @@ Json stored_finalizers(testing::FakeKubeClient& client, const std::string& name)
 }
 
 // A routed canary whose candidate is ready at step 1 (setWeight 25), the HTTPRoute still at 0%.
+// One reconcile of shop/web at `now` with an empty log: the writes it made.
+std::vector<std::string> reconcile_once(testing::FakeKubeClient& client, WallTime now) {
+  client.log.clear();
+  testing::FakeClock clock;
+  clock.set_wall(now);
+  Reconciler reconciler(client, clock);
+  const auto outcome = reconciler.reconcile("shop", "web");
+  EXPECT_TRUE(outcome.has_value()) << outcome.error().describe();
+  return writes(client);
+}
+
 TEST(ReconcilerTest, ARoutedStepCompletesInThePassThatWritesItsWeight) {
   Json object = testing::canary_rollout_json(
       4, Json::array({{{"setWeight", 25}}, {{"pause", Json::object()}}}), "web:1");
@@ -477,14 +488,7 @@ TEST(ReconcilerTest, ARoutedStepCompletesInThePassThatWritesItsWeight) {
     "metadata": {"name": "web", "namespace": "shop"},
     "spec": {"rules": [{"backendRefs": [{"name": "web-stable", "port": 80, "weight": 100},
                                         {"name": "web-canary", "port": 80, "weight": 0}]}]}})"));
-  client.log.clear();
-  testing::FakeClock clock;
-  clock.set_wall(world.now);
-  Reconciler reconciler(client, clock);
-  const auto outcome = reconciler.reconcile("shop", "web");
-  ASSERT_TRUE(outcome.has_value()) << outcome.error().describe();
-
-  const auto log = writes(client);
+  const auto log = reconcile_once(client, world.now);
   EXPECT_EQ(positions(log, "patch HTTPRoute/web").size(), 1U) << describe(log);
   EXPECT_EQ(positions(log, "update Rollout/web/status").size(), 1U)
       << "one status write, after the weight is read back" << describe(log);
@@ -519,14 +523,7 @@ TEST(ReconcilerTest, ASlotsTemplateIsRecordedBeforeTheSlotTakesAnotherRevision) 
   Json deployment = *client.get(kDeployments, old_slot);
   deployment["metadata"]["annotations"][kTemplateAnnotation] = first_template.dump();
   client.seed(kDeployments, deployment);
-  client.log.clear();
-  testing::FakeClock clock;
-  clock.set_wall(world.now);
-  Reconciler reconciler(client, clock);
-  const auto outcome = reconciler.reconcile("shop", "web");
-  ASSERT_TRUE(outcome.has_value()) << outcome.error().describe();
-
-  const auto log = writes(client);
+  const auto log = reconcile_once(client, world.now);
   const auto records = positions(log, "create ControllerRevision/web-" + first);
   const auto applies = positions(log, "apply Deployment/" + old_slot);
   ASSERT_EQ(records.size(), 1U) << describe(log);

@@ -97,7 +97,7 @@ TEST(RevisionRecord, TheSlotCarriesItsTemplateOutsideTheAppliedHash) {
   EXPECT_EQ(Json::parse(annotations[kTemplateAnnotation].get<std::string>()), r.spec.pod_template);
   Json without = slot;
   without["metadata"]["annotations"].erase(kTemplateAnnotation);
-  EXPECT_EQ(applied_hash(without), annotations[kAppliedAnnotation])
+  EXPECT_EQ(applied_hash(without), annotations[kAppliedAnnotation].get<std::string>())
       << "a slot applied before the annotation existed is not applied again for it";
 }
 
