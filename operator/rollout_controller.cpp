@@ -326,7 +326,7 @@ void RolloutController::run(std::stop_token stop) {
             if (is_migration_key(queue_key(e.object)) && e.type == kube::WatchEventType::deleted) {
               for (const auto& other :
                    informer->store().list(string_or(member(e.object, "metadata"), "namespace")))
-                queue_.add(queue_key(*other));
+                queue_.add(queue_key(other));
             }
           },
           s);

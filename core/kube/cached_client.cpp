@@ -43,7 +43,7 @@ Result<Json> CachedClient::get(const ResourceRef& ref, const std::string& name,
     return server_.get(ref, name, subresource);
   }
   ++cache_reads_;
-  const auto held = informer->store().get(key_of(*informer, ref.namespace_name, name));
+  auto held = informer->store().get(key_of(*informer, ref.namespace_name, name));
   if (!held) {
     return std::unexpected(Error{ErrorReason::not_found,
                                  404,
@@ -51,7 +51,7 @@ Result<Json> CachedClient::get(const ResourceRef& ref, const std::string& name,
                                  {},
                                  std::nullopt});
   }
-  return *held;
+  return std::move(*held);
 }
 
 Result<Json> CachedClient::list_from(Informer& informer, const ResourceRef& ref,
@@ -68,11 +68,11 @@ Result<Json> CachedClient::list_from(Informer& informer, const ResourceRef& ref,
                              : ref.namespace_name;
   const std::string& label = informer.store().indexed_label();
   const auto value = label.empty() ? std::nullopt : selector->required(label);
-  const auto candidates = value ? informer.store().by_label(ns, *value) : informer.store().list(ns);
+  auto candidates = value ? informer.store().by_label(ns, *value) : informer.store().list(ns);
   Json items = Json::array();
-  for (const auto& object : candidates) {
-    if (selector->matches(member(member(*object, "metadata"), "labels")))
-      items.push_back(*object);
+  for (auto& object : candidates) {
+    if (selector->matches(member(member(object, "metadata"), "labels")))
+      items.push_back(std::move(object));
   }
   *served = true;
   return Json{{"apiVersion", ref.api_version},
@@ -120,10 +120,10 @@ void CachedClient::read_back(const ResourceRef& ref, const std::string& subresou
     // A Scale, not the object: carry its replicas and version into the cached object. The
     // generation moves too, as the server's does, so "the controller has seen the latest spec"
     // stays false until its status says so.
-    const auto held = informer->store().get(key_of(*informer, ns, string_or(metadata, "name")));
+    auto held = informer->store().get(key_of(*informer, ns, string_or(metadata, "name")));
     if (!held)
       return;
-    Json object = *held;
+    Json& object = *held;
     const Json& replicas = member(member(written, "spec"), "replicas");
     if (replicas.is_number_integer() && member(member(object, "spec"), "replicas") != replicas) {
       object["spec"]["replicas"] = replicas;

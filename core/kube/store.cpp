@@ -101,7 +101,7 @@ bool Store::upsert(const Json& object) {
   return true;
 }
 
-Store::Object Store::erase(const std::string& key) {
+Store::Held Store::erase(const std::string& key) {
   Held held;
   {
     std::lock_guard lock(mutex_);
@@ -113,7 +113,7 @@ Store::Object Store::erase(const std::string& key) {
     packed_bytes_ -= held->bytes.size();
     unindex(*held);
   }
-  return std::make_shared<const Json>(unpack(*held));
+  return held;
 }
 
 std::vector<Store::Change> Store::replace(std::vector<Held> fresh) {
@@ -153,16 +153,16 @@ std::vector<Store::Change> Store::replace(std::vector<Held> fresh) {
   return changes;
 }
 
-Store::Object Store::get(const std::string& key) const {
+std::optional<Json> Store::get(const std::string& key) const {
   Held held;
   {
     std::lock_guard lock(mutex_);
     const auto it = objects_.find(key);
     if (it == objects_.end())
-      return nullptr;
+      return std::nullopt;
     held = it->second;
   }
-  return std::make_shared<const Json>(unpack(*held));
+  return unpack(*held);
 }
 
 std::vector<Store::Held> Store::lookup(const std::set<std::string>* keys,
@@ -179,15 +179,15 @@ std::vector<Store::Held> Store::lookup(const std::set<std::string>* keys,
   return out;
 }
 
-std::vector<Store::Object> Store::unpack_all(const std::vector<Held>& held) {
-  std::vector<Object> out;
+std::vector<Json> Store::unpack_all(const std::vector<Held>& held) {
+  std::vector<Json> out;
   out.reserve(held.size());
   for (const auto& object : held)
-    out.push_back(std::make_shared<const Json>(unpack(*object)));
+    out.push_back(unpack(*object));
   return out;
 }
 
-std::vector<Store::Object> Store::list(const std::string& ns) const {
+std::vector<Json> Store::list(const std::string& ns) const {
   std::vector<Held> held;
   {
     std::lock_guard lock(mutex_);
@@ -205,7 +205,7 @@ std::vector<Store::Object> Store::list(const std::string& ns) const {
   return unpack_all(held);
 }
 
-std::vector<Store::Object> Store::by_label(const std::string& ns, const std::string& value) const {
+std::vector<Json> Store::by_label(const std::string& ns, const std::string& value) const {
   std::vector<Held> held;
   {
     std::lock_guard lock(mutex_);
@@ -215,7 +215,7 @@ std::vector<Store::Object> Store::by_label(const std::string& ns, const std::str
   return unpack_all(held);
 }
 
-std::vector<Store::Object> Store::by_owner(const std::string& uid) const {
+std::vector<Json> Store::by_owner(const std::string& uid) const {
   std::vector<Held> held;
   {
     std::lock_guard lock(mutex_);

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -33,8 +34,6 @@ namespace cutover::kube {
 
 class Store {
  public:
-  using Object = std::shared_ptr<const Json>;
-
   /// An object as the store holds it: MessagePack bytes, and unpacked what the indexes and the
   /// version checks read.
   struct Packed {
@@ -61,19 +60,21 @@ class Store {
 
   /// Holds `object` unless a newer version of it is held. Returns whether it was stored.
   bool upsert(const Json& object);
-  /// Forgets `key`; returns what was held (null if nothing).
-  Object erase(const std::string& key);
+  /// Forgets `key`; returns what was held (null if nothing), packed: no caller of a deletion
+  /// needs it unpacked.
+  Held erase(const std::string& key);
   /// Holds exactly `fresh` (a relist, packed), and returns the difference from before: deleted
   /// for what is gone, added for what is new, modified where the resourceVersion moved.
   std::vector<Change> replace(std::vector<Held> fresh);
 
-  [[nodiscard]] Object get(const std::string& key) const;
+  /// Reads return unpacked copies, the caller's to keep or change.
+  [[nodiscard]] std::optional<Json> get(const std::string& key) const;
   /// Every object of namespace `ns` ("": of every namespace), ordered by key.
-  [[nodiscard]] std::vector<Object> list(const std::string& ns = "") const;
+  [[nodiscard]] std::vector<Json> list(const std::string& ns = "") const;
   /// Objects of `ns` ("": any) whose indexed label is `value`, ordered by key.
-  [[nodiscard]] std::vector<Object> by_label(const std::string& ns, const std::string& value) const;
+  [[nodiscard]] std::vector<Json> by_label(const std::string& ns, const std::string& value) const;
   /// Objects with an ownerReference to `uid`, ordered by key.
-  [[nodiscard]] std::vector<Object> by_owner(const std::string& uid) const;
+  [[nodiscard]] std::vector<Json> by_owner(const std::string& uid) const;
   [[nodiscard]] std::size_t size() const;
   /// Bytes of packed objects held (the figure a benchmark reports).
   [[nodiscard]] std::size_t packed_bytes() const;
@@ -84,7 +85,7 @@ class Store {
   void unindex(const Packed& object);
   void put(Held object);
   std::vector<Held> lookup(const std::set<std::string>* keys, const std::string& ns) const;
-  static std::vector<Object> unpack_all(const std::vector<Held>& held);
+  static std::vector<Json> unpack_all(const std::vector<Held>& held);
 
   std::string indexed_label_;
   mutable std::mutex mutex_;

@@ -233,27 +233,25 @@ kube::Result<void> Executor::apply(const Rollout& r, const Plan& plan) {
 }
 
 kube::Result<void> Executor::record(const Rollout& r, const std::vector<RecordEvent>& recorded) {
-  for (const RecordEvent& told : recorded) {
-    const auto* e = &told;
-    const std::string now = format_rfc3339(e->at);
-    const Json event = {
-        {"apiVersion", "v1"},
-        {"kind", "Event"},
-        {"metadata", {{"name", event_name(r, *e)}, {"namespace", r.namespace_name}}},
-        {"involvedObject",
-         {{"apiVersion", "cutover.dev/v1alpha1"},
-          {"kind", r.kind},
-          {"name", r.name},
-          {"namespace", r.namespace_name},
-          {"uid", r.uid}}},
-        {"reason", e->reason},
-        {"message", e->message},
-        {"type", e->type},
-        {"firstTimestamp", now},
-        {"lastTimestamp", now},
-        {"count", 1},
-        {"source", {{"component", "cutover"}}},
-        {"reportingComponent", "cutover.dev/rollout-controller"}};
+  for (const RecordEvent& e : recorded) {
+    const std::string now = format_rfc3339(e.at);
+    const Json event = {{"apiVersion", "v1"},
+                        {"kind", "Event"},
+                        {"metadata", {{"name", event_name(r, e)}, {"namespace", r.namespace_name}}},
+                        {"involvedObject",
+                         {{"apiVersion", "cutover.dev/v1alpha1"},
+                          {"kind", r.kind},
+                          {"name", r.name},
+                          {"namespace", r.namespace_name},
+                          {"uid", r.uid}}},
+                        {"reason", e.reason},
+                        {"message", e.message},
+                        {"type", e.type},
+                        {"firstTimestamp", now},
+                        {"lastTimestamp", now},
+                        {"count", 1},
+                        {"source", {{"component", "cutover"}}},
+                        {"reportingComponent", "cutover.dev/rollout-controller"}};
     auto created = event_client_.create(events(r), event);
     // Already there: this transition was recorded by an earlier run that then crashed.
     if (!created && created.error().reason != kube::ErrorReason::already_exists) {

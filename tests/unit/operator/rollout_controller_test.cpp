@@ -67,8 +67,7 @@ class ProcessTest : public ::testing::Test {
   // Deployment's pods are all available, and the store gets that version.
   void pods_become_ready() {
     const std::size_t logged = server.log.size();  // the harness's own calls are not counted
-    for (const auto& held : deployments.store().list("shop")) {
-      Json d = *held;
+    for (Json d : deployments.store().list("shop")) {
       const auto replicas = d["spec"].value("replicas", 1);
       d["status"] = {{"observedGeneration", d["metadata"].value("generation", 1)},
                      {"replicas", replicas},
