@@ -29,8 +29,8 @@ int flags_main(int argc, char** argv) {
                  "Browser origins allowed to call (CORS), comma-separated; * allows any")
       ->delimiter(',');
   app.add_option("--http-threads", options.http_threads,
-                 "Requests (and keep-alive connections) served at once")
-      ->check(CLI::Range(1, 4096))
+                 "Event-loop threads of the OFREP port (0: one per CPU)")
+      ->check(CLI::Range(0, 256))
       ->capture_default_str();
   try {
     app.parse(argc, argv);

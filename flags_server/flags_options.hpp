@@ -17,9 +17,9 @@ struct FlagsOptions {
   std::string token_file;
   /// Origins allowed to call from a browser (CORS); "*" allows any. Empty: none.
   std::vector<std::string> cors_allowed_origins;
-  /// Requests served at once. cpp-httplib gives each keep-alive connection a thread while it
-  /// is open, so this bounds the open connections served without waiting.
-  int http_threads = 64;
+  /// The OFREP port's event-loop threads (0: one per CPU). Connections are not bound to a
+  /// thread's life: each thread serves many keep-alive connections.
+  int http_threads = 0;
 };
 
 }  // namespace cutover::flag_server

@@ -13,6 +13,7 @@
 #include "kube/informer.hpp"
 #include "kube/rest_client.hpp"
 #include "ofrep_http.hpp"
+#include "ofrep_listener.hpp"
 #include "util/listen_address.hpp"
 #include "util/log.hpp"
 
@@ -92,17 +93,8 @@ int run_flags_server(const FlagsOptions& options) {
     return feature_flags.has_synced() && !stopping.load();
   };
 
-  httplib::Server ofrep;
-  ofrep.new_task_queue = [threads = options.http_threads] {
-    return new httplib::ThreadPool(static_cast<std::size_t>(threads));
-  };
-  // Keep-alive connections serve many requests (cpp-httplib closes one after 5 by default).
-  ofrep.set_keep_alive_max_count(100000);
-  // Answers are small: without TCP_NODELAY, Nagle holds each one until the client's delayed
-  // ACK (40 ms here), capping a keep-alive connection near 25 requests a second.
-  ofrep.set_tcp_nodelay(true);
   const bool authenticated = !http_options.tokens.empty();
-  mount_ofrep(ofrep, catalog, std::move(http_options), metrics, ready);
+  const OfrepHttp ofrep_http(catalog, std::move(http_options), metrics, ready);
 
   httplib::Server management;
   management.Get("/metrics", [&metrics](const httplib::Request&, httplib::Response& response) {
@@ -116,15 +108,16 @@ int run_flags_server(const FlagsOptions& options) {
     response.status = is_ready ? 200 : 503;
     response.set_content(is_ready ? "ok" : "FeatureFlags not listed yet", "text/plain");
   });
-  if (auto bound = bind_http_server(ofrep, options.bind_address, kBindFlag); !bound)
-    return bad_configuration(bound.error());
   if (auto bound = bind_http_server(management, options.metrics_bind_address, kMetricsFlag); !bound)
     return bad_configuration(bound.error());
+  auto ofrep =
+      OfrepListener::start(ofrep_http, options.bind_address, kBindFlag, options.http_threads);
+  if (!ofrep)
+    return bad_configuration(ofrep.error());
 
   std::jthread watch([&](std::stop_token stop) {
     feature_flags.run([&](const kube::WatchEvent& event) { apply(catalog, event, metrics); }, stop);
   });
-  std::thread ofrep_thread([&ofrep] { ofrep.listen_after_bind(); });
   std::thread management_thread([&management] { management.listen_after_bind(); });
   log::info("serving OFREP", {{"address", options.bind_address},
                               {"management", options.metrics_bind_address},
@@ -136,9 +129,8 @@ int run_flags_server(const FlagsOptions& options) {
   log::info("shutting down", {{"signal", received}});
   stopping = true;
   watch.request_stop();
-  ofrep.stop();
+  ofrep->reset();
   management.stop();
-  ofrep_thread.join();
   management_thread.join();
   watch.join();
   log::info("stopped", {});

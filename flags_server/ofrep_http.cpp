@@ -1,12 +1,10 @@
 #include "ofrep_http.hpp"
 
 #include <fmt/format.h>
-#include <httplib.h>
 #include <openssl/crypto.h>
 
 #include <algorithm>
 #include <chrono>
-#include <memory>
 #include <utility>
 
 #include "flags/ofrep.hpp"
@@ -16,12 +14,7 @@ namespace cutover::flag_server {
 
 namespace {
 
-constexpr std::size_t kMaxBody = 1024 * 1024;
-constexpr const char* kJson = "application/json";
-
-bool is_ofrep(const std::string& path) {
-  return path.starts_with("/ofrep/");
-}
+constexpr std::string_view kBulkPath = "/ofrep/v1/evaluate/flags";
 
 // Whether `presented` is one of `tokens`, in time that does not depend on where they differ.
 bool token_accepted(std::string_view presented, const std::vector<std::string>& tokens) {
@@ -35,19 +28,17 @@ bool token_accepted(std::string_view presented, const std::vector<std::string>& 
 }
 
 // The token of an `Authorization: Bearer <token>` header; empty when there is none.
-std::string bearer(const httplib::Request& request) {
-  const std::string value = request.get_header_value("Authorization");
+std::string_view bearer(std::string_view value) {
   constexpr std::string_view scheme = "Bearer ";
   if (value.size() <= scheme.size())
     return {};
-  const std::string_view text(value);
   // The scheme is case-insensitive (RFC 9110).
-  if (!std::ranges::equal(text.substr(0, scheme.size()), scheme, [](char a, char b) {
+  if (!std::ranges::equal(value.substr(0, scheme.size()), scheme, [](char a, char b) {
         return std::tolower(static_cast<unsigned char>(a)) ==
                std::tolower(static_cast<unsigned char>(b));
       }))
     return {};
-  return std::string(text.substr(scheme.size()));
+  return value.substr(scheme.size());
 }
 
 std::int64_t unix_now() {
@@ -56,20 +47,111 @@ std::int64_t unix_now() {
       .count();
 }
 
-void answer(httplib::Response& response, const flags::OfrepResponse& ofrep) {
-  response.status = ofrep.status;
-  if (!ofrep.etag.empty())
-    response.set_header("ETag", ofrep.etag);
-  if (!ofrep.body.empty())
-    response.set_content(ofrep.body, kJson);
+void fail(OfrepHttpResponse& response, int status, const std::string& details) {
+  response.status = status;
+  response.body = flags::Json{{"errorDetails", details}}.dump();
 }
 
-void error(httplib::Response& response, int status, const std::string& details) {
-  response.status = status;
-  response.set_content(flags::Json{{"errorDetails", details}}.dump(), kJson);
+// Which endpoint a path names, and the flag key for the single one (not empty).
+Endpoint endpoint_of(std::string_view path, std::string_view& key) {
+  if (!path.starts_with(kBulkPath))
+    return Endpoint::other;
+  const std::string_view rest = path.substr(kBulkPath.size());
+  // flagd accepts the bulk path with a trailing slash too.
+  if (rest.empty() || rest == "/")
+    return Endpoint::flags;
+  if (rest.front() != '/')
+    return Endpoint::other;
+  key = rest.substr(1);
+  return Endpoint::flag;
 }
 
 }  // namespace
+
+OfrepHttp::OfrepHttp(const flags::FlagCatalog& catalog, OfrepHttpOptions options,
+                     FlagsMetrics& metrics, std::function<bool()> ready)
+    : catalog_(catalog),
+      options_(std::move(options)),
+      metrics_(metrics),
+      ready_(std::move(ready)) {}
+
+OfrepHttpResponse OfrepHttp::handle(const OfrepHttpRequest& request) const {
+  const auto started = std::chrono::steady_clock::now();
+  OfrepHttpResponse response;
+  std::string_view key;
+  const Endpoint endpoint = endpoint_of(request.path, key);
+  const auto done = [&] {
+    metrics_.request(endpoint, response.status, std::chrono::steady_clock::now() - started);
+    return std::move(response);
+  };
+  if (!request.path.starts_with("/ofrep/")) {
+    fail(response, 404, "not found: OFREP is served under /ofrep/v1/evaluate/flags");
+    return done();
+  }
+  const auto& allowed = options_.cors_allowed_origins;
+  const bool any = std::ranges::find(allowed, "*") != allowed.end();
+  const bool cors = !request.origin.empty() &&
+                    (any || std::ranges::find(allowed, request.origin) != allowed.end());
+  if (cors) {
+    response.headers.emplace_back("Access-Control-Allow-Origin",
+                                  any ? std::string("*") : std::string(request.origin));
+    if (!any)
+      response.headers.emplace_back("Vary", "Origin");
+    response.headers.emplace_back("Access-Control-Expose-Headers", "ETag");
+  }
+  if (request.method == "OPTIONS") {
+    if (cors) {
+      response.headers.emplace_back("Access-Control-Allow-Methods", "POST, OPTIONS");
+      response.headers.emplace_back("Access-Control-Allow-Headers",
+                                    "Authorization, Content-Type, If-None-Match, Flagd-Selector");
+      response.headers.emplace_back("Access-Control-Max-Age", "600");
+    }
+    response.status = 204;
+    return done();
+  }
+  if (!options_.tokens.empty() && !token_accepted(bearer(request.authorization), options_.tokens)) {
+    response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"deploy-flags\"");
+    fail(response, 401,
+         "no valid bearer token: send Authorization: Bearer <token> with a token from "
+         "deploy-flags' --token-file");
+    return done();
+  }
+  if (request.method != "POST") {
+    // As flagd answers: 405 naming the method it takes.
+    response.headers.emplace_back("Allow", "POST, OPTIONS");
+    fail(response, 405,
+         fmt::format("{} is not served here: OFREP evaluates with POST", request.method));
+    return done();
+  }
+  if (endpoint == Endpoint::other) {
+    fail(response, 404,
+         fmt::format("no OFREP endpoint at {}: POST to {} or {}/KEY", request.path, kBulkPath,
+                     kBulkPath));
+    return done();
+  }
+  if (request.body_too_large) {
+    fail(response, 413,
+         fmt::format("the request body is over {} bytes: send the evaluation context only",
+                     kMaxOfrepBody));
+    return done();
+  }
+  if (!ready_()) {
+    fail(response, 503, "the FeatureFlags have not been listed yet: retry in a moment");
+    response.headers.emplace_back("Retry-After", "1");
+    return done();
+  }
+  const auto snapshot = catalog_.snapshot();
+  const flags::OfrepRequest ofrep{request.body, request.selector, request.if_none_match,
+                                  unix_now()};
+  flags::OfrepResponse answer = endpoint == Endpoint::flag
+                                    ? flags::ofrep_evaluate_flag(*snapshot, key, ofrep)
+                                    : flags::ofrep_evaluate_flags(*snapshot, ofrep);
+  response.status = answer.status;
+  if (!answer.etag.empty())
+    response.headers.emplace_back("ETag", std::move(answer.etag));
+  response.body = std::move(answer.body);
+  return done();
+}
 
 std::expected<std::vector<std::string>, std::string> read_tokens(const std::string& path) {
   const auto text = read_file(path);
@@ -94,86 +176,6 @@ std::expected<std::vector<std::string>, std::string> read_tokens(const std::stri
         path));
   }
   return tokens;
-}
-
-void mount_ofrep(httplib::Server& server, const flags::FlagCatalog& catalog,
-                 OfrepHttpOptions options, FlagsMetrics& metrics, std::function<bool()> ready) {
-  auto shared = std::make_shared<const OfrepHttpOptions>(std::move(options));
-  server.set_payload_max_length(kMaxBody);
-
-  server.set_pre_routing_handler(
-      [shared, &metrics](const httplib::Request& request, httplib::Response& response) {
-        using Result = httplib::Server::HandlerResponse;
-        if (!is_ofrep(request.path))
-          return Result::Unhandled;
-        const std::string origin = request.get_header_value("Origin");
-        const auto& allowed = shared->cors_allowed_origins;
-        const bool any = std::ranges::find(allowed, "*") != allowed.end();
-        const bool cors =
-            !origin.empty() && (any || std::ranges::find(allowed, origin) != allowed.end());
-        if (cors) {
-          response.set_header("Access-Control-Allow-Origin", any ? "*" : origin);
-          if (!any)
-            response.set_header("Vary", "Origin");
-          response.set_header("Access-Control-Expose-Headers", "ETag");
-        }
-        if (request.method == "OPTIONS") {
-          if (cors) {
-            response.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
-            response.set_header("Access-Control-Allow-Headers",
-                                "Authorization, Content-Type, If-None-Match, Flagd-Selector");
-            response.set_header("Access-Control-Max-Age", "600");
-          }
-          response.status = 204;
-          return Result::Handled;
-        }
-        if (!shared->tokens.empty() && !token_accepted(bearer(request), shared->tokens)) {
-          response.set_header("WWW-Authenticate", "Bearer realm=\"deploy-flags\"");
-          error(response, 401,
-                "no valid bearer token: send Authorization: Bearer <token> with a token from "
-                "deploy-flags' --token-file");
-          metrics.request(Endpoint::other, 401, std::chrono::duration<double>{0});
-          return Result::Handled;
-        }
-        return Result::Unhandled;
-      });
-
-  const auto serve = [&catalog, &metrics, ready = std::move(ready)](Endpoint endpoint,
-                                                                    const httplib::Request& request,
-                                                                    httplib::Response& response) {
-    const auto started = std::chrono::steady_clock::now();
-    if (!ready()) {
-      error(response, 503, "the FeatureFlags have not been listed yet: retry in a moment");
-      response.set_header("Retry-After", "1");
-    } else {
-      const auto snapshot = catalog.snapshot();
-      // get_header_value returns a copy: keep it alive while the request views it.
-      const std::string selector = request.get_header_value("Flagd-Selector");
-      const std::string if_none_match = request.get_header_value("If-None-Match");
-      const flags::OfrepRequest ofrep{request.body, selector, if_none_match, unix_now()};
-      answer(response, endpoint == Endpoint::flag
-                           ? flags::ofrep_evaluate_flag(*snapshot, request.matches[1].str(), ofrep)
-                           : flags::ofrep_evaluate_flags(*snapshot, ofrep));
-    }
-    metrics.request(endpoint, response.status, std::chrono::steady_clock::now() - started);
-  };
-  server.Post(R"(/ofrep/v1/evaluate/flags/(.+))",
-              [serve](const httplib::Request& request, httplib::Response& response) {
-                serve(Endpoint::flag, request, response);
-              });
-  server.Post(R"(/ofrep/v1/evaluate/flags/?)",
-              [serve](const httplib::Request& request, httplib::Response& response) {
-                serve(Endpoint::flags, request, response);
-              });
-  // Another method on an OFREP path: 405 naming the one it takes, as flagd answers.
-  const auto post_only = [](const httplib::Request& request, httplib::Response& response) {
-    response.set_header("Allow", "POST, OPTIONS");
-    error(response, 405, request.method + " is not served here: OFREP evaluates with POST");
-  };
-  server.Get(R"(/ofrep/.*)", post_only);
-  server.Put(R"(/ofrep/.*)", post_only);
-  server.Delete(R"(/ofrep/.*)", post_only);
-  server.Patch(R"(/ofrep/.*)", post_only);
 }
 
 }  // namespace cutover::flag_server

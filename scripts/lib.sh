@@ -13,7 +13,7 @@ export CCACHE_BASEDIR="$repo" CCACHE_NOHASHDIR=true
 # openssl (the command) makes the HTTPS test server's throwaway certificate (unit tests).
 CUTOVER_PACKAGES=(
   cmake ninja-build pkg-config g++ ccache git
-  libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
+  libcpp-httplib-dev libmicrohttpd-dev libssl-dev zlib1g-dev libbrotli-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgit2-dev prometheus-cpp-dev
   libkainjow-mustache-dev
   libfmt-dev libgtest-dev libgmock-dev

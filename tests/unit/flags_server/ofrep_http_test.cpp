@@ -7,7 +7,9 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <thread>
+#include <optional>
+
+#include "ofrep_listener.hpp"
 
 namespace cutover::flag_server {
 namespace {
@@ -21,31 +23,26 @@ Json feature_flag() {
                             "variants": {"red": "red"}, "defaultVariant": "red"}}}}})");
 }
 
-class OfrepHttp : public ::testing::Test {
+class OfrepHttpTest : public ::testing::Test {
  protected:
   void start(OfrepHttpOptions options) {
     catalog_.upsert(feature_flag());
-    mount_ofrep(server_, catalog_, std::move(options), metrics_, [this] { return ready_.load(); });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    ASSERT_GT(port_, 0);
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    http_.emplace(catalog_, std::move(options), metrics_, [this] { return ready_.load(); });
+    auto listener = OfrepListener::start(*http_, "127.0.0.1:0", "--bind-address", 2);
+    ASSERT_TRUE(listener) << listener.error();
+    listener_ = std::move(*listener);
+    ASSERT_GT(listener_->port(), 0);
   }
-  void TearDown() override {
-    server_.stop();
-    if (thread_.joinable())
-      thread_.join();
-  }
-  httplib::Client client() { return httplib::Client("127.0.0.1", port_); }
+  httplib::Client client() { return httplib::Client("127.0.0.1", listener_->port()); }
 
   flags::FlagCatalog catalog_;
   FlagsMetrics metrics_;
-  httplib::Server server_;
   std::atomic<bool> ready_{true};
-  int port_ = 0;
-  std::thread thread_;
+  std::optional<OfrepHttp> http_;
+  std::unique_ptr<OfrepListener> listener_;
 };
 
-TEST_F(OfrepHttp, EvaluatesOneFlagAndAll) {
+TEST_F(OfrepHttpTest, EvaluatesOneFlagAndAll) {
   start({});
   auto http = client();
   const auto one = http.Post("/ofrep/v1/evaluate/flags/color", "{}", "application/json");
@@ -63,7 +60,7 @@ TEST_F(OfrepHttp, EvaluatesOneFlagAndAll) {
   EXPECT_EQ(slash->status, 200);
 }
 
-TEST_F(OfrepHttp, UnchangedBulkRefetchIs304) {
+TEST_F(OfrepHttpTest, UnchangedBulkRefetchIs304) {
   start({});
   auto http = client();
   const auto first = http.Post("/ofrep/v1/evaluate/flags", "{}", "application/json");
@@ -76,7 +73,7 @@ TEST_F(OfrepHttp, UnchangedBulkRefetchIs304) {
   EXPECT_EQ(again->get_header_value("ETag"), etag);
 }
 
-TEST_F(OfrepHttp, NotReadyIs503WithRetryAfter) {
+TEST_F(OfrepHttpTest, NotReadyIs503WithRetryAfter) {
   ready_ = false;
   start({});
   auto http = client();
@@ -86,7 +83,7 @@ TEST_F(OfrepHttp, NotReadyIs503WithRetryAfter) {
   EXPECT_EQ(response->get_header_value("Retry-After"), "1");
 }
 
-TEST_F(OfrepHttp, TokensAreRequiredWhenConfigured) {
+TEST_F(OfrepHttpTest, TokensAreRequiredWhenConfigured) {
   start({.tokens = {"s3cret", "other"}});
   auto http = client();
   const auto none = http.Post("/ofrep/v1/evaluate/flags/color", "{}", "application/json");
@@ -102,7 +99,7 @@ TEST_F(OfrepHttp, TokensAreRequiredWhenConfigured) {
   EXPECT_EQ(right->status, 200);
 }
 
-TEST_F(OfrepHttp, CorsPreflightNeedsNoTokenAndAllowedOriginsAreEchoed) {
+TEST_F(OfrepHttpTest, CorsPreflightNeedsNoTokenAndAllowedOriginsAreEchoed) {
   start({.tokens = {"s3cret"}, .cors_allowed_origins = {"https://shop.example"}});
   auto http = client();
   const auto preflight =
@@ -125,7 +122,7 @@ TEST_F(OfrepHttp, CorsPreflightNeedsNoTokenAndAllowedOriginsAreEchoed) {
   EXPECT_FALSE(stranger->has_header("Access-Control-Allow-Origin"));
 }
 
-TEST_F(OfrepHttp, OtherMethodsAre405NamingPost) {
+TEST_F(OfrepHttpTest, OtherMethodsAre405NamingPost) {
   start({});
   auto http = client();
   const auto response = http.Get("/ofrep/v1/evaluate/flags/color");
@@ -134,13 +131,65 @@ TEST_F(OfrepHttp, OtherMethodsAre405NamingPost) {
   EXPECT_EQ(response->get_header_value("Allow"), "POST, OPTIONS");
 }
 
-TEST_F(OfrepHttp, BodiesOverOneMebibyteAre413) {
+TEST_F(OfrepHttpTest, BodiesOverOneMebibyteAre413) {
   start({});
   auto http = client();
   const std::string big(1024 * 1024 + 1, ' ');
   const auto response = http.Post("/ofrep/v1/evaluate/flags/color", big, "application/json");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 413);
+}
+
+TEST_F(OfrepHttpTest, ABodyOfExactlyOneMebibyteIsRead) {
+  start({});
+  auto http = client();
+  std::string body = R"({"context": {"targetingKey": "k"}})";
+  body.resize(kMaxOfrepBody, ' ');
+  const auto response = http.Post("/ofrep/v1/evaluate/flags/color", body, "application/json");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200) << response->body;
+}
+
+TEST_F(OfrepHttpTest, OneKeepAliveConnectionServesManyRequests) {
+  start({});
+  auto http = client();
+  http.set_keep_alive(true);
+  // One write per request, as Go's and Node's clients send it (cpp-httplib's client writes the
+  // body apart, and Nagle would hold it for the server's delayed ACK).
+  http.set_tcp_nodelay(true);
+  for (int i = 0; i < 300; ++i) {
+    const auto response = http.Post("/ofrep/v1/evaluate/flags/color",
+                                    R"({"context": {"targetingKey": "u"}})", "application/json");
+    ASSERT_TRUE(response) << "request " << i;
+    ASSERT_EQ(response->status, 200) << "request " << i;
+  }
+}
+
+TEST_F(OfrepHttpTest, PathsOutsideTheTwoEndpointsAre404) {
+  start({});
+  auto http = client();
+  for (const char* path : {"/", "/healthz", "/ofrep/v1/evaluate", "/ofrep/v1/evaluate/flagsx"}) {
+    const auto response = http.Post(path, "{}", "application/json");
+    ASSERT_TRUE(response) << path;
+    EXPECT_EQ(response->status, 404) << path;
+  }
+  const auto unknown = http.Post("/ofrep/v1/evaluate/flags/nope", "{}", "application/json");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(Json::parse(unknown->body)["errorCode"], "FLAG_NOT_FOUND");
+}
+
+TEST_F(OfrepHttpTest, ABusyOrMalformedAddressIsAnErrorNamingTheFlag) {
+  start({});
+  const std::string taken = "127.0.0.1:" + std::to_string(listener_->port());
+  const auto busy = OfrepListener::start(*http_, taken, "--bind-address", 1);
+  ASSERT_FALSE(busy);
+  EXPECT_NE(busy.error().find("cannot listen on " + taken + " (--bind-address)"), std::string::npos)
+      << busy.error();
+  EXPECT_NE(busy.error().find("in use"), std::string::npos) << busy.error();
+  const auto malformed = OfrepListener::start(*http_, "8016", "--bind-address", 1);
+  ASSERT_FALSE(malformed);
+  EXPECT_NE(malformed.error().find("--bind-address"), std::string::npos) << malformed.error();
 }
 
 TEST(ReadTokens, SkipsBlanksAndCommentsAndRefusesAnEmptyFile) {

@@ -1,0 +1,39 @@
+#pragma once
+// The OFREP port: GNU libmicrohttpd serving OfrepHttp. Flag evaluations are deploy-flags' whole
+// load, so they get an event-driven server (epoll, a fixed pool of threads, keep-alive
+// connections cost a socket and not a thread); /metrics and the probes stay on cpp-httplib.
+
+#include <expected>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "ofrep_http.hpp"
+
+struct MHD_Daemon;
+
+namespace cutover::flag_server {
+
+class OfrepListener {
+ public:
+  /// Listens on `address` (`HOST:PORT`, `:PORT` for every interface; port 0 picks a free one)
+  /// with `threads` event loops (0: one per CPU) and serves `http`, which must outlive the
+  /// listener. The error names the address and `flag`, in the operating system's words when
+  /// the bind fails (`listen_error`).
+  static std::expected<std::unique_ptr<OfrepListener>, std::string> start(
+      const OfrepHttp& http, const std::string& address, std::string_view flag, int threads);
+
+  /// Stops listening, closes every connection and joins the threads.
+  ~OfrepListener();
+  OfrepListener(const OfrepListener&) = delete;
+  OfrepListener& operator=(const OfrepListener&) = delete;
+
+  /// The port it listens on (the one picked, for port 0).
+  int port() const;
+
+ private:
+  explicit OfrepListener(MHD_Daemon* daemon) : daemon_(daemon) {}
+  MHD_Daemon* daemon_;
+};
+
+}  // namespace cutover::flag_server
