@@ -121,12 +121,18 @@ std::expected<std::unique_ptr<OfrepListener>, std::string> OfrepListener::start(
   unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
   if (found->ai_family == AF_INET6)
     flags |= MHD_USE_IPv6;
+  // A pool of one is no pool (its single internal thread), and libmicrohttpd warns when told
+  // a size of 0 or 1: the option goes in only for more (an array that starts with END is empty).
+  MHD_OptionItem pool_size[] = {
+      {pool > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, pool, nullptr},
+      {MHD_OPTION_END, 0, nullptr}};
+  // The logger first: libmicrohttpd prints what comes before it to stderr in its own format.
   MHD_Daemon* daemon =
       MHD_start_daemon(flags, static_cast<std::uint16_t>(at->port), nullptr, nullptr, &serve,
-                       const_cast<OfrepHttp*>(&http), MHD_OPTION_SOCK_ADDR, found->ai_addr,
-                       MHD_OPTION_THREAD_POOL_SIZE, pool, MHD_OPTION_CONNECTION_TIMEOUT,
-                       kIdleSeconds, MHD_OPTION_NOTIFY_COMPLETED, &completed, nullptr,
-                       MHD_OPTION_EXTERNAL_LOGGER, &log_message, nullptr, MHD_OPTION_END);
+                       const_cast<OfrepHttp*>(&http), MHD_OPTION_EXTERNAL_LOGGER, &log_message,
+                       nullptr, MHD_OPTION_SOCK_ADDR, found->ai_addr, MHD_OPTION_ARRAY, pool_size,
+                       MHD_OPTION_CONNECTION_TIMEOUT, kIdleSeconds, MHD_OPTION_NOTIFY_COMPLETED,
+                       &completed, nullptr, MHD_OPTION_END);
   if (daemon == nullptr)
     return std::unexpected(listen_error(address, flag, "the address cannot be bound"));
   return std::unique_ptr<OfrepListener>(new OfrepListener(daemon));
