@@ -32,6 +32,11 @@ int flags_main(int argc, char** argv) {
                  "Event-loop threads of the OFREP port (0: one per CPU)")
       ->check(CLI::Range(0, 256))
       ->capture_default_str();
+  app.add_option("--shutdown-delay", options.shutdown_delay_seconds,
+                 "Seconds to keep serving after SIGTERM, with /readyz at 503, so that the Service "
+                 "drops this replica before it stops (0: stop at once)")
+      ->check(CLI::Range(0, 300))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -20,6 +20,9 @@ struct FlagsOptions {
   /// The OFREP port's event-loop threads (0: one per CPU). Connections are not bound to a
   /// thread's life: each thread serves many keep-alive connections.
   int http_threads = 0;
+  /// After SIGTERM, how long to keep serving OFREP (with /readyz at 503) before stopping; the
+  /// Deployment's terminationGracePeriodSeconds must exceed it.
+  int shutdown_delay_seconds = 5;
 };
 
 }  // namespace cutover::flag_server

@@ -88,13 +88,16 @@ int run_flags_server(const FlagsOptions& options) {
       [engine = std::mt19937_64(std::random_device{}())]() mutable {
         return std::uniform_real_distribution<double>(0, 1)(engine);
       });
+  // OFREP is served while the FeatureFlags are listed, draining included; /readyz turns 503
+  // when draining starts, so that the Service stops sending new connections here first.
   std::atomic<bool> stopping{false};
+  const auto listed = [&feature_flags] { return feature_flags.has_synced(); };
   const auto ready = [&feature_flags, &stopping] {
     return feature_flags.has_synced() && !stopping.load();
   };
 
   const bool authenticated = !http_options.tokens.empty();
-  const OfrepHttp ofrep_http(catalog, std::move(http_options), metrics, ready);
+  const OfrepHttp ofrep_http(catalog, std::move(http_options), metrics, listed);
 
   httplib::Server management;
   management.Get("/metrics", [&metrics](const httplib::Request&, httplib::Response& response) {
@@ -126,8 +129,18 @@ int run_flags_server(const FlagsOptions& options) {
 
   int received = 0;
   sigwait(&signals, &received);
-  log::info("shutting down", {{"signal", received}});
   stopping = true;
+  // SIGTERM is the kubelet's (or a rollout's): keep serving for --shutdown-delay while the
+  // endpoints drop this pod, so that no evaluation in flight or on its way fails. SIGINT (a
+  // person at a terminal) and a second signal stop at once.
+  if (received == SIGTERM && options.shutdown_delay_seconds > 0) {
+    log::info("draining: /readyz answers 503, OFREP is served until the delay ends",
+              {{"signal", received}, {"delay_seconds", options.shutdown_delay_seconds}});
+    const timespec delay{.tv_sec = options.shutdown_delay_seconds, .tv_nsec = 0};
+    if (const int again = sigtimedwait(&signals, nullptr, &delay); again > 0)
+      received = again;
+  }
+  log::info("shutting down", {{"signal", received}});
   watch.request_stop();
   ofrep->reset();
   management.stop();

@@ -3,7 +3,7 @@
 #   generated from the upstream Go types), applied server-side and left installed;
 # - start_flags_server NAME [ARGS...]: deploy-flags as its own ServiceAccount, bound to the
 #   ClusterRole this repository ships (operator/config/flags/role.yaml) by a RoleBinding in the
-#   test's namespace; sets FLAGS_URL_<NAME> and FLAGS_MGMT_<NAME>;
+#   test's namespace; sets FLAGS_URL_<NAME>, FLAGS_MGMT_<NAME> and FLAGS_PID_<NAME>;
 # - start_flagd NAME FEATUREFLAG: upstream flagd v0.16 (tests/flagd) syncing the FeatureFlag
 #   through its Kubernetes sync; sets FLAGD_URL_<NAME> (its OFREP endpoint).
 flags_bin="${CUTOVER_FLAGS_BIN:-$repo/build/flags_server/deploy-flags}"
@@ -48,6 +48,7 @@ start_flags_server() {  # start_flags_server NAME [ARGS...]
     --bind-address "127.0.0.1:$port" --metrics-bind-address "127.0.0.1:$mgmt" "$@" \
     >>"$logdir/flags-$name.log" 2>&1 &
   on_exit kill -9 "$!"
+  printf -v "FLAGS_PID_$name" '%s' "$!"
   printf -v "FLAGS_URL_$name" '%s' "http://127.0.0.1:$port"
   printf -v "FLAGS_MGMT_$name" '%s' "http://127.0.0.1:$mgmt"
   wait_for 20 "deploy-flags $name ready" curl -sf "http://127.0.0.1:$mgmt/readyz" -o /dev/null

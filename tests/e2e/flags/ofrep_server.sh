@@ -7,7 +7,9 @@
 # - the bulk answer carries an ETag and an unchanged re-fetch gets 304;
 # - a FeatureFlag change is served within 1 s;
 # - an invalid FeatureFlag serves nothing, is logged naming it and the field, and is counted;
-# - with --token-file, requests need a bearer token, which never reaches the log.
+# - with --token-file, requests need a bearer token, which never reaches the log;
+# - after SIGTERM it drains: /readyz answers 503 while OFREP is still served, on a connection
+#   opened before the signal and on new ones, until --shutdown-delay ends; then it exits 0.
 source "$(dirname "${BASH_SOURCE[0]}")/../crd/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 install_featureflag_crd
@@ -98,4 +100,29 @@ expect_eq "wrong token" "$status" 401
 read -r status body < <(ofrep "$FLAGS_URL_auth" static '{}' -H "Authorization: Bearer $token")
 expect_eq "right token" "$status" 200
 if grep -q "$token" "$logdir"/flags-*.log; then check_fail "a token reached the log"; fi
+
+# Draining. One curl keeps a connection open across the signal: its requests, 0.5 s apart for 2
+# s, must all be answered 200.
+start_flags_server drain --shutdown-delay 3
+body='{"context": {"targetingKey": "u1"}}'
+url="$FLAGS_URL_drain/ofrep/v1/evaluate/flags/static"
+kept=()
+for i in 1 2 3 4 5; do kept+=(--next -s -o /dev/null -w '%{http_code}\n' -X POST -d "$body" "$url"); done
+curl --rate 2/s "${kept[@]:1}" >"$logdir/drain-kept" 2>&1 &
+kept_pid=$!
+sleep 0.3
+signalled="$(date +%s%N)"
+kill -TERM "$FLAGS_PID_drain"
+sleep 0.5
+expect_eq "draining: /readyz" "$(curl -s -o /dev/null -w '%{http_code}' "$FLAGS_MGMT_drain/readyz")" 503
+expect_eq "draining: a new OFREP request" "$(curl -s -o /dev/null -w '%{http_code}' -X POST -d "$body" "$url")" 200
+wait "$kept_pid" || true
+expect_eq "draining: the kept connection's requests" "$(sort -u "$logdir/drain-kept" | tr '\n' ' ')" "200 "
+for _ in $(seq 1 50); do kill -0 "$FLAGS_PID_drain" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$FLAGS_PID_drain" 2>/dev/null && check_fail "deploy-flags still runs 5 s after SIGTERM with --shutdown-delay 3"
+stopped_ms=$((($(date +%s%N) - signalled) / 1000000))
+log "SIGTERM to exit: ${stopped_ms} ms (--shutdown-delay 3)"
+[[ "$stopped_ms" -ge 2900 ]] || check_fail "deploy-flags stopped ${stopped_ms} ms after SIGTERM, before its 3 s delay"
+grep -q '"msg":"draining' "$logdir/flags-drain.log" || check_fail "no draining line in the log"
+grep -q '"msg":"stopped"' "$logdir/flags-drain.log" || check_fail "no stopped line in the log"
 exit 0
