@@ -2,8 +2,10 @@
 
 #include <microhttpd.h>
 #include <netdb.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <string>
@@ -18,6 +20,28 @@ namespace {
 
 // An idle keep-alive connection is closed after this long; clients reconnect at no cost.
 constexpr unsigned kIdleSeconds = 30;
+
+// Descriptors left for the rest of the process: the API client's connections, the management
+// port, the informer's watch, logs.
+constexpr rlim_t kReservedFiles = 64;
+
+// Raises the soft limit on open files to the hard one, as Go's runtime does at start (a
+// container's soft limit is often 1024), and returns how many connections that leaves for OFREP.
+// libmicrohttpd's own default is FD_SETSIZE - 4 = 1020 connections, whatever the limit: the
+// 1021st client waited in the accept queue until an idle connection timed out (30 s).
+unsigned connection_limit() {
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) != 0)
+    return 1020;
+  if (files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &files) != 0)
+      getrlimit(RLIMIT_NOFILE, &files);
+  }
+  const rlim_t usable =
+      files.rlim_cur > 2 * kReservedFiles ? files.rlim_cur - kReservedFiles : files.rlim_cur / 2;
+  return static_cast<unsigned>(std::min<rlim_t>(usable, 1U << 20U));
+}
 
 // One request's state between libmicrohttpd's calls: the body as it arrives.
 struct Upload {
@@ -127,12 +151,12 @@ std::expected<std::unique_ptr<OfrepListener>, std::string> OfrepListener::start(
       {pool > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, pool, nullptr},
       {MHD_OPTION_END, 0, nullptr}};
   // The logger first: libmicrohttpd prints what comes before it to stderr in its own format.
-  MHD_Daemon* daemon =
-      MHD_start_daemon(flags, static_cast<std::uint16_t>(at->port), nullptr, nullptr, &serve,
-                       const_cast<OfrepHttp*>(&http), MHD_OPTION_EXTERNAL_LOGGER, &log_message,
-                       nullptr, MHD_OPTION_SOCK_ADDR, found->ai_addr, MHD_OPTION_ARRAY, pool_size,
-                       MHD_OPTION_CONNECTION_TIMEOUT, kIdleSeconds, MHD_OPTION_NOTIFY_COMPLETED,
-                       &completed, nullptr, MHD_OPTION_END);
+  MHD_Daemon* daemon = MHD_start_daemon(
+      flags, static_cast<std::uint16_t>(at->port), nullptr, nullptr, &serve,
+      const_cast<OfrepHttp*>(&http), MHD_OPTION_EXTERNAL_LOGGER, &log_message, nullptr,
+      MHD_OPTION_SOCK_ADDR, found->ai_addr, MHD_OPTION_ARRAY, pool_size,
+      MHD_OPTION_CONNECTION_LIMIT, connection_limit(), MHD_OPTION_CONNECTION_TIMEOUT, kIdleSeconds,
+      MHD_OPTION_NOTIFY_COMPLETED, &completed, nullptr, MHD_OPTION_END);
   if (daemon == nullptr)
     return std::unexpected(listen_error(address, flag, "the address cannot be bound"));
   return std::unique_ptr<OfrepListener>(new OfrepListener(daemon));

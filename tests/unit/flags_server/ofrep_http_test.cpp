@@ -1,8 +1,14 @@
 // OFREP over HTTP on a loopback port: readiness, bearer tokens, CORS, ETag/304 and body limits.
 #include "ofrep_http.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -163,6 +169,49 @@ TEST_F(OfrepHttpTest, OneKeepAliveConnectionServesManyRequests) {
     ASSERT_TRUE(response) << "request " << i;
     ASSERT_EQ(response->status, 200) << "request " << i;
   }
+}
+
+// libmicrohttpd's default limit is 1020 connections: the 1021st client waited in the accept
+// queue until an idle one timed out (30 s). 1,100 open connections are all answered at once.
+TEST_F(OfrepHttpTest, MoreThanATousandOpenConnectionsAreAllServed) {
+  constexpr int kConnections = 1100;
+  rlimit files{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &files), 0);
+  if (files.rlim_max < 2 * kConnections + 200)
+    GTEST_SKIP() << "the hard limit on open files (" << files.rlim_max << ") is too low";
+  start({});  // raises the soft limit to the hard one
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(listener_->port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const std::string body = R"({"context": {"targetingKey": "u"}})";
+  const std::string request =
+      "POST /ofrep/v1/evaluate/flags/color HTTP/1.1\r\nHost: t\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::vector<int> sockets;
+  for (int i = 0; i < kConnections; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0) << "socket " << i;
+    sockets.push_back(fd);
+    ASSERT_EQ(connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0)
+        << "connect " << i;
+  }
+  int answered = 0;
+  for (const int fd : sockets) {
+    ASSERT_EQ(send(fd, request.data(), request.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(request.size()));
+    pollfd ready{fd, POLLIN, 0};
+    if (poll(&ready, 1, 2000) == 1) {
+      char head[16] = {};
+      if (recv(fd, head, sizeof head - 1, 0) > 0 &&
+          std::string_view(head).starts_with("HTTP/1.1 200"))
+        ++answered;
+    }
+  }
+  for (const int fd : sockets)
+    close(fd);
+  EXPECT_EQ(answered, kConnections);
 }
 
 TEST_F(OfrepHttpTest, PathsOutsideTheTwoEndpointsAre404) {
