@@ -21,6 +21,11 @@ namespace {
 // An idle keep-alive connection is closed after this long; clients reconnect at no cost.
 constexpr unsigned kIdleSeconds = 30;
 
+// Each connection's memory for its request line, headers, read buffer and the answer's headers
+// (libmicrohttpd's default is 32 KiB, which it zeroes on every request). OFREP requests are
+// small; a header block of 8 KiB still fits (tested), a much longer one is refused with 431.
+constexpr std::size_t kConnectionMemory = 16 * 1024;
+
 // Descriptors left for the rest of the process: the API client's connections, the management
 // port, the informer's watch, logs.
 constexpr rlim_t kReservedFiles = 64;
@@ -155,8 +160,9 @@ std::expected<std::unique_ptr<OfrepListener>, std::string> OfrepListener::start(
       flags, static_cast<std::uint16_t>(at->port), nullptr, nullptr, &serve,
       const_cast<OfrepHttp*>(&http), MHD_OPTION_EXTERNAL_LOGGER, &log_message, nullptr,
       MHD_OPTION_SOCK_ADDR, found->ai_addr, MHD_OPTION_ARRAY, pool_size,
-      MHD_OPTION_CONNECTION_LIMIT, connection_limit(), MHD_OPTION_CONNECTION_TIMEOUT, kIdleSeconds,
-      MHD_OPTION_NOTIFY_COMPLETED, &completed, nullptr, MHD_OPTION_END);
+      MHD_OPTION_CONNECTION_LIMIT, connection_limit(), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+      kConnectionMemory, MHD_OPTION_CONNECTION_TIMEOUT, kIdleSeconds, MHD_OPTION_NOTIFY_COMPLETED,
+      &completed, nullptr, MHD_OPTION_END);
   if (daemon == nullptr)
     return std::unexpected(listen_error(address, flag, "the address cannot be bound"));
   return std::unique_ptr<OfrepListener>(new OfrepListener(daemon));

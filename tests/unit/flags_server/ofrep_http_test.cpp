@@ -214,6 +214,23 @@ TEST_F(OfrepHttpTest, MoreThanATousandOpenConnectionsAreAllServed) {
   EXPECT_EQ(answered, kConnections);
 }
 
+// A connection's memory holds a header block of several KiB (a long bearer token, a browser's
+// headers); a much longer one is refused with 431, not a dropped connection.
+TEST_F(OfrepHttpTest, LongHeadersFitAndTooLongOnesAre431) {
+  start({});
+  auto http = client();
+  const auto fits =
+      http.Post("/ofrep/v1/evaluate/flags/color", {{"X-Padding", std::string(8 * 1024, 'a')}}, "{}",
+                "application/json");
+  ASSERT_TRUE(fits);
+  EXPECT_EQ(fits->status, 200);
+  const auto too_long =
+      http.Post("/ofrep/v1/evaluate/flags/color", {{"X-Padding", std::string(64 * 1024, 'a')}},
+                "{}", "application/json");
+  ASSERT_TRUE(too_long);
+  EXPECT_EQ(too_long->status, 431);
+}
+
 TEST_F(OfrepHttpTest, PathsOutsideTheTwoEndpointsAre404) {
   start({});
   auto http = client();
