@@ -19,8 +19,8 @@ class OfrepListener {
   /// Listens on `address` (`HOST:PORT`, `:PORT` for every interface; port 0 picks a free one)
   /// with `threads` event loops (0: one per CPU) and serves `http`, which must outlive the
   /// listener. It serves as many connections at once as open files allow: it raises the
-  /// process's soft RLIMIT_NOFILE to the hard limit and keeps 64 for the rest. The error names the address and `flag`, in the operating system's words when
-  /// the bind fails (`listen_error`).
+  /// process's soft RLIMIT_NOFILE to the hard limit and keeps 64 for the rest. The error names the
+  /// address and `flag`, in the operating system's words when the bind fails (`listen_error`).
   static std::expected<std::unique_ptr<OfrepListener>, std::string> start(
       const OfrepHttp& http, const std::string& address, std::string_view flag, int threads);
 
