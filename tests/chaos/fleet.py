@@ -132,6 +132,16 @@ def deployment(r: Rollout) -> dict:
                      "template": _template(r, 1)}}
 
 
+# The old slot's pods stay this long after the serving Service moves to the new slot (Argo's
+# default and ours). It is the time kube-proxy and the EndpointSlice controller have to follow
+# the selector; the zero-ready check holds the operator to it. It was 2 s, and an API server
+# crash right after a promotion (the selector written as it came back, the slot scaled down 2 s
+# later) left 13 stable Services without a ready endpoint for 1 s while kube-controller-manager
+# was still relisting: the EndpointSlice controller's lag, not the operator's order. Every fault
+# here is shorter than 30 s (the longest, an API server restart, about 15 s).
+SCALE_DOWN_DELAY = 30
+
+
 def rollout(r: Rollout) -> dict:
     spec: dict = {"replicas": r.replicas}
     gate = {"policies": [{"name": GATE}]}
@@ -139,13 +149,13 @@ def rollout(r: Rollout) -> dict:
         spec["workloadRef"] = {"apiVersion": "apps/v1", "kind": "Deployment", "name": r.name,
                                "scaleDown": r.scale_down}
         spec["strategy"] = {"canary": {
-            "stableService": r.name, "scaleDownDelaySeconds": 2, "abortScaleDownDelaySeconds": 0,
+            "stableService": r.name, "scaleDownDelaySeconds": SCALE_DOWN_DELAY, "abortScaleDownDelaySeconds": 0,
             "steps": [{"setWeight": 50}, {"pause": {"duration": "3s"}}]}}
     else:
         spec["selector"] = {"matchLabels": {"app": r.name}}
         spec["template"] = _template(r, 1)
     if r.kind == "canary":
-        canary: dict = {"stableService": f"{r.name}-stable", "scaleDownDelaySeconds": 2,
+        canary: dict = {"stableService": f"{r.name}-stable", "scaleDownDelaySeconds": SCALE_DOWN_DELAY,
                         "abortScaleDownDelaySeconds": 0,
                         "steps": [{"setWeight": 50}, {"analysis": gate}]}
         if r.canary_service:
@@ -154,7 +164,7 @@ def rollout(r: Rollout) -> dict:
     elif r.kind == "blue-green":
         spec["strategy"] = {"blueGreen": {
             "activeService": f"{r.name}-active", "previewService": f"{r.name}-preview",
-            "autoPromotionEnabled": True, "scaleDownDelaySeconds": 2, "abortScaleDownDelaySeconds": 0,
+            "autoPromotionEnabled": True, "scaleDownDelaySeconds": SCALE_DOWN_DELAY, "abortScaleDownDelaySeconds": 0,
             "prePromotionAnalysis": gate}}
     return {"apiVersion": GROUP, "kind": "Rollout", "metadata": {"name": r.name}, "spec": spec}
 
