@@ -92,11 +92,8 @@ int run_flags_server(const FlagsOptions& options) {
   // when draining starts, so that the Service stops sending new connections here first.
   std::atomic<bool> stopping{false};
   const auto listed = [&feature_flags] { return feature_flags.has_synced(); };
-  const auto ready = [&feature_flags, &stopping] {
-    return feature_flags.has_synced() && !stopping.load();
-  };
+  const auto ready = [&listed, &stopping] { return listed() && !stopping.load(); };
 
-  const bool authenticated = !http_options.tokens.empty();
   const OfrepHttp ofrep_http(catalog, std::move(http_options), metrics, listed);
 
   httplib::Server management;
@@ -122,10 +119,11 @@ int run_flags_server(const FlagsOptions& options) {
     feature_flags.run([&](const kube::WatchEvent& event) { apply(catalog, event, metrics); }, stop);
   });
   std::thread management_thread([&management] { management.listen_after_bind(); });
-  log::info("serving OFREP", {{"address", options.bind_address},
-                              {"management", options.metrics_bind_address},
-                              {"namespace", all ? std::string("(all)") : options.watch_namespace},
-                              {"authentication", authenticated ? "bearer tokens" : "none"}});
+  log::info("serving OFREP",
+            {{"address", options.bind_address},
+             {"management", options.metrics_bind_address},
+             {"namespace", all ? std::string("(all)") : options.watch_namespace},
+             {"authentication", ofrep_http.authenticated() ? "bearer tokens" : "none"}});
 
   int received = 0;
   sigwait(&signals, &received);
