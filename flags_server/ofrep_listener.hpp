@@ -1,16 +1,16 @@
 #pragma once
-// The OFREP port: GNU libmicrohttpd serving OfrepHttp. Flag evaluations are deploy-flags' whole
-// load, so they get an event-driven server (epoll, a fixed pool of threads, keep-alive
-// connections cost a socket and not a thread); /metrics and the probes stay on cpp-httplib.
+// The OFREP port: net::HttpListener (GNU libmicrohttpd) serving OfrepHttp. Flag evaluations are
+// deploy-flags' whole load, so they get an event-driven server (epoll, a fixed pool of threads,
+// keep-alive connections cost a socket and not a thread); /metrics and the probes stay on
+// cpp-httplib.
 
 #include <expected>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "net/http_listener.hpp"
 #include "ofrep_http.hpp"
-
-struct MHD_Daemon;
 
 namespace cutover::flag_server {
 
@@ -24,17 +24,14 @@ class OfrepListener {
   static std::expected<std::unique_ptr<OfrepListener>, std::string> start(
       const OfrepHttp& http, const std::string& address, std::string_view flag, int threads);
 
-  /// Stops listening, closes every connection and joins the threads.
-  ~OfrepListener();
-  OfrepListener(const OfrepListener&) = delete;
-  OfrepListener& operator=(const OfrepListener&) = delete;
-
   /// The port it listens on (the one picked, for port 0).
   int port() const;
 
  private:
-  explicit OfrepListener(MHD_Daemon* daemon) : daemon_(daemon) {}
-  MHD_Daemon* daemon_;
+  explicit OfrepListener(std::unique_ptr<net::HttpListener> listener)
+      : listener_(std::move(listener)) {}
+  // Stopping it closes every connection and joins the threads.
+  std::unique_ptr<net::HttpListener> listener_;
 };
 
 }  // namespace cutover::flag_server
