@@ -4,40 +4,20 @@
 
 #include <ostream>
 
+#include "control_plan.hpp"
 #include "exit_code.hpp"
-#include "rollout/rollout_commands.hpp"
 #include "rollout_access.hpp"
 
 namespace cutover::cli {
 
 namespace {
 
-using rollout::Phase;
-
-enum class Verb { promote, promote_full, abort, retry, pause, resume };
+using Verb = ControlVerb;
 
 struct ControlOptions {
   std::string rollout;
   bool full = false;
 };
-
-bool releasing(const rollout::Rollout& r) {
-  return r.status.stable_revision.empty() || r.status.current_revision != r.status.stable_revision;
-}
-
-// What an abort does, for its confirmation.
-std::string abort_effect(const rollout::Rollout& r) {
-  switch (kind_of(r)) {
-    case RolloutKind::flag_rollout:
-      return "abort requested: the variant goes back to 0%";
-    case RolloutKind::migration:
-      return fmt::format("abort requested: the path goes back to Service {}",
-                         r.spec.canary().stable_service);
-    case RolloutKind::rollout:
-      break;
-  }
-  return "abort requested: traffic goes back to the stable revision";
-}
 
 int run_control(const CommandContext& context, Verb verb, const std::string& name,
                 RolloutKind kind) {
@@ -54,71 +34,29 @@ int run_control(const CommandContext& context, Verb verb, const std::string& nam
   auto parsed = parse_or_report(*object, context.err);
   if (!parsed)
     return parsed.error();
-  const rollout::Rollout& r = *parsed;
-
-  Json patch;
-  std::string subresource = kube::kStatus;
-  std::string done;
-  switch (verb) {
-    case Verb::promote:
-    case Verb::promote_full:
-      if (!releasing(r) && r.status.phase == Phase::healthy) {
-        context.out << fmt::format(
-            "{} {}/{} is Healthy with no release under way: nothing to "
-            "promote\n",
-            noun, ns, name);
-        return kOk;
-      }
-      if (r.spec.paused) {
-        context.err << fmt::format(
-            "warning: {} {}/{} has spec.paused=true; it stays paused until {}\n", noun, ns, name,
-            kind == RolloutKind::rollout ? "deploy resume " + name
-                                         : std::string("spec.paused is set to false"));
-      }
-      patch = rollout::promote_status_patch(
-          verb == Verb::promote_full ? rollout::PromoteFull::yes : rollout::PromoteFull::no,
-          config.user_name);
-      done = verb == Verb::promote_full ? "promoted: skipping the remaining steps"
-                                        : "promoted: on to the next step";
-      break;
-    case Verb::abort:
-      if (!releasing(r)) {
-        context.out << fmt::format("{} {}/{} has no release under way: nothing to abort\n", noun,
-                                   ns, name);
-        return kOk;
-      }
-      patch = rollout::abort_status_patch(config.user_name);
-      done = abort_effect(r);
-      break;
-    case Verb::retry: {
-      auto retry = rollout::retry_status_patch(r);
-      if (!retry) {
-        context.err << "error: " << retry.error().describe() << "\n";
-        return kUsage;
-      }
-      done = retry->at("status").contains("retryAnalysis")
-                 ? "retry requested: the inconclusive analysis runs again"
-                 : "retry requested: the release starts again from step 1";
-      patch = std::move(*retry);
-      break;
-    }
-    case Verb::pause:
-    case Verb::resume:
-      subresource.clear();
-      patch = rollout::pause_spec_patch(verb == Verb::pause ? rollout::Paused::yes
-                                                            : rollout::Paused::no);
-      done = verb == Verb::pause ? "paused (spec.paused=true)" : "resumed (spec.paused=false)";
-      break;
+  auto plan =
+      plan_control(verb, *parsed, config.user_name,
+                   kind == RolloutKind::rollout ? "deploy resume " + name
+                                                : std::string("spec.paused is set to false"));
+  if (!plan) {
+    context.err << "error: " << plan.error() << "\n";
+    return kUsage;
   }
-  auto result =
-      client.patch(rollouts_ref(ns, kind), name, kube::PatchType::json_merge, patch, subresource);
+  if (plan->patch.is_null()) {
+    context.out << fmt::format("{} {}/{} {}\n", noun, ns, name, plan->outcome);
+    return kOk;
+  }
+  if (!plan->warning.empty())
+    context.err << fmt::format("warning: {} {}/{} {}\n", noun, ns, name, plan->warning);
+  auto result = client.patch(rollouts_ref(ns, kind), name, kube::PatchType::json_merge, plan->patch,
+                             plan->subresource);
   if (!result) {
     if (result.error().reason == kube::ErrorReason::not_found)
       return report_missing_rollout(ns, name, context.err, kind);
     return report_error(result.error(), config, fmt::format("patching {} {}/{}", noun, ns, name),
                         context.err);
   }
-  context.out << fmt::format("{} {}/{} {}\n", noun, ns, name, done);
+  context.out << fmt::format("{} {}/{} {}\n", noun, ns, name, plan->outcome);
   return kOk;
 }
 

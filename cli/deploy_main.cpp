@@ -12,6 +12,7 @@
 #include "command_context.hpp"
 #include "completion.hpp"
 #include "control_commands.hpp"
+#include "dashboard_command.hpp"
 #include "delete_command.hpp"
 #include "exit_code.hpp"
 #include "flag_commands.hpp"
@@ -62,6 +63,7 @@ int deploy_main(int argc, char** argv, CommandContext& context) {
   add_lint_command(app, context, exit_code);
   add_install_commands(app, context, exit_code);
   add_new_command(app, context, exit_code);
+  add_dashboard_command(app, context, exit_code);
   add_blueprint_commands(app, context, exit_code);
   add_completion_commands(app, context, exit_code);
 

@@ -44,9 +44,7 @@ std::expected<Json, int> get_rollout_object(kube::KubeClient& client,
                    fmt::format("reading {} {}/{}", kind_noun(kind), namespace_name, name), err));
 }
 
-namespace {
-
-std::expected<rollout::Rollout, rollout::SpecError> parse_any(const Json& object) {
+std::expected<rollout::Rollout, FieldError> parse_any(const Json& object) {
   const std::string kind = object.is_object() ? object.value("kind", std::string()) : "";
   if (kind == rollout::kFlagRolloutKind)
     return rollout::parse_flag_rollout(object);
@@ -54,8 +52,6 @@ std::expected<rollout::Rollout, rollout::SpecError> parse_any(const Json& object
     return rollout::parse_migration(object);
   return rollout::parse_rollout(object);
 }
-
-}  // namespace
 
 std::expected<rollout::Rollout, int> parse_or_report(const Json& object, std::ostream& err) {
   auto parsed = parse_any(object);

@@ -11,6 +11,7 @@
 #include "kube/kube_client.hpp"
 #include "rollout_kind.hpp"
 #include "rollout_view.hpp"
+#include "util/spec_reader.hpp"
 
 namespace cutover::cli {
 
@@ -29,6 +30,9 @@ std::expected<Json, int> get_rollout_object(kube::KubeClient& client,
                                             const std::string& namespace_name,
                                             const std::string& name, std::ostream& err,
                                             RolloutKind kind = RolloutKind::rollout);
+
+/// Parses `object` (a Rollout, a FlagRollout or a Migration by its `kind`).
+std::expected<rollout::Rollout, FieldError> parse_any(const Json& object);
 
 /// Parses `object` (a Rollout, a FlagRollout or a Migration by its `kind`), or prints the spec
 /// error and returns kUsage.

@@ -71,19 +71,23 @@ std::string actor(std::string_view user) {
 }
 }  // namespace
 
-Json promote_status_patch(PromoteFull full, std::string_view user) {
+Json promote_status_patch(PromoteFull full, std::string_view user, std::string_view via) {
   Json status = {{"pauseConditions", Json::array()}};
   if (full == PromoteFull::yes)
     status["promoteFull"] = true;
-  status["promotedBy"] = actor(user) + (full == PromoteFull::yes ? " via deploy promote --full"
-                                                                 : " via deploy promote");
+  const std::string channel = !via.empty()               ? std::string(via)
+                              : full == PromoteFull::yes ? "deploy promote --full"
+                                                         : "deploy promote";
+  status["promotedBy"] = actor(user) + " via " + channel;
   return {{"status", status}};
 }
 
-Json abort_status_patch(std::string_view user) {
+Json abort_status_patch(std::string_view user, std::string_view via) {
   const std::string who = actor(user);
-  return {
-      {"status", {{"abort", true}, {"abortReason", "aborted by " + who + " via deploy abort"}}}};
+  return {{"status",
+           {{"abort", true},
+            {"abortReason",
+             "aborted by " + who + " via " + (via.empty() ? "deploy abort" : std::string(via))}}}};
 }
 
 std::expected<Json, FieldError> retry_status_patch(const Rollout& rollout) {

@@ -30,10 +30,11 @@ enum class PromoteFull { no, yes };
 enum class Paused { no, yes };
 
 /// Status merge patch that lifts the current pause (and with `full`, skips the remaining steps),
-/// recording `user` as the one who promoted.
-Json promote_status_patch(PromoteFull full, std::string_view user);
-/// Status merge patch asking the planner to abort; the reason names `user`.
-Json abort_status_patch(std::string_view user);
+/// recording `user` as the one who promoted (status.promotedBy: "alice via deploy promote";
+/// `via` names another channel: "the dashboard").
+Json promote_status_patch(PromoteFull full, std::string_view user, std::string_view via = {});
+/// Status merge patch asking the planner to abort; the reason names `user` (and `via`, as above).
+Json abort_status_patch(std::string_view user, std::string_view via = {});
 /// Status merge patch that retries an aborted release. Refuses (naming the fix) when `rollout`
 /// is not aborted.
 std::expected<Json, FieldError> retry_status_patch(const Rollout& rollout);
