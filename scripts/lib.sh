@@ -10,7 +10,8 @@ export CCACHE_BASEDIR="$repo" CCACHE_NOHASHDIR=true
 
 # Debian packages the build, the tests and the local cluster need. clang-tidy-19 is for
 # scripts/tidy (the same LLVM as the fuzz build); python3-yaml for operator/config/crd/gen_crds.py;
-# openssl (the command) makes the HTTPS test server's throwaway certificate (unit tests).
+# openssl (the command) makes the HTTPS test server's throwaway certificate (unit tests);
+# chromium is the headless browser of the dashboard's tests, python3-aiosmtpd their mail server.
 CUTOVER_PACKAGES=(
   cmake ninja-build pkg-config g++ ccache git
   libcpp-httplib-dev libmicrohttpd-dev libssl-dev zlib1g-dev libbrotli-dev
@@ -19,6 +20,7 @@ CUTOVER_PACKAGES=(
   libfmt-dev libgtest-dev libgmock-dev
   clang-format clang-19 libclang-rt-19-dev clang-tidy-19
   prometheus curl jq python3 python3-yaml tmux openssl
+  chromium python3-aiosmtpd
 )
 
 # log MESSAGE: a step heading on stderr, with the seconds since the calling script started (so
