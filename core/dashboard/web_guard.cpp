@@ -19,7 +19,7 @@ const std::vector<std::pair<std::string, std::string>>& security_headers() {
        "frame-ancestors 'none'"},
       {"X-Content-Type-Options", "nosniff"},
       {"X-Frame-Options", "DENY"},
-      {"Referrer-Policy", "no-referrer"},
+      {"Referrer-Policy", "same-origin"},
       {"Cross-Origin-Opener-Policy", "same-origin"},
       {"Cross-Origin-Resource-Policy", "same-origin"},
       {"Permissions-Policy", "camera=(), microphone=(), geolocation=()"},
@@ -30,9 +30,14 @@ const std::vector<std::pair<std::string, std::string>>& security_headers() {
 
 std::optional<std::string> cross_site(std::string_view origin, std::string_view fetch_site,
                                       std::string_view host) {
-  if (!fetch_site.empty() && fetch_site != "same-origin" && fetch_site != "none")
+  // A browser that sends Sec-Fetch-Site says exactly where the request comes from; its Origin
+  // may be "null" for a same-origin form (a referrer policy can do that), so it decides alone.
+  if (!fetch_site.empty()) {
+    if (fetch_site == "same-origin" || fetch_site == "none")
+      return std::nullopt;
     return "the browser says this request comes from another site (Sec-Fetch-Site: " +
            std::string(fetch_site) + ")";
+  }
   if (!origin.empty()) {
     const std::string http = "http://" + std::string(host);
     const std::string https = "https://" + std::string(host);

@@ -13,13 +13,15 @@ namespace cutover::dashboard {
 
 /// Headers on every answer: a Content-Security-Policy that allows scripts, styles and
 /// connections from this origin only (no inline script, no eval, no framing), nosniff, no
-/// Referer (a login link's token never leaves in one), no caching.
+/// Referer to other sites (`same-origin`: a login link's token never leaves in one, and a
+/// same-origin form still gets its real Origin), no caching.
 const std::vector<std::pair<std::string, std::string>>& security_headers();
 
 /// Why a state-changing request must be refused as cross-site, or nothing. A browser says where
-/// a request comes from: `Sec-Fetch-Site` must be same-origin (or none: typed, bookmarked), and
-/// an `Origin` must be this server's own (`http[s]://` + `host`, the Host header). Clients other
-/// than browsers send neither and pass.
+/// a request comes from: `Sec-Fetch-Site`, when sent, must be same-origin (or none: typed,
+/// bookmarked) and decides alone; else an `Origin` must be this server's own (`http[s]://` +
+/// `host`, the Host header; "null" is refused). Clients other than browsers send neither and
+/// pass.
 std::optional<std::string> cross_site(std::string_view origin, std::string_view fetch_site,
                                       std::string_view host);
 

@@ -3,7 +3,7 @@
 // drawn on it as a line, each measurement's verdict (no-data, errors and inconclusive ones as
 // such), and the query as it was rendered and sent.
 import uPlot from 'uplot';
-import { getJson } from './api.js';
+import { getJson, openStream } from './api.js';
 import { el, table, age, phaseBadge } from './dom.js';
 
 // The number a condition compares `result` with, e.g. 0.01 in `result < 0.01` (or in
@@ -73,7 +73,22 @@ function metricSection(run, spec, result) {
       queriesOf(spec || {}).map(([label, q]) => el('div', {}, el('strong', {}, `${label}: `), el('pre', {}, q)))));
 }
 
-export async function analysisPage(ns, resource, name) {
+// The page, drawn again whenever the release changes (a new measurement moves its status).
+export async function analysisPage(ns, resource, name, setConnection) {
+  await drawAnalysis(ns, resource, name);
+  let pending = null;
+  openStream({
+    onSnapshot() {},
+    onChange(type, s) {
+      if (s.namespace !== ns || s.name !== name || type === 'DELETED') return;
+      clearTimeout(pending);
+      pending = setTimeout(() => drawAnalysis(ns, resource, name), 300);
+    },
+    onState: setConnection,
+  });
+}
+
+async function drawAnalysis(ns, resource, name) {
   const detail = await getJson(`/api/v1/namespaces/${encodeURIComponent(ns)}/${resource}/${encodeURIComponent(name)}`);
   const runs = detail.analysisRuns.slice().sort((a, b) => Date.parse(b.metadata.creationTimestamp) - Date.parse(a.metadata.creationTimestamp));
   const root = el('div', { class: 'analysis' },

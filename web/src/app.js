@@ -3,6 +3,7 @@
 // page.
 import { loadSession, getJson, post, openStream } from './api.js';
 import { el, table, age, phaseBadge } from './dom.js';
+import uPlot from 'uplot';
 import { analysisPage } from './analysis.js';
 
 const KINDS = [
@@ -159,7 +160,7 @@ async function releasePage(ns, resource, name) {
           el('td', {}, s.strategy || ''), el('td', {}, s.currentRevision || ''), el('td', {}, s.stableRevision || ''),
           el('td', { id: 'promoted-by' }, s.promotedBy || '')),
       ])),
-      el('section', {}, el('h2', {}, 'Traffic'), trafficView(steps, current, weights)),
+      el('section', {}, el('h2', {}, 'Traffic'), trafficView(steps, current, weights, events)),
       el('section', {}, el('h2', {}, 'Steps'), el('ol', { class: 'steps' }, steps.map((st, i) =>
         el('li', { class: i < current ? 'done' : i === current ? 'current' : 'todo' }, stepText(st))))),
       el('section', {}, el('h2', {}, 'Analysis'),
@@ -196,13 +197,42 @@ async function releasePage(ns, resource, name) {
   });
 }
 
-function trafficView(steps, current, weights) {
+// The canary's weight over time, from what the Events record (a new revision starts at 0%,
+// each "weight N%" step, a promotion ends at 100%, an abort at 0%) and what the stream showed
+// while the page was open, as a stepped line; then the planned weights step by step.
+export function weightSeries(events, live, now = Date.now() / 1000) {
+  const points = [];
+  for (const e of events) {
+    const t = Date.parse(e.lastTimestamp || e.eventTime || e.firstTimestamp) / 1000;
+    if (!Number.isFinite(t)) continue;
+    const weight = /weight (\d+)%/.exec(e.message || '');
+    if (e.reason === 'NewRevision') points.push([t, 0]);
+    else if (weight && (e.reason === 'StepCompleted' || e.reason === 'Promoted')) points.push([t, Number(weight[1])]);
+    else if (e.reason === 'Promoted') points.push([t, 100]);
+    else if (e.reason === 'RolloutAborted') points.push([t, 0]);
+  }
+  points.push(...live);
+  points.sort((a, b) => a[0] - b[0]);
+  if (points.length) points.push([now, points[points.length - 1][1]]);
+  return [points.map((p) => p[0]), points.map((p) => p[1])];
+}
+
+function trafficView(steps, current, weights, events) {
   let weight = 0;
   const planned = steps.map((s) => { if ('setWeight' in s) weight = s.setWeight; return weight; });
-  return el('div', { class: 'traffic' },
+  const series = weightSeries(events, weights);
+  const holder = el('div', { class: 'chart', id: 'traffic-chart' });
+  if (series[0].length > 1) {
+    requestAnimationFrame(() => new uPlot({
+      width: Math.min(900, (document.getElementById('main').clientWidth || 840) - 60),
+      height: 180,
+      scales: { x: { time: true }, y: { range: [0, 100] } },
+      series: [{}, { label: 'canary weight %', stroke: '#0550ae', fill: 'rgba(5,80,174,.08)', paths: uPlot.paths.stepped({ align: 1 }) }],
+    }, series, holder));
+  }
+  return el('div', { class: 'traffic' }, holder,
     el('ol', { class: 'planned' }, planned.map((w, i) => el('li', { class: i === current ? 'current' : i < current ? 'done' : '' },
-      el('meter', { min: 0, max: 100, value: w }), el('span', {}, ` ${w}%`)))),
-    weights.length > 1 ? el('p', { class: 'seen' }, `Seen while this page was open: ${weights.map((w) => `${w[1]}%`).join(' → ')}`) : null);
+      el('meter', { min: 0, max: 100, value: w }), el('span', {}, ` ${w}%`)))));
 }
 
 // ---- Start ---------------------------------------------------------------------------------
@@ -217,7 +247,7 @@ async function start() {
   });
   const parts = location.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'namespaces' && parts.length === 5 && parts[4] === 'analysis') {
-    await analysisPage(parts[1], parts[2], parts[3]);
+    await analysisPage(parts[1], parts[2], parts[3], setConnection);
   } else if (parts[0] === 'namespaces' && parts.length === 4) {
     await releasePage(parts[1], parts[2], parts[3]);
   } else {
