@@ -22,6 +22,7 @@ struct InstallOptions {
   bool dry_run = false;
   std::string version = kVersion;
   bool flags = false;
+  bool dashboard = false;
 };
 
 kube::ResourceRef ref_of(const Json& object) {
@@ -48,7 +49,15 @@ bool crd_established(const Json& crd) {
 }
 
 int run_install(const CommandContext& context, const InstallOptions& options) {
-  auto objects = install_objects({options.namespaced, options.version, options.flags});
+  if (options.dashboard && !options.namespaced.empty()) {
+    context.err << "error: --dashboard with --namespaced: the dashboard checks tokens and access "
+                   "with cluster-scoped TokenReviews and SubjectAccessReviews and lists releases "
+                   "cluster-wide, which a namespaced install does not grant; install it without "
+                   "--namespaced, or run `deploy dashboard` on a workstation\n";
+    return kUsage;
+  }
+  auto objects =
+      install_objects({options.namespaced, options.version, options.flags, options.dashboard});
   if (!objects) {
     context.err << "error: " << objects.error() << "\n";
     return kFailed;
@@ -259,8 +268,10 @@ int run_uninstall(const CommandContext& context, const UninstallOptions& options
     return kFailed;
   }
   Uninstaller uninstaller(*connection, options, context.out, context.err);
-  // With deploy-flags: its objects go too when they are there (absent ones are skipped).
-  auto objects = install_objects({options.namespaced, kVersion, /*flags=*/true});
+  // With deploy-flags and deploy-dashboard: their objects go too when they are there (absent
+  // ones are skipped). The dashboard exists only in a cluster-wide install.
+  auto objects = install_objects(
+      {options.namespaced, kVersion, /*flags=*/true, /*dashboard=*/options.namespaced.empty()});
   if (!objects) {
     context.err << "error: " << objects.error() << "\n";
     return kFailed;
@@ -323,6 +334,9 @@ void add_install_commands(CLI::App& app, CommandContext& context, int& exit_code
   install_cmd->add_flag("--flags", install->flags,
                         "Also install deploy-flags, the OFREP server for FeatureFlags "
                         "(Service cutover-flags.cutover-system:8016)");
+  install_cmd->add_flag("--dashboard", install->dashboard,
+                        "Also install deploy-dashboard, the dashboard for every user with a token "
+                        "(Service deploy-dashboard.cutover-system:3100)");
   install_cmd->callback(
       [&context, &exit_code, install] { exit_code = run_install(context, *install); });
 

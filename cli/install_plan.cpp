@@ -61,6 +61,11 @@ std::expected<std::vector<Json>, std::string> install_objects(const InstallSpec&
           "flags/role.yaml", "flags/deployment.yaml", "flags/service.yaml"})
       paths.emplace_back(path);
   }
+  if (spec.dashboard) {
+    for (const char* path : {"dashboard/service_account.yaml", "dashboard/role.yaml",
+                             "dashboard/deployment.yaml", "dashboard/service.yaml"})
+      paths.emplace_back(path);
+  }
   std::vector<Json> out;
   for (const auto& path : paths) {
     auto documents = documents_of(path);
@@ -81,7 +86,7 @@ std::expected<std::vector<Json>, std::string> install_objects(const InstallSpec&
         auto& container = object["spec"]["template"]["spec"]["containers"][0];
         container["image"] = fmt::format("{}:{}", kOperatorImage, spec.version);
         metadata["labels"]["app.kubernetes.io/version"] = spec.version;
-        if (namespaced)
+        if (namespaced && !path.starts_with("dashboard/"))
           container["args"].push_back("--namespace=" + spec.watch_namespace);
         if (namespaced && !flags_server)
           container["args"].push_back("--leader-election-namespace=" + spec.watch_namespace);

@@ -22,11 +22,13 @@ struct InstallSpec {
   /// `--flags`: also deploy-flags, the OFREP server (operator/config/flags). Namespaced, it
   /// serves only that namespace and its ClusterRole is bound there by a RoleBinding.
   bool flags = false;
+  /// `--dashboard`: also deploy-dashboard (operator/config/dashboard), cluster-wide only.
+  bool dashboard = false;
 };
 
 /// The objects to apply, in order: Namespace, CRDs, ServiceAccount, RBAC, operator Deployment,
 /// then with `flags` the FeatureFlag CRD (`is_borrowed`) and deploy-flags' ServiceAccount, RBAC,
-/// Deployment and Service.
+/// Deployment and Service, then with `dashboard` deploy-dashboard's.
 /// Each is labelled `app.kubernetes.io/part-of: cutover`. The error names the manifest that
 /// did not parse (a build problem, never the user's).
 std::expected<std::vector<Json>, std::string> install_objects(const InstallSpec& spec);
