@@ -1,7 +1,5 @@
 #include "dashboard/access_control.hpp"
 
-#include <fmt/format.h>
-
 #include "dashboard/web_guard.hpp"
 #include "util/log.hpp"
 
@@ -28,18 +26,11 @@ bool forbidden(const kube::Error& error) {
   return error.reason == kube::ErrorReason::forbidden;
 }
 
+// The review itself, serialized, is the key: JSON escapes every field, so two different users or
+// questions never share one (a key glued from the fields with separators could: a group "a,b"
+// against groups "a" and "b", or a username holding a newline).
 std::string decision_key(const UserInfo& user, const ResourceAttributes& a) {
-  std::string key = user.username + '\n' + user.uid + '\n';
-  for (const auto& group : user.groups)
-    key += group + ',';
-  for (const auto& [name, values] : user.extra) {
-    key += '\n' + name + '=';
-    for (const auto& value : values)
-      key += value + ',';
-  }
-  key += fmt::format("\n{}\n{}\n{}\n{}\n{}\n{}", a.verb, a.group, a.resource, a.subresource,
-                     a.namespace_name, a.name);
-  return secret_digest(key);
+  return secret_digest(subject_access_review(user, a).dump());
 }
 
 }  // namespace

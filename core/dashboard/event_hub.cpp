@@ -22,14 +22,23 @@ void EventHub::publish(const ReleaseKind& kind, const std::string& namespace_nam
   const std::string frame = sse_frame("change", {{"type", std::string(type)}, {"object", summary}});
   const ResourceAttributes list{
       .verb = "list", .group = kGroup, .resource = kind.resource, .namespace_name = namespace_name};
-  const std::scoped_lock lock(mutex_);
-  std::erase_if(subscribers_, [&](const Subscriber& s) {
-    if (!s.stream->open())
-      return true;
-    if (access_.allowed(s.caller, list))
-      return !s.stream->push(frame);
-    return false;
-  });
+  // The access checks (a SubjectAccessReview when not cached) run outside the lock, so that a
+  // slow API server does not hold up new subscribers and the heartbeat.
+  std::vector<Subscriber> current;
+  {
+    const std::scoped_lock lock(mutex_);
+    current = subscribers_;
+  }
+  bool dropped = false;
+  for (const Subscriber& s : current) {
+    if (s.stream->open() && access_.allowed(s.caller, list))
+      s.stream->push(frame);
+    dropped = dropped || !s.stream->open();
+  }
+  if (dropped) {
+    const std::scoped_lock lock(mutex_);
+    std::erase_if(subscribers_, [](const Subscriber& s) { return !s.stream->open(); });
+  }
 }
 
 void EventHub::heartbeat() {
