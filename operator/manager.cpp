@@ -141,6 +141,11 @@ int run_manager(const OperatorOptions& options) {
   ControllerOptions controller_options{options.watch_namespace, options.instance_id,
                                        options.workers, options.prometheus_url,
                                        event_client->get()};
+  controller_options.notifications_namespace = options.notifications_namespace;
+  if (controller_options.notifications_namespace.empty()) {
+    if (const char* pod_namespace = std::getenv("POD_NAMESPACE"); pod_namespace != nullptr)
+      controller_options.notifications_namespace = pod_namespace;
+  }
   RolloutController controller(**client, controller_options, metrics);
   std::jthread engine([&](std::stop_token token) {
     if (!options.leader_elect) {

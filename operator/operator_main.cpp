@@ -60,6 +60,9 @@ int operator_main(int argc, char** argv) {
   app.add_option("--prometheus-url", options.prometheus_url,
                  "Prometheus for SLO policies that set no provider.prometheus.address, e.g. "
                  "http://prometheus.monitoring:9090");
+  app.add_option("--notifications-namespace", options.notifications_namespace,
+                 "Namespace of ConfigMap and Secret cutover-notifications (default: the pod's "
+                 "namespace, $POD_NAMESPACE; neither: no notifications)");
   try {
     app.parse(argc, argv);
     if (options.renew_deadline_seconds >= options.lease_duration_seconds) {

@@ -51,7 +51,12 @@ OperatorMetrics::OperatorMetrics()
                      .Name("cutover_rollbacks_total")
                      .Help("Releases rolled back, by reason (analysis, crash-loop, "
                            "progress-deadline, manual)")
-                     .Register(*registry_)) {
+                     .Register(*registry_)),
+      notifications_(prometheus::BuildCounter()
+                         .Name("cutover_notifications_sent_total")
+                         .Help("Notifications, by destination (the service's name) and result: "
+                               "sent, failed (after the last retry), dropped (the queue was full)")
+                         .Register(*registry_)) {
   prometheus::BuildGauge()
       .Name("cutover_build_info")
       .Help("Build information of the running operator")
@@ -104,6 +109,11 @@ void OperatorMetrics::run_finished(std::string_view result) {
 void OperatorMetrics::measured(std::string_view phase) {
   std::lock_guard lock(mutex_);
   measurements_.Add({{"phase", std::string(phase)}}).Increment();
+}
+
+void OperatorMetrics::notification(const std::string& service, std::string_view result) {
+  std::lock_guard lock(mutex_);
+  notifications_.Add({{"service", service}, {"result", std::string(result)}}).Increment();
 }
 
 void OperatorMetrics::rolled_back(std::string_view reason) {

@@ -35,6 +35,8 @@ class OperatorMetrics final : public rollout::ReconcileObserver {
   void run_finished(std::string_view result) override;
   void measured(std::string_view phase) override;
   void rolled_back(std::string_view reason) override;
+  /// cutover_notifications_sent_total{service, result}.
+  void notification(const std::string& service, std::string_view result);
 
   /// The work queue's figures under controller-runtime's names, labelled name="rollout":
   /// workqueue_depth, workqueue_adds_total, workqueue_retries_total,
@@ -71,6 +73,7 @@ class OperatorMetrics final : public rollout::ReconcileObserver {
   prometheus::Family<prometheus::Counter>& analysis_runs_;
   prometheus::Family<prometheus::Counter>& measurements_;
   prometheus::Family<prometheus::Counter>& rollbacks_;
+  prometheus::Family<prometheus::Counter>& notifications_;
   std::mutex mutex_;
   QueueMetrics queue_{*registry_};
 };

@@ -22,6 +22,9 @@ struct OperatorOptions {
   double kube_api_qps = 50;  // client-side limit on requests to the API server
   int kube_api_burst = 100;
   std::string prometheus_url;  // default Prometheus for SLO policies without an address
+  /// Where ConfigMap/Secret cutover-notifications live; empty: $POD_NAMESPACE; neither: no
+  /// notifications.
+  std::string notifications_namespace;
 };
 
 }  // namespace cutover::op

@@ -10,6 +10,7 @@
 #include "flags/feature_flag.hpp"
 #include "kube/cached_client.hpp"
 #include "kube/informer.hpp"
+#include "notifications.hpp"
 #include "rollout/reconcile_error.hpp"
 #include "rollout/slot.hpp"
 #include "traffic/destination_rule.hpp"
@@ -274,6 +275,17 @@ void RolloutController::run(std::stop_token stop) {
       podless_informer(rollout::kMigrationKind, "migrations");
 
   kube::CachedClient cached(server_);
+  // Notifications (declared before the workers, which use them, so they outlive them) hear every
+  // pass (and pass the metrics on); without a namespace for their configuration the metrics hear it
+  // directly.
+  std::optional<Notifications> notifications;
+  if (!options_.notifications_namespace.empty()) {
+    notifications.emplace(metrics_, server_, cached,
+                          NotificationOptions{.config_namespace = options_.notifications_namespace,
+                                              .namespace_subscriptions = all});
+    log::info("notifications on",
+              {{"configuration", options_.notifications_namespace + "/" + notify::kConfigName}});
+  }
   if (flag_rollouts)
     cached.serve(*flag_rollouts);
   if (migrations)
@@ -410,10 +422,12 @@ void RolloutController::run(std::stop_token stop) {
         {{"seconds", std::chrono::duration<double>(clock_.steady_now() - gate_started).count()},
          {"rollouts", rollouts.store().size()}});
   }
+  rollout::ReconcileObserver* observer =
+      notifications ? static_cast<rollout::ReconcileObserver*>(&*notifications) : &metrics_;
   for (int w = 0; w < options_.workers && !stop.stop_requested(); ++w) {
-    threads.emplace_back([&](std::stop_token s) {
+    threads.emplace_back([&, observer](std::stop_token s) {
       rollout::Reconciler reconciler(cached, clock_, "cutover",
-                                     {.default_prometheus = options_.prometheus_url}, &metrics_,
+                                     {.default_prometheus = options_.prometheus_url}, observer,
                                      options_.event_client);
       while (auto key = queue_.get(s))
         process(*key, reconciler, cached);

@@ -28,6 +28,8 @@ struct ControllerOptions {
   std::string prometheus_url;  // for SLO policies that name no address
   /// Creates the Events (a client of their own, with its own rate limit); null: `server` does.
   kube::KubeClient* event_client = nullptr;
+  /// Where ConfigMap/Secret cutover-notifications live (notifications.hpp); empty: none.
+  std::string notifications_namespace = {};
 };
 
 class RolloutController {

@@ -14,7 +14,7 @@ export CCACHE_BASEDIR="$repo" CCACHE_NOHASHDIR=true
 # chromium is the headless browser of the dashboard's tests, python3-aiosmtpd their mail server.
 CUTOVER_PACKAGES=(
   cmake ninja-build pkg-config g++ ccache git
-  libcpp-httplib-dev libmicrohttpd-dev libssl-dev zlib1g-dev libbrotli-dev
+  libcpp-httplib-dev libmicrohttpd-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libbrotli-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgit2-dev prometheus-cpp-dev
   libkainjow-mustache-dev
   libfmt-dev libgtest-dev libgmock-dev

@@ -79,7 +79,12 @@ kube::Result<ReconcileOutcome> Reconciler::finish_podless(
   outcome.aborted = plan.status.abort;
   outcome.settled = plan.status.phase == Phase::healthy && !outcome.status_written;
   outcome.requeue_after = plan.requeue_after;
-  report(rollout, plan, analyses, next_measurement, now, outcome);
+  std::vector<RecordEvent> told;  // a podless plan carries its Events among its actions
+  for (const auto& action : plan.actions) {
+    if (const auto* event = std::get_if<RecordEvent>(&action))
+      told.push_back(*event);
+  }
+  report(rollout, plan, told, analyses, next_measurement, now, outcome);
   return outcome;
 }
 

@@ -4,6 +4,10 @@
 // only for a pass whose writes all succeeded, so a retried pass is not counted twice.
 
 #include <string_view>
+#include <vector>
+
+#include "rollout/plan.hpp"
+#include "rollout/rollout.hpp"
 
 namespace cutover::rollout {
 
@@ -17,6 +21,11 @@ class ReconcileObserver {
   /// A release started rolling back, by a coarse cause (analysis, crash-loop,
   /// progress-deadline, manual).
   virtual void rolled_back(std::string_view reason) = 0;
+  /// The pass's outcome: the release as it was read (`before`), the plan whose status was
+  /// written, and the Events recorded. Notifications start here (operator/notifications.hpp);
+  /// it must not block.
+  virtual void passed(const Rollout& /*before*/, const Plan& /*plan*/,
+                      const std::vector<RecordEvent>& /*told*/) {}
 };
 
 }  // namespace cutover::rollout

@@ -229,14 +229,16 @@ kube::Result<ReconcileOutcome> Reconciler::reconcile(const std::string& ns,
   outcome.settled = plan.status.phase == Phase::healthy && !plan.status.scale_down_at &&
                     !plan.status.scale_down_slot && !outcome.status_written;
   outcome.requeue_after = plan.requeue_after;
-  report(*rollout, plan, analyses, *next_measurement, now, outcome);
+  report(*rollout, plan, told, analyses, *next_measurement, now, outcome);
   return outcome;
 }
 
-void Reconciler::report(const Rollout& rollout, const Plan& plan, const AnalysisDriver& analyses,
+void Reconciler::report(const Rollout& rollout, const Plan& plan,
+                        const std::vector<RecordEvent>& told, const AnalysisDriver& analyses,
                         std::optional<WallTime> next_measurement, WallTime now,
                         ReconcileOutcome& outcome) {
   if (observer_ != nullptr) {
+    observer_->passed(rollout, plan, told);
     for (const auto& phase : analyses.measurements())
       observer_->measured(phase);
     for (const auto& phase : analyses.finished_runs())

@@ -70,8 +70,9 @@ class Reconciler {
                                                 WallTime now, ReconcileOutcome outcome);
   /// After a pass: tells the observer what it measured, finished and rolled back, and brings
   /// `outcome.requeue_after` forward to the next measurement, if one is due sooner.
-  void report(const Rollout& rollout, const Plan& plan, const AnalysisDriver& analyses,
-              std::optional<WallTime> next_measurement, WallTime now, ReconcileOutcome& outcome);
+  void report(const Rollout& rollout, const Plan& plan, const std::vector<RecordEvent>& told,
+              const AnalysisDriver& analyses, std::optional<WallTime> next_measurement,
+              WallTime now, ReconcileOutcome& outcome);
 
   kube::KubeClient& client_;
   Clock& clock_;

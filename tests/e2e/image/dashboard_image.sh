@@ -40,7 +40,7 @@ for f in service_account role; do
   kubectl apply -f "$repo/operator/config/dashboard/$f.yaml" >/dev/null
 done
 sa="system:serviceaccount:cutover-system:deploy-dashboard"
-wait_for 10 "RBAC for $sa" kubectl auth can-i --as="$sa" create tokenreviews.authentication.k8s.io -q
+wait_for 10 "RBAC for $sa" kubectl auth can-i --as="$sa" create tokenreviews.authentication.k8s.io -q 2>/dev/null
 for verb in patch update delete create; do
   if kubectl auth can-i --as="$sa" -n "$NS" "$verb" rollouts.cutover.dev -q; then
     check_fail "the dashboard's ServiceAccount may $verb Rollouts"
