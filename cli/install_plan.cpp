@@ -53,6 +53,7 @@ std::expected<std::vector<Json>, std::string> install_objects(const InstallSpec&
   } else {
     paths.emplace_back("rbac/role.yaml");
     paths.emplace_back("rbac/leader_election_role.yaml");
+    paths.emplace_back("rbac/notifications_role.yaml");
   }
   paths.emplace_back("manager/deployment.yaml");
   if (spec.flags) {
@@ -88,8 +89,10 @@ std::expected<std::vector<Json>, std::string> install_objects(const InstallSpec&
         metadata["labels"]["app.kubernetes.io/version"] = spec.version;
         if (namespaced && !path.starts_with("dashboard/"))
           container["args"].push_back("--namespace=" + spec.watch_namespace);
-        if (namespaced && !flags_server)
+        if (namespaced && !flags_server && !path.starts_with("dashboard/")) {
           container["args"].push_back("--leader-election-namespace=" + spec.watch_namespace);
+          container["args"].push_back("--notifications-namespace=" + spec.watch_namespace);
+        }
       }
       out.push_back(std::move(object));
     }

@@ -142,8 +142,12 @@ int run_manager(const OperatorOptions& options) {
                                        options.workers, options.prometheus_url,
                                        event_client->get()};
   controller_options.notifications_namespace = options.notifications_namespace;
+  // Default: a namespaced operator's configuration is in the namespace it watches (its Role
+  // is there); a cluster-wide one's in its own namespace.
   if (controller_options.notifications_namespace.empty()) {
-    if (const char* pod_namespace = std::getenv("POD_NAMESPACE"); pod_namespace != nullptr)
+    if (!options.watch_namespace.empty())
+      controller_options.notifications_namespace = options.watch_namespace;
+    else if (const char* pod_namespace = std::getenv("POD_NAMESPACE"); pod_namespace != nullptr)
       controller_options.notifications_namespace = pod_namespace;
   }
   RolloutController controller(**client, controller_options, metrics);

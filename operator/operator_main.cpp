@@ -61,8 +61,8 @@ int operator_main(int argc, char** argv) {
                  "Prometheus for SLO policies that set no provider.prometheus.address, e.g. "
                  "http://prometheus.monitoring:9090");
   app.add_option("--notifications-namespace", options.notifications_namespace,
-                 "Namespace of ConfigMap and Secret cutover-notifications (default: the pod's "
-                 "namespace, $POD_NAMESPACE; neither: no notifications)");
+                 "Namespace of ConfigMap and Secret cutover-notifications (default: the "
+                 "--namespace watched, else the pod's namespace, $POD_NAMESPACE)");
   try {
     app.parse(argc, argv);
     if (options.renew_deadline_seconds >= options.lease_duration_seconds) {

@@ -22,8 +22,8 @@ struct OperatorOptions {
   double kube_api_qps = 50;  // client-side limit on requests to the API server
   int kube_api_burst = 100;
   std::string prometheus_url;  // default Prometheus for SLO policies without an address
-  /// Where ConfigMap/Secret cutover-notifications live; empty: $POD_NAMESPACE; neither: no
-  /// notifications.
+  /// Where ConfigMap/Secret cutover-notifications live; empty: the watched namespace, else
+  /// $POD_NAMESPACE; none of them: no notifications.
   std::string notifications_namespace;
 };
 

@@ -42,6 +42,7 @@ operator_identity() {
       kubectl apply -f - >/dev/null
     on_exit kubectl delete clusterrolebinding "cutover-e2e-$NS" --wait=false
     rehome "$rbac/leader_election_role.yaml" Role cutover-operator-leader-election "$NS" | kubectl apply -f - >/dev/null
+    rehome "$rbac/notifications_role.yaml" Role cutover-operator-notifications "$NS" | kubectl apply -f - >/dev/null
   fi
   wait_for 10 "RBAC for $sa" kubectl auth can-i --as="$sa" -n "$NS" patch deployments.apps --subresource=scale -q
   operator_kubeconfig="$logdir/operator.kubeconfig"

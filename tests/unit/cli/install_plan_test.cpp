@@ -51,6 +51,8 @@ TEST(InstallPlan, ClusterWideObjectsInOrder) {
                                  "ClusterRoleBinding//cutover-operator",
                                  "Role/cutover-system/cutover-operator-leader-election",
                                  "RoleBinding/cutover-system/cutover-operator-leader-election",
+                                 "Role/cutover-system/cutover-operator-notifications",
+                                 "RoleBinding/cutover-system/cutover-operator-notifications",
                                  "Deployment/cutover-system/cutover-operator",
                              }));
   const auto& deployment = objects->back();
@@ -58,6 +60,36 @@ TEST(InstallPlan, ClusterWideObjectsInOrder) {
             "cutover/deploy-operator:1.2.3");
   for (const auto& object : *objects)
     EXPECT_EQ(object["metadata"]["labels"]["app.kubernetes.io/part-of"], "cutover");
+}
+
+TEST(InstallPlan, DashboardAddsItsServiceAccountRbacDeploymentAndService) {
+  auto objects = install_objects({"", "1.2.3", false, true});
+  ASSERT_TRUE(objects) << objects.error();
+  const auto names = kinds(*objects);
+  for (const char* name :
+       {"ServiceAccount/cutover-system/deploy-dashboard", "ClusterRole//deploy-dashboard",
+        "ClusterRoleBinding//deploy-dashboard", "Deployment/cutover-system/deploy-dashboard",
+        "Service/cutover-system/deploy-dashboard"})
+    EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
+  const auto& deployment = objects->at(objects->size() - 2);
+  const auto& container = deployment["spec"]["template"]["spec"]["containers"][0];
+  EXPECT_EQ(container["image"], "cutover/deploy-operator:1.2.3");
+  EXPECT_EQ(container["command"], Json::array({"/usr/local/bin/deploy"}));
+  EXPECT_EQ(container["args"],
+            Json::array({"dashboard", "--address=0.0.0.0:3100", "--no-login-link"}));
+  // Least privilege: it writes nothing, and reads only the releases.
+  const auto& role = *std::find_if(objects->begin(), objects->end(), [](const Json& o) {
+    return o["kind"] == "ClusterRole" && o["metadata"]["name"] == "deploy-dashboard";
+  });
+  for (const auto& rule : role["rules"]) {
+    for (const auto& verb : rule["verbs"])
+      EXPECT_TRUE(verb == "get" || verb == "list" || verb == "watch" || verb == "create") << verb;
+    if (rule["verbs"].dump().find("create") != std::string::npos) {
+      EXPECT_TRUE(rule["resources"] == Json::array({"tokenreviews"}) ||
+                  rule["resources"] == Json::array({"subjectaccessreviews"}))
+          << rule.dump();
+    }
+  }
 }
 
 TEST(InstallPlan, NamespacedUsesARoleAndTheNamespaceFlags) {
@@ -73,6 +105,7 @@ TEST(InstallPlan, NamespacedUsesARoleAndTheNamespaceFlags) {
   const auto& args = objects->back()["spec"]["template"]["spec"]["containers"][0]["args"];
   EXPECT_NE(std::find(args.begin(), args.end(), "--namespace=team-a"), args.end());
   EXPECT_NE(std::find(args.begin(), args.end(), "--leader-election-namespace=team-a"), args.end());
+  EXPECT_NE(std::find(args.begin(), args.end(), "--notifications-namespace=team-a"), args.end());
 }
 
 TEST(InstallPlan, FlagsAddsDeployFlagsReadingFeatureFlagsOnly) {
