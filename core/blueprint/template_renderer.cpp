@@ -5,20 +5,13 @@
 #include <kainjow/mustache.hpp>
 
 #include "blueprint/case_filter.hpp"
+#include "util/text.hpp"
 
 namespace cutover::blueprint {
 
 namespace {
 
 namespace mustache = kainjow::mustache;
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
 
 std::string known_names(const Answers& answers) {
   std::string out;
@@ -31,7 +24,7 @@ std::string known_names(const Answers& answers) {
 std::expected<std::string, std::string> tag_name(std::string_view body, std::size_t at,
                                                  const Answers& answers) {
   const std::size_t bar = body.find('|');
-  const std::string_view name = trimmed(body.substr(0, bar));
+  const std::string_view name = trim_blanks(body.substr(0, bar));
   if (name.empty())
     return std::unexpected(fmt::format("empty tag at {}", at));
   if (answers.find(name) == answers.end()) {
@@ -40,7 +33,7 @@ std::expected<std::string, std::string> tag_name(std::string_view body, std::siz
   }
   if (bar == std::string_view::npos)
     return std::string(name);
-  const std::string_view filter = trimmed(body.substr(bar + 1));
+  const std::string_view filter = trim_blanks(body.substr(bar + 1));
   if (!case_filter_named(filter)) {
     return std::unexpected(
         fmt::format("unknown filter '{}' at {}; the filters are kebab, snake, camel, pascal, upper",
@@ -75,13 +68,13 @@ std::expected<std::string, std::string> prepare_template(std::string_view text,
     if (close == std::string_view::npos) {
       return std::unexpected(fmt::format("unclosed tag at {}: close it with {}", open, closing));
     }
-    std::string_view body = trimmed(text.substr(body_start, close - body_start));
+    std::string_view body = trim_blanks(text.substr(body_start, close - body_start));
     position = close + closing.size();
     char sigil = 0;
     if (!triple && !body.empty() &&
         std::string_view("#^/&!>=").find(body[0]) != std::string_view::npos) {
       sigil = body[0];
-      body = trimmed(body.substr(1));
+      body = trim_blanks(body.substr(1));
     }
     if (sigil == '!')
       continue;  // a comment renders as nothing
@@ -97,11 +90,11 @@ std::expected<std::string, std::string> prepare_template(std::string_view text,
         return std::unexpected(
             fmt::format("malformed delimiter change at {}; write it as {{{{=<% %>=}}}}", open));
       }
-      const std::string_view pair = trimmed(body.substr(0, body.size() - 1));
+      const std::string_view pair = trim_blanks(body.substr(0, body.size() - 1));
       const std::size_t space = pair.find(' ');
-      const std::string_view new_open = trimmed(pair.substr(0, space));
+      const std::string_view new_open = trim_blanks(pair.substr(0, space));
       const std::string_view new_close =
-          space == std::string_view::npos ? std::string_view{} : trimmed(pair.substr(space));
+          space == std::string_view::npos ? std::string_view{} : trim_blanks(pair.substr(space));
       if (new_open.empty() || new_close.empty() || new_open.find('=') != std::string_view::npos ||
           new_close.find('=') != std::string_view::npos ||
           new_close.find(' ') != std::string_view::npos) {

@@ -1,22 +1,16 @@
 #include "notify/subscriptions.hpp"
 
+#include "util/text.hpp"
+
 namespace cutover::notify {
 
 namespace {
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
 
 std::vector<std::string> recipients_of(std::string_view value) {
   std::vector<std::string> out;
   while (true) {
     const std::size_t end = value.find(';');
-    const std::string_view one = trimmed(value.substr(0, end));
+    const std::string_view one = trim_blanks(value.substr(0, end));
     if (!one.empty())
       out.emplace_back(one);
     if (end == std::string_view::npos)

@@ -5,16 +5,7 @@
 # need the CSRF token and a same-origin request; the login link works once; --read-only turns
 # actions off; the listener is loopback only unless told; no token reaches the log.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-install_crd
-new_namespace
-other="$NS-b"
-kubectl create namespace "$other" >/dev/null
-on_exit kubectl delete namespace "$other" --wait=false
-manifest="$(mktemp)"
-on_exit rm -f "$manifest"
-write_rollout "$manifest" "web:1" '[{setWeight: 50}, {pause: {}}]'
-kubectl -n "$NS" apply -f "$manifest" >/dev/null
-kubectl -n "$other" apply -f "$manifest" >/dev/null
+two_namespaces_with_web
 uid="$(kubectl -n "$NS" get rollouts.cutover.dev web -o jsonpath='{.metadata.uid}')"
 
 make_user nobody '[]'; nobody="$token"

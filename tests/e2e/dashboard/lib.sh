@@ -3,6 +3,22 @@
 # the CLI, CRD and operator helpers.
 source "$(dirname "${BASH_SOURCE[0]}")/../cli/lib.sh"
 
+# two_namespaces_with_web: the CRDs, the test's namespace $NS and a second one, $other ($NS-b),
+# each with the canary Rollout `web` (web:1; a 50% step, then a manual pause). No operator.
+two_namespaces_with_web() {
+  local manifest
+  install_crd
+  new_namespace
+  other="$NS-b"
+  kubectl create namespace "$other" >/dev/null
+  on_exit kubectl delete namespace "$other" --wait=false
+  manifest="$(mktemp)"
+  on_exit rm -f "$manifest"
+  write_rollout "$manifest" "web:1" '[{setWeight: 50}, {pause: {}}]'
+  kubectl -n "$NS" apply -f "$manifest" >/dev/null
+  kubectl -n "$other" apply -f "$manifest" >/dev/null
+}
+
 # make_user NAME ROLE_RULES_JSON [NAMESPACE]: a ServiceAccount NAME in NAMESPACE (default $NS)
 # bound to a Role with these rules there ("[]" for none); its token (an hour) goes to $token.
 make_user() {

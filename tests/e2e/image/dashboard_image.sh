@@ -23,16 +23,7 @@ if ! { command -v podman >/dev/null && podman image exists "$image"; }; then
 fi
 source "$(dirname "${BASH_SOURCE[0]}")/../dashboard/lib.sh"
 state="${CUTOVER_CLUSTER_STATE:-$repo/.cluster}"
-install_crd
-new_namespace
-other="$NS-b"
-kubectl create namespace "$other" >/dev/null
-on_exit kubectl delete namespace "$other" --wait=false
-manifest="$(mktemp)"
-on_exit rm -f "$manifest"
-write_rollout "$manifest" "web:1" '[{setWeight: 50}, {pause: {}}]'
-kubectl -n "$NS" apply -f "$manifest" >/dev/null
-kubectl -n "$other" apply -f "$manifest" >/dev/null
+two_namespaces_with_web
 
 # The dashboard's ServiceAccount and RBAC, as shipped.
 kubectl create namespace cutover-system --dry-run=client -o yaml | kubectl apply -f - >/dev/null
