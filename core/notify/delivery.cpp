@@ -6,6 +6,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <mutex>
 
@@ -305,7 +306,7 @@ struct Upload {
 std::size_t supply(char* buffer, std::size_t size, std::size_t count, void* in) {
   auto& upload = *static_cast<Upload*>(in);
   const std::size_t n = std::min(size * count, upload.text->size() - upload.at);
-  std::memcpy(buffer, upload.text->data() + upload.at, n);
+  std::copy_n(upload.text->data() + upload.at, n, buffer);
   upload.at += n;
   return n;
 }
