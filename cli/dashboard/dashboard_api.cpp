@@ -156,8 +156,6 @@ net::ServerResponse DashboardApi::route(const net::ServerRequest& request) {
                                   port_.load()));
   const std::string_view path = request.path();
   const std::string_view method = request.method();
-  if (request.body_too_large())
-    return json_error(413, "too_large", "request bodies are limited to 64 KiB");
   if (path == "/healthz")
     return {.content_type = "text/plain", .body = "ok"};
   if (path == "/login.css")
@@ -171,6 +169,8 @@ net::ServerResponse DashboardApi::route(const net::ServerRequest& request) {
   auto who = identify(request, is_api);
   if (!who)
     return std::move(who.error());
+  if (request.body_too_large())
+    return json_error(413, "too_large", "request bodies are limited to 64 KiB");
   if (method != "GET" && method != "HEAD") {
     if (auto refused = cross_site(request.header("Origin"), request.header("Sec-Fetch-Site"),
                                   request.header("Host")))
@@ -214,6 +214,8 @@ net::ServerResponse DashboardApi::login(const net::ServerRequest& request) {
   }
   if (request.method() != "POST")
     return json_error(405, "method_not_allowed", "/login takes GET (the form) or POST (a token)");
+  if (request.body_too_large())
+    return json_error(413, "too_large", "request bodies are limited to 64 KiB");
   // A login from another site would log the browser in as someone else: refused like any write.
   if (auto refused = cross_site(request.header("Origin"), request.header("Sec-Fetch-Site"),
                                 request.header("Host")))
