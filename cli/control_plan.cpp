@@ -86,8 +86,8 @@ std::expected<ControlPlan, std::string> plan_control(ControlVerb verb, const rol
     case ControlVerb::pause:
     case ControlVerb::resume:
       plan.subresource.clear();
-      plan.patch = rollout::pause_spec_patch(verb == ControlVerb::pause ? rollout::Paused::yes
-                                                                        : rollout::Paused::no);
+      plan.patch = rollout::pause_spec_patch(
+          verb == ControlVerb::pause ? rollout::Paused::yes : rollout::Paused::no, user, via);
       plan.outcome =
           verb == ControlVerb::pause ? "paused (spec.paused=true)" : "resumed (spec.paused=false)";
       return plan;

@@ -119,8 +119,17 @@ std::expected<Json, FieldError> retry_status_patch(const Rollout& rollout) {
       fix});
 }
 
-Json pause_spec_patch(Paused paused) {
-  return {{"spec", {{"paused", paused == Paused::yes}}}};
+Json pause_spec_patch(Paused paused, std::string_view user, std::string_view via) {
+  Json patch = {{"spec", {{"paused", paused == Paused::yes}}}};
+  if (!user.empty() || !via.empty()) {
+    const std::string channel = !via.empty()
+                                    ? std::string(via)
+                                    : (paused == Paused::yes ? "deploy pause" : "deploy resume");
+    patch["metadata"]["annotations"][kPauseChangedByAnnotation] =
+        std::string(paused == Paused::yes ? "paused by " : "resumed by ") + actor(user) + " via " +
+        channel;
+  }
+  return patch;
 }
 
 Json restart_spec_patch(WallTime now) {

@@ -25,6 +25,8 @@ namespace cutover::rollout {
 inline constexpr const char* kChangeCauseAnnotation = "cutover.dev/change-cause";
 inline constexpr const char* kGitShaAnnotation = "cutover.dev/git-sha";
 inline constexpr const char* kRestartedAtAnnotation = "cutover.dev/restarted-at";
+/// Who last paused or resumed a Rollout: "paused by alice via deploy pause".
+inline constexpr const char* kPauseChangedByAnnotation = "cutover.dev/pause-changed-by";
 
 enum class PromoteFull { no, yes };
 enum class Paused { no, yes };
@@ -38,8 +40,9 @@ Json abort_status_patch(std::string_view user, std::string_view via = {});
 /// Status merge patch that retries an aborted release. Refuses (naming the fix) when `rollout`
 /// is not aborted.
 std::expected<Json, FieldError> retry_status_patch(const Rollout& rollout);
-/// Spec merge patch setting `spec.paused`.
-Json pause_spec_patch(Paused paused);
+/// Spec merge patch setting `spec.paused`; with a `user` (or `via`) it also records who, in the
+/// annotation cutover.dev/pause-changed-by ("paused by alice via deploy pause").
+Json pause_spec_patch(Paused paused, std::string_view user = {}, std::string_view via = {});
 /// Spec merge patch that stamps `cutover.dev/restarted-at` on the pod template: a new revision
 /// with the same images.
 Json restart_spec_patch(WallTime now);

@@ -29,6 +29,13 @@ TEST(RolloutCommands, StatusAndSpecPatchesFollowTheContract) {
   EXPECT_EQ(abort_status_patch("")["status"]["abortReason"], "aborted by deploy via deploy abort");
   EXPECT_EQ(pause_spec_patch(Paused::yes), Json::parse(R"({"spec":{"paused":true}})"));
   EXPECT_EQ(pause_spec_patch(Paused::no), Json::parse(R"({"spec":{"paused":false}})"));
+  EXPECT_EQ(pause_spec_patch(Paused::yes,
+                             "alice")["metadata"]["annotations"]["cutover.dev/pause-changed-by"],
+            "paused by alice via deploy pause");
+  EXPECT_EQ(
+      pause_spec_patch(Paused::no, "bob",
+                       "the dashboard")["metadata"]["annotations"]["cutover.dev/pause-changed-by"],
+      "resumed by bob via the dashboard");
   EXPECT_EQ(restart_spec_patch(*parse_rfc3339("2026-11-22T12:00:00Z")),
             Json::parse(R"({"spec":{"template":{"metadata":{"annotations":{
               "cutover.dev/restarted-at":"2026-11-22T12:00:00Z"}}}}})"));

@@ -230,6 +230,8 @@ TEST_F(DashboardApiTest, SessionWritesNeedTheCsrfTokenAndASameOriginRequest) {
   pause.headers["sec-fetch-site"] = "same-origin";
   EXPECT_EQ(send(pause).status, 200);
   EXPECT_TRUE(stored()["spec"]["paused"]);
+  EXPECT_EQ(stored()["metadata"]["annotations"]["cutover.dev/pause-changed-by"],
+            "paused by alice via the dashboard");
 }
 
 TEST_F(DashboardApiTest, TheLoginLinkWorksOnce) {
