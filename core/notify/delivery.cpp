@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <ctime>
 #include <mutex>
 
 #include "util/encoding.hpp"
@@ -20,6 +22,50 @@ std::string text_of(const Json& value) {
   if (value.is_string())
     return value.get<std::string>();
   return value.is_null() ? "" : value.dump();
+}
+
+// A string field of `object`, or `fallback` when it is absent or not text (a template's values
+// are the user's: a number where text belongs must not throw).
+std::string text_or(const Json& object, const char* key, std::string fallback) {
+  if (!object.is_object())
+    return fallback;
+  const auto found = object.find(key);
+  return found != object.end() && found->is_string() && !found->get<std::string>().empty()
+             ? found->get<std::string>()
+             : fallback;
+}
+
+// The first `limit` bytes of `text`, cut at a character boundary (UTF-8).
+std::string utf8_prefix(const std::string& text, std::size_t limit) {
+  if (text.size() <= limit)
+    return text;
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U)
+    --end;
+  return text.substr(0, end);
+}
+
+// JSON text that never throws: invalid UTF-8 in the user's data is replaced, not fatal.
+std::string safe_dump(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string url_encoded(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 || c == '-' || c == '_' || c == '.' || c == '~')
+      out.push_back(c);
+    else
+      out += fmt::format("%{:02X}", u);
+  }
+  return out;
+}
+
+// Without CR and LF: a header value from the user's data cannot start another header.
+std::string one_line(std::string text) {
+  std::erase_if(text, [](char c) { return c == '\r' || c == '\n'; });
+  return text;
 }
 
 std::string setting(const ServiceConfig& service, const char* key, std::string fallback = "") {
@@ -44,8 +90,24 @@ DeliveryResult judged(const TransportAnswer& answer, std::string_view what) {
   if (answer.status >= 200 && answer.status < 300)
     return {true, false, "", std::nullopt};
   const bool retryable = answer.status == 429 || answer.status >= 500 || answer.status == 408;
+  // The answer's own reason, only in a form that cannot echo the request: a JSON `message`
+  // (GitHub's), or a short word (Slack's "invalid_payload"). A proxy's error page may quote the
+  // URL, and a webhook URL is a secret.
+  std::string why;
+  const Json parsed = Json::parse(answer.body, nullptr, false);
+  if (parsed.is_object() && parsed.contains("message") && parsed["message"].is_string())
+    why = utf8_prefix(parsed["message"].get<std::string>(), 120);
+  else if (answer.body.size() <= 40 &&
+           std::all_of(answer.body.begin(), answer.body.end(), [](char c) {
+             return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' ||
+                    c == ' ';
+           }))
+    why = answer.body;
+  if (why.find('/') != std::string::npos)
+    why.clear();
   return {false, retryable,
-          fmt::format("{}: HTTP {}: {}", what, answer.status, answer.body.substr(0, 200)),
+          why.empty() ? fmt::format("{}: HTTP {}", what, answer.status)
+                      : fmt::format("{}: HTTP {}: {}", what, answer.status, why),
           answer.retry_after};
 }
 
@@ -85,35 +147,38 @@ DeliveryResult deliver_github(const ServiceConfig& service, const Message& messa
       {"Content-Type", "application/json"}};
   const std::string base = api + "/repos/" + repository + "/deployments";
   // One deployment per revision and environment: found again, else created.
-  auto found =
-      transport.http({"GET", base + "?sha=" + sha + "&environment=" + environment, headers, ""});
+  auto found = transport.http(
+      {"GET", base + "?sha=" + url_encoded(sha) + "&environment=" + url_encoded(environment),
+       headers, ""});
   if (auto bad = judged(found, "github: listing deployments"); !bad.ok)
     return bad;
   long long id = 0;
   const Json listed = Json::parse(found.body, nullptr, false);
-  if (listed.is_array() && !listed.empty() && listed[0].contains("id"))
+  if (listed.is_array() && !listed.empty() && listed[0].is_object() && listed[0].contains("id") &&
+      listed[0]["id"].is_number_integer())
     id = listed[0]["id"].get<long long>();
   if (id == 0) {
     const Json deployment = {{"ref", sha},
                              {"environment", environment},
                              {"auto_merge", false},
                              {"required_contexts", Json::array()},
-                             {"description", message.context.value("kind", Json("")).dump()}};
-    auto created = transport.http({"POST", base, headers, deployment.dump()});
+                             {"description", text_of(message.context.value("kind", Json("")))}};
+    auto created = transport.http({"POST", base, headers, safe_dump(deployment)});
     if (auto bad = judged(created, "github: creating the deployment"); !bad.ok)
       return bad;
     const Json answer = Json::parse(created.body, nullptr, false);
-    if (!answer.is_object() || !answer.contains("id") || !answer["id"].is_number())
+    if (!answer.is_object() || !answer.contains("id") || !answer["id"].is_number_integer())
       return {false, false, "github: the deployment answer has no id", std::nullopt};
     id = answer["id"].get<long long>();
   }
-  Json status = {{"state", message.extra.value("state", state)},
+  Json status = {{"state", text_or(message.extra, "state", state)},
                  {"environment", environment},
-                 {"description", message.extra.value("description", message.text.substr(0, 140))}};
-  if (message.extra.contains("logUrl"))
-    status["log_url"] = message.extra["logUrl"];
+                 {"description", utf8_prefix(text_or(message.extra, "description", message.text),
+                                             140)}};  // GitHub's limit
+  if (const std::string log_url = text_or(message.extra, "logUrl", ""); !log_url.empty())
+    status["log_url"] = log_url;
   auto posted =
-      transport.http({"POST", fmt::format("{}/{}/statuses", base, id), headers, status.dump()});
+      transport.http({"POST", fmt::format("{}/{}/statuses", base, id), headers, safe_dump(status)});
   return judged(posted, "github: posting the deployment status");
 }
 
@@ -148,9 +213,9 @@ std::string slack_body(const Message& message) {
     Json body = message.extra;
     if (!body.contains("text"))
       body["text"] = message.text;
-    return body.dump();
+    return safe_dump(body);
   }
-  return Json{{"text", message.text}}.dump();
+  return safe_dump(Json{{"text", message.text}});
 }
 
 std::string teams_body(const Message& message) {
@@ -174,22 +239,21 @@ std::string teams_body(const Message& message) {
                         {"weight", "Bolder"},
                         {"color", bad ? "Attention" : "Good"}},
                        {{"type", "FactSet"}, {"facts", facts}}}}};
-  return Json{{"type", "message"},
-              {"attachments",
-               {{{"contentType", "application/vnd.microsoft.card.adaptive"},
-                 {"contentUrl", nullptr},
-                 {"content", card}}}}}
-      .dump();
+  return safe_dump(Json{{"type", "message"},
+                        {"attachments",
+                         {{{"contentType", "application/vnd.microsoft.card.adaptive"},
+                           {"contentUrl", nullptr},
+                           {"content", card}}}}});
 }
 
 HttpCall webhook_call(const ServiceConfig& service, const Message& message) {
   HttpCall call;
   call.url = setting(service, "url");
   call.method = "POST";
-  call.body = webhook_payload(message).dump();
+  call.body = safe_dump(webhook_payload(message));
   if (message.extra.is_object() && !message.extra.empty()) {
-    call.method = text_of(message.extra.value("method", Json("POST")));
-    call.url += text_of(message.extra.value("path", Json("")));
+    call.method = text_or(message.extra, "method", "POST");
+    call.url += text_or(message.extra, "path", "");
     if (message.extra.contains("body"))
       call.body = text_of(message.extra["body"]);
   }
@@ -219,13 +283,15 @@ std::string email_message(const std::string& from, const std::string& to,
     else
       body.push_back(text[i]);
   }
-  const std::string domain = from.contains('@') ? from.substr(from.find('@') + 1) : "cutover";
+  const std::string domain =
+      from.find('@') != std::string::npos ? from.substr(from.find('@') + 1) : "cutover";
+  // fmt formats a time_point in local time: the Date is taken apart in UTC explicitly.
+  const std::tm utc = fmt::gmtime(std::chrono::system_clock::to_time_t(now));
   return fmt::format(
       "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {:%a, %d %b %Y %H:%M:%S} +0000\r\n"
       "Message-ID: <{}@{}>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
       "Content-Transfer-Encoding: 8bit\r\n\r\n{}\r\n",
-      from, to, rfc2047(subject), std::chrono::floor<std::chrono::seconds>(now), random_id(),
-      domain, body);
+      one_line(from), one_line(to), rfc2047(subject), utc, random_id(), one_line(domain), body);
 }
 
 std::string github_state(std::string_view trigger) {

@@ -72,12 +72,13 @@ std::vector<Outgoing> plan_notifications(const NotifyConfig& config,
           continue;
         }
         auto text = render_text(tmpl->value("message", ""), with_trigger);
+        // A subject that is not text (a number, an empty YAML value) falls back to the default.
         const Json email = tmpl->value("email", Json::object());
-        auto subject = render_text(email.is_object()
-                                       ? email.value("subject",
-                                                     "[cutover] {{kind}} {{namespace}}/{{name}}: "
-                                                     "{{trigger}}")
-                                       : std::string("[cutover] {{trigger}}"),
+        const bool has_subject =
+            email.is_object() && email.contains("subject") && email["subject"].is_string();
+        auto subject = render_text(has_subject ? email["subject"].get<std::string>()
+                                               : std::string("[cutover] {{kind}} {{namespace}}/"
+                                                             "{{name}}: {{trigger}}"),
                                    with_trigger);
         Json extra = Json::object();
         const std::string type(to_string(service->second.type));

@@ -16,9 +16,15 @@ Notifier::~Notifier() {
   worker_.request_stop();
   wake_.notify_all();
   worker_.join();
-  const std::scoped_lock lock(mutex_);
-  if (!jobs_.empty())
-    log::warn("notifications not sent at shutdown", {{"count", jobs_.size()}});
+  std::deque<Job> left;
+  {
+    const std::scoped_lock lock(mutex_);
+    left.swap(jobs_);
+  }
+  if (!left.empty())
+    log::warn("notifications not sent at shutdown", {{"count", left.size()}});
+  for (const auto& job : left)
+    outcome_(job.service.name, "dropped");
 }
 
 bool Notifier::enqueue(ServiceConfig service, Message message) {
@@ -46,15 +52,16 @@ std::size_t Notifier::queued() const {
 
 bool Notifier::drain(std::chrono::milliseconds limit) {
   const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
+  while (true) {
     {
       const std::scoped_lock lock(mutex_);
       if (jobs_.empty() && !sending_)
         return true;
     }
+    if (std::chrono::steady_clock::now() >= until)
+      return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  return false;
 }
 
 void Notifier::work(std::stop_token stop) {
@@ -84,35 +91,40 @@ void Notifier::work(std::stop_token stop) {
         return;
     }
     const DeliveryResult result = deliver(job.service, job.message, *transport_);
-    const std::scoped_lock lock(mutex_);
-    sending_ = false;
     const auto& m = job.message;
-    const nlohmann::json where = {{"service", job.service.name},
-                                  {"trigger", m.trigger},
-                                  {"namespace", m.context.value("namespace", "")},
-                                  {"name", m.context.value("name", "")},
-                                  {"attempt", job.attempt}};
-    if (result.ok) {
-      outcome_(job.service.name, "sent");
-      continue;
+    nlohmann::json fields = {{"service", job.service.name},
+                             {"trigger", m.trigger},
+                             {"namespace", m.context.value("namespace", "")},
+                             {"name", m.context.value("name", "")},
+                             {"attempt", job.attempt}};
+    // The outcome is reported without the lock held: a callback may look at the queue.
+    std::string_view outcome;
+    {
+      const std::scoped_lock lock(mutex_);
+      sending_ = false;
+      if (result.ok) {
+        outcome = "sent";
+      } else if (result.retryable && job.attempt < options_.attempts) {
+        auto backoff = options_.first_backoff;
+        for (int i = 1; i < job.attempt; ++i)
+          backoff *= options_.backoff_factor;
+        if (result.retry_after)
+          backoff = std::max<std::chrono::milliseconds>(backoff, *result.retry_after);
+        fields["reason"] = result.reason;
+        fields["retry_in_ms"] = backoff.count();
+        log::warn("notification not delivered; retrying", fields);
+        job.attempt += 1;
+        job.due = std::chrono::steady_clock::now() + backoff;
+        jobs_.push_back(std::move(job));
+        ++generation_;
+        continue;
+      } else {
+        fields["reason"] = result.reason;
+        log::warn("notification not delivered", fields);
+        outcome = "failed";
+      }
     }
-    nlohmann::json fields = where;
-    fields["reason"] = result.reason;
-    if (result.retryable && job.attempt < options_.attempts) {
-      auto backoff = options_.first_backoff;
-      for (int i = 1; i < job.attempt; ++i)
-        backoff *= options_.backoff_factor;
-      if (result.retry_after)
-        backoff = std::max<std::chrono::milliseconds>(backoff, *result.retry_after);
-      fields["retry_in_ms"] = backoff.count();
-      log::warn("notification not delivered; retrying", fields);
-      job.attempt += 1;
-      job.due = std::chrono::steady_clock::now() + backoff;
-      jobs_.push_back(std::move(job));
-      continue;
-    }
-    log::warn("notification not delivered", fields);
-    outcome_(job.service.name, "failed");
+    outcome_(job.service.name, outcome);
   }
 }
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <regex>
+#include <cctype>
 
 #include "notify/trigger_events.hpp"
 #include "util/encoding.hpp"
@@ -109,23 +109,31 @@ const Json* NotifyConfig::find_template(const std::string& name) const {
 Json substitute_secrets(const Json& value, const std::map<std::string, std::string>& secrets,
                         std::vector<std::string>& missing) {
   if (value.is_string()) {
-    static const std::regex kReference(R"(\$([A-Za-z0-9_.-]+))");
+    // `$` then a key of letters, digits, `-`, `_`, `.`: scanned by hand (std::regex recursed
+    // once per character and overflowed the stack on a 50,000-character key).
     const std::string text = value.get<std::string>();
+    const auto key_char = [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+    };
     std::string out;
-    auto begin = std::sregex_iterator(text.begin(), text.end(), kReference);
-    std::size_t last = 0;
-    for (auto it = begin; it != std::sregex_iterator(); ++it) {
-      out.append(text, last, static_cast<std::size_t>(it->position()) - last);
-      const std::string key = (*it)[1];
+    std::size_t i = 0;
+    while (i < text.size()) {
+      if (text[i] != '$' || i + 1 >= text.size() || !key_char(text[i + 1])) {
+        out.push_back(text[i++]);
+        continue;
+      }
+      std::size_t end = i + 1;
+      while (end < text.size() && key_char(text[end]))
+        ++end;
+      const std::string key = text.substr(i + 1, end - i - 1);
       if (const auto found = secrets.find(key); found != secrets.end()) {
         out += found->second;
       } else {
-        out += it->str();
+        out.append(text, i, end - i);
         missing.push_back(key);
       }
-      last = static_cast<std::size_t>(it->position() + it->length());
+      i = end;
     }
-    out.append(text, last);
     return out;
   }
   if (value.is_object()) {
@@ -202,6 +210,10 @@ NotifyConfig parse_notify_config(const Json& config_data, const Json& secret_dat
       Json substituted = substitute_secrets(*settings, secrets, missing);
       for (const auto& secret : missing)
         warn(key, fmt::format("${} is not a key of Secret {}; add it there", secret, kConfigName));
+      if (config.services.contains(name))
+        warn(key, fmt::format("a second service named \"{}\"; the later key replaces the earlier "
+                              "(give one of them another name: service.<type>.<name>)",
+                              name));
       config.services[name] = {name, *type, std::move(substituted)};
     } else if (key.starts_with("trigger.")) {
       auto conditions = yaml(key, value);
@@ -232,6 +244,10 @@ NotifyConfig parse_notify_config(const Json& config_data, const Json& secret_dat
           c.once_per = condition["oncePer"].get<std::string>();
         parsed.push_back(std::move(c));
       }
+      if (ok && !is_builtin_trigger(key.substr(8)))
+        warn(key,
+             "only the built-in triggers fire (docs/notifications.md lists them); a trigger "
+             "key redefines what one of them sends");
       if (ok)
         config.triggers[key.substr(8)] = std::move(parsed);
     } else if (key.starts_with("template.")) {

@@ -6,10 +6,12 @@ namespace cutover::notify {
 
 namespace {
 
+// Recipients are separated by `;` (Argo's form) or by line ends (a YAML block annotation); each
+// is trimmed, so no CR or LF reaches a mail header.
 std::vector<std::string> recipients_of(std::string_view value) {
   std::vector<std::string> out;
   while (true) {
-    const std::size_t end = value.find(';');
+    const std::size_t end = value.find_first_of(";\r\n");
     const std::string_view one = trim_blanks(value.substr(0, end));
     if (!one.empty())
       out.emplace_back(one);

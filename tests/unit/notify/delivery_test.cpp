@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <optional>
 #include <regex>
 #include <string>
@@ -433,7 +435,7 @@ TEST(DeliveryTest, GithubPostsAStatusToTheExistingDeployment) {
   const HttpCall& list = transport.http_calls[0];
   EXPECT_EQ(list.method, "GET");
   EXPECT_EQ(list.url,
-            "https://api.github.com/repos/acme/web/deployments?sha=abc123&environment=shop/web");
+            "https://api.github.com/repos/acme/web/deployments?sha=abc123&environment=shop%2Fweb");
   EXPECT_EQ(header(list, "Authorization"), "Bearer ghp_tok");
   EXPECT_EQ(header(list, "Accept"), "application/vnd.github+json");
   const HttpCall& status = transport.http_calls[1];
@@ -540,6 +542,77 @@ TEST(DeliveryTest, GithubStateOfEachTrigger) {
   EXPECT_EQ(github_state("on-analysis-inconclusive"), "");
   EXPECT_EQ(github_state("on-deployed"), "");
   EXPECT_EQ(github_state(""), "");
+}
+
+// Regressions from the review of core/notify: what came from the user's data or a service's
+// answer never throws in the worker (which would end the operator).
+
+TEST(DeliveryTest, AGithubDescriptionIsCutAtACharacterBoundary) {
+  RecordingTransport transport({{.status = 200, .body = R"([{"id": 5}])"}, {.status = 201}});
+  Message m = message();
+  m.recipient = "acme/web";
+  m.text = std::string(139, 'a') + "\u00e9 and more";  // the 140th byte is inside a character
+  const auto result = deliver(service(ServiceType::github, {{"token", "t"}}), m, transport);
+  EXPECT_TRUE(result.ok) << result.reason;
+  ASSERT_THAT(transport.http_calls, SizeIs(2));
+  EXPECT_EQ(Json::parse(transport.http_calls[1].body)["description"], std::string(139, 'a'));
+}
+
+TEST(DeliveryTest, GithubTemplateValuesOfTheWrongTypeAreIgnored) {
+  RecordingTransport transport({{.status = 200, .body = R"([{"id": 5}])"}, {.status = 201}});
+  Message m = message();
+  m.recipient = "acme/web";
+  m.extra = {{"state", 1}, {"description", nullptr}, {"logUrl", 3}};
+  const auto result = deliver(service(ServiceType::github, {{"token", "t"}}), m, transport);
+  EXPECT_TRUE(result.ok) << result.reason;
+  const Json status = Json::parse(transport.http_calls[1].body);
+  EXPECT_EQ(status["state"], "failure");
+  EXPECT_FALSE(status.contains("log_url"));
+}
+
+TEST(DeliveryTest, AGithubDeploymentIdThatIsNotANumberIsNotUsed) {
+  RecordingTransport transport({{.status = 200, .body = R"([{"id": "42"}])"},
+                                {.status = 201, .body = R"({"id": 9})"},
+                                {.status = 201}});
+  Message m = message();
+  m.recipient = "acme/web";
+  const auto result = deliver(service(ServiceType::github, {{"token", "t"}}), m, transport);
+  EXPECT_TRUE(result.ok) << result.reason;
+  ASSERT_THAT(transport.http_calls, SizeIs(3));  // listed, created anew, status
+  EXPECT_THAT(transport.http_calls[2].url, HasSubstr("/deployments/9/statuses"));
+}
+
+TEST(DeliveryTest, AnAnswerThatQuotesTheUrlDoesNotReachTheReason) {
+  RecordingTransport transport(
+      {{.status = 404, .body = "<html>Cannot POST /services/T000/B000/XXXXsecret</html>"}});
+  const auto result =
+      deliver(service(ServiceType::slack,
+                      {{"webhookUrl", "https://hooks.example/services/T000/B000/XXXXsecret"}}),
+              message(), transport);
+  EXPECT_FALSE(result.ok);
+  EXPECT_THAT(result.reason, Not(HasSubstr("XXXXsecret")));
+  EXPECT_THAT(result.reason, HasSubstr("HTTP 404"));
+}
+
+TEST(DeliveryTest, MailHeadersCannotBeInjectedThroughTheRecipient) {
+  const std::string mail =
+      email_message("cutover@ops.example", "a@x\r\nBcc: all@example", "s", "t", kSentAt);
+  EXPECT_THAT(mail, HasSubstr("To: a@xBcc: all@example\r\n"));
+  EXPECT_THAT(mail, Not(HasSubstr("\r\nBcc:")));
+}
+
+TEST(DeliveryTest, TheDateIsInUtcWhateverTheMachinesZone) {
+  const char* before = std::getenv("TZ");
+  const std::string saved = before == nullptr ? "" : before;
+  setenv("TZ", "America/New_York", 1);
+  tzset();
+  const std::string mail = email_message("a@b", "c@d", "s", "t", kSentAt);
+  if (before == nullptr)
+    unsetenv("TZ");
+  else
+    setenv("TZ", saved.c_str(), 1);
+  tzset();
+  EXPECT_THAT(mail, HasSubstr("Date: Sun, 22 Nov 2026 01:02:03 +0000\r\n"));
 }
 
 }  // namespace

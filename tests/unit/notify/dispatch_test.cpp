@@ -239,5 +239,19 @@ TEST(DispatchTest, BlockOfTheServiceTypeIsRenderedIntoExtra) {
   EXPECT_EQ(out[0].message.extra, Json({{"description", "web 7"}, {"count", 3}}));
 }
 
+// A subject that is not text (a number, an empty YAML value) falls back to the default, not to
+// an exception that would end the operator on every pass.
+TEST(DispatchTest, ASubjectThatIsNotTextFallsBackToTheDefault) {
+  for (const Json& subject : {Json(nullptr), Json(2024), Json::array()}) {
+    NotifyConfig config = base_config();
+    config.templates["mine"]["email"]["subject"] = subject;
+    std::vector<std::string> warnings;
+    const auto out =
+        plan(config, {{"on-rollout-aborted", "mail", {"a@x"}}}, {"on-rollout-aborted"}, warnings);
+    ASSERT_THAT(out, SizeIs(1)) << subject.dump();
+    EXPECT_EQ(out[0].message.subject, "[cutover] Rollout shop/web: on-rollout-aborted");
+  }
+}
+
 }  // namespace
 }  // namespace cutover::notify

@@ -285,5 +285,12 @@ TEST(NotifierTest, DestructorOfAnIdleNotifierReturns) {
   EXPECT_LT(Clock::now() - before, 10s);
 }
 
+TEST(NotifierTest, DrainOnAnIdleNotifierIsTrueAtOnce) {
+  auto transport = std::make_shared<ScriptedTransport>([](const HttpCall&, int) { return ok(); });
+  Outcomes outcomes;
+  Notifier notifier(transport, fast_options(), outcomes.callback());
+  EXPECT_TRUE(notifier.drain(0ms));
+}
+
 }  // namespace
 }  // namespace cutover::notify

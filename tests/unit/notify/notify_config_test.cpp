@@ -163,12 +163,12 @@ TEST(NotifyConfigTest, SecretValueThatIsNotBase64WarnsAndIsNotUsed) {
 
 TEST(NotifyConfigTest, TriggerIsAListOfConditionsWithSendAndOncePer) {
   const NotifyConfig config =
-      parse({{"trigger.on-deployed",
+      parse({{"trigger.on-rollout-completed",
               "- send: [mine, theirs]\n  oncePer: rollout.status.currentRevision\n"
               "- send: [other]\n"}});
   EXPECT_THAT(config.warnings, IsEmpty());
-  ASSERT_EQ(config.triggers.count("on-deployed"), 1U);
-  const auto& conditions = config.triggers.at("on-deployed");
+  ASSERT_EQ(config.triggers.count("on-rollout-completed"), 1U);
+  const auto& conditions = config.triggers.at("on-rollout-completed");
   ASSERT_THAT(conditions, SizeIs(2));
   EXPECT_THAT(conditions[0].send, ElementsAre("mine", "theirs"));
   EXPECT_EQ(conditions[0].once_per, "rollout.status.currentRevision");
@@ -177,22 +177,22 @@ TEST(NotifyConfigTest, TriggerIsAListOfConditionsWithSendAndOncePer) {
 }
 
 TEST(NotifyConfigTest, WhenWarnsButTheTriggerIsKept) {
-  const NotifyConfig config =
-      parse({{"trigger.on-x", "- send: [mine]\n  when: app.status.phase == 'Degraded'\n"}});
-  ASSERT_EQ(config.triggers.count("on-x"), 1U);
-  EXPECT_THAT(config.triggers.at("on-x")[0].send, ElementsAre("mine"));
+  const NotifyConfig config = parse(
+      {{"trigger.on-rollout-aborted", "- send: [mine]\n  when: app.status.phase == 'Degraded'\n"}});
+  ASSERT_EQ(config.triggers.count("on-rollout-aborted"), 1U);
+  EXPECT_THAT(config.triggers.at("on-rollout-aborted")[0].send, ElementsAre("mine"));
   ASSERT_THAT(config.warnings, SizeIs(1));
-  EXPECT_THAT(config.warnings[0], HasSubstr("trigger.on-x"));
+  EXPECT_THAT(config.warnings[0], HasSubstr("trigger.on-rollout-aborted"));
   EXPECT_THAT(config.warnings[0], HasSubstr("`when`"));
 }
 
 TEST(NotifyConfigTest, TriggerThatIsNotAListWarnsAndIsSkipped) {
   const NotifyConfig config = parse({{"trigger.on-x", "send: [mine]"},
                                      {"trigger.on-y", "- send: mine"},
-                                     {"trigger.on-z", "- send: [ok]"}});
+                                     {"trigger.on-rollout-paused", "- send: [ok]"}});
   EXPECT_EQ(config.triggers.count("on-x"), 0U);
   EXPECT_EQ(config.triggers.count("on-y"), 0U);
-  EXPECT_EQ(config.triggers.count("on-z"), 1U);
+  EXPECT_EQ(config.triggers.count("on-rollout-paused"), 1U);
   ASSERT_THAT(config.warnings, SizeIs(2));
   EXPECT_THAT(config.warnings[0], HasSubstr("trigger.on-x"));
   EXPECT_THAT(config.warnings[0], HasSubstr("a trigger is a YAML list"));
@@ -326,6 +326,29 @@ TEST(NotifyConfigTest, SubstituteSecretsLeavesTextWithoutReferencesAlone) {
   EXPECT_EQ(substitute_secrets(Json(nullptr), {}, missing), Json(nullptr));
   EXPECT_EQ(substitute_secrets(Json::array(), {}, missing), Json::array());
   EXPECT_THAT(missing, IsEmpty());
+}
+
+// Regressions from the review of core/notify:
+
+TEST(NotifyConfigTest, AnUnknownTriggerNameWarnsThatOnlyBuiltInOnesFire) {
+  const NotifyConfig config = parse({{"trigger.on-deployed", "- send: [mine]"}});
+  ASSERT_THAT(config.warnings, SizeIs(1));
+  EXPECT_THAT(config.warnings[0], HasSubstr("only the built-in triggers fire"));
+}
+
+TEST(NotifyConfigTest, TwoServicesOfOneNameWarn) {
+  const NotifyConfig config =
+      parse({{"service.slack", "webhookUrl: a"}, {"service.webhook.slack", "url: b"}});
+  ASSERT_THAT(config.warnings, SizeIs(1));
+  EXPECT_THAT(config.warnings[0], HasSubstr("a second service named \"slack\""));
+}
+
+TEST(NotifyConfigTest, AVeryLongSecretReferenceIsScannedNotRecursed) {
+  std::vector<std::string> missing;
+  const std::string text = "$" + std::string(200'000, 'k');
+  EXPECT_EQ(substitute_secrets(Json(text), {}, missing), Json(text));
+  ASSERT_THAT(missing, SizeIs(1));
+  EXPECT_EQ(missing[0].size(), 200'000U);
 }
 
 }  // namespace

@@ -114,5 +114,14 @@ TEST(SubscriptionsTest, UnrelatedAnnotationsAreIgnored) {
               ElementsAre(Subscription{"on-rollout-aborted", "slack", {"#ops"}}));
 }
 
+// A YAML block annotation ends in a newline, and one recipient per line is natural there: no CR
+// or LF stays in a recipient (it would reach a mail header).
+TEST(SubscriptionsTest, LineEndsSeparateRecipientsToo) {
+  const Json annotations = {
+      {"notifications.cutover.dev/subscribe.on-rollout-aborted.email", "a@x\r\nb@y\n"}};
+  EXPECT_THAT(parse_subscriptions(annotations, {}),
+              ElementsAre(Subscription{"on-rollout-aborted", "email", {"a@x", "b@y"}}));
+}
+
 }  // namespace
 }  // namespace cutover::notify
