@@ -43,7 +43,8 @@ TEST(Completion, BashListsCommandsNestedCommandsAndFlags) {
             std::string::npos)
       << script;
   EXPECT_NE(
-      script.find(" lint install uninstall new dashboard blueprints blueprint completion install-plugin "),
+      script.find(
+          " lint install uninstall new dashboard blueprints blueprint completion install-plugin "),
       std::string::npos);
   // Flags that take a value make the next word a value, not a command.
   EXPECT_NE(script.find("--kubeconfig|--context|--namespace|-n|--output|-o|--request-timeout"),
