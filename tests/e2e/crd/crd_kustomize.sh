@@ -17,9 +17,16 @@ expect_eq "rendered objects" "$objects" "clusterrole.rbac.authorization.k8s.io/c
 clusterrolebinding.rbac.authorization.k8s.io/cutover-operator \
 customresourcedefinition.apiextensions.k8s.io/analysisruns.cutover.dev customresourcedefinition.apiextensions.k8s.io/clusterslopolicies.cutover.dev customresourcedefinition.apiextensions.k8s.io/flagrollouts.cutover.dev customresourcedefinition.apiextensions.k8s.io/migrations.cutover.dev customresourcedefinition.apiextensions.k8s.io/rollouts.cutover.dev customresourcedefinition.apiextensions.k8s.io/slopolicies.cutover.dev deployment.apps/cutover-operator \
 namespace/cutover-system role.rbac.authorization.k8s.io/cutover-operator-leader-election \
-rolebinding.rbac.authorization.k8s.io/cutover-operator-leader-election serviceaccount/cutover-operator "
+role.rbac.authorization.k8s.io/cutover-operator-notifications \
+rolebinding.rbac.authorization.k8s.io/cutover-operator-leader-election \
+rolebinding.rbac.authorization.k8s.io/cutover-operator-notifications serviceaccount/cutover-operator "
 namespaces="$(kubectl create --dry-run=client -f "$tmp/default.yaml" -o jsonpath='{.metadata.namespace}{"\n"}' | sort -u | tr '\n' ' ')"
 expect_eq "namespaces of namespaced objects" "$namespaces" " cutover-system "
+
+# The dashboard's kustomization renders its five objects.
+kubectl kustomize "$config/dashboard" >"$tmp/dashboard.yaml" || fail "kubectl kustomize operator/config/dashboard failed"
+expect_eq "the dashboard's objects" "$(kubectl create --dry-run=client -f "$tmp/dashboard.yaml" -o name | sort | tr '\n' ' ')" \
+  "clusterrole.rbac.authorization.k8s.io/deploy-dashboard clusterrolebinding.rbac.authorization.k8s.io/deploy-dashboard deployment.apps/deploy-dashboard service/deploy-dashboard serviceaccount/deploy-dashboard "
 
 # 2. The manager Deployment as rendered.
 dep() {
