@@ -27,6 +27,8 @@ serviceaccount/cutover-operator clusterrole.rbac.authorization.k8s.io/cutover-op
 clusterrolebinding.rbac.authorization.k8s.io/cutover-operator \
 role.rbac.authorization.k8s.io/cutover-operator-leader-election \
 rolebinding.rbac.authorization.k8s.io/cutover-operator-leader-election \
+role.rbac.authorization.k8s.io/cutover-operator-notifications \
+rolebinding.rbac.authorization.k8s.io/cutover-operator-notifications \
 deployment.apps/cutover-operator "
 # The embedded CRD is operator/config's, field for field (plus our part-of label).
 kubectl create --dry-run=client -f "$tmp/install.yaml" -o json |
@@ -48,6 +50,15 @@ expect_in "image: cutover/deploy-operator:9.9.9"
 kinds="$(kubectl create --dry-run=client -f - -o json <<<"$out" | jq -rs 'map(.kind + "/" + (.metadata.namespace // "")) | join(" ")')"
 expect_in_text() { [[ "$1" == *"$2"* ]] || check_fail "$3: '$2' not in: $1"; }
 expect_in_text "$kinds" "Role/$NS RoleBinding/$NS" "namespaced RBAC"
+
+expect_exit 0 "install --dry-run --dashboard" install --dry-run --dashboard
+dashboard_objects="$(kubectl create --dry-run=client -f - -o name <<<"$out" | grep deploy-dashboard | sort | tr '\n' ' ')"
+expect_eq "the dashboard's objects" "$dashboard_objects" \
+  "clusterrole.rbac.authorization.k8s.io/deploy-dashboard clusterrolebinding.rbac.authorization.k8s.io/deploy-dashboard deployment.apps/deploy-dashboard service/deploy-dashboard serviceaccount/deploy-dashboard "
+expect_exit 2 "install --dashboard --namespaced" install --dry-run --dashboard --namespaced "$NS"
+expect_in "cluster-scoped TokenReviews and SubjectAccessReviews"
+expect_exit 0 "install --dry-run --namespaced (notifications)" install --dry-run --namespaced "$NS"
+expect_in "--notifications-namespace=$NS"
 
 log "a Rollout made Healthy by deploy run (no operator)"
 write_rollout "$manifest" "web:1" '[{setWeight: 50}, {pause: {duration: 1s}}]'
