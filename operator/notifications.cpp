@@ -18,10 +18,6 @@ constexpr auto kConfigTtl = 10s;
 constexpr auto kNamespaceTtl = 30s;
 constexpr std::size_t kOnceMemory = 10'000;
 
-const char* owner_label(const rollout::Rollout& r) {
-  return r.owner_label();
-}
-
 }  // namespace
 
 Notifications::Notifications(OperatorMetrics& metrics, kube::KubeClient& server,
@@ -109,7 +105,7 @@ void Notifications::passed(const rollout::Rollout& before, const rollout::Plan& 
   std::vector<Json> runs;
   if (auto listed =
           reader_.list({"cutover.dev/v1alpha1", "AnalysisRun", before.namespace_name},
-                       {.label_selector = std::string(owner_label(before)) + "=" + before.name})) {
+                       {.label_selector = std::string(before.owner_label()) + "=" + before.name})) {
     for (auto& run : (*listed)["items"])
       runs.push_back(std::move(run));
   }

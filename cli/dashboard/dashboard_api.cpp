@@ -65,6 +65,18 @@ net::ServerResponse redirect(std::string location) {
   return {.status = 303, .headers = {{"Location", std::move(location)}}};
 }
 
+// A browser just logged in: its session cookie (Secure behind an HTTPS proxy, as long-lived as
+// the session), and on to the lists.
+net::ServerResponse logged_in(const net::ServerRequest& request, const Session& session) {
+  net::ServerResponse answer = redirect("/");
+  const auto lifetime =
+      std::chrono::duration_cast<std::chrono::seconds>(SessionStore::kSessionLifetime).count();
+  answer.headers.emplace_back("Set-Cookie",
+                              session_cookie(session.id, static_cast<int>(lifetime),
+                                             request.header("X-Forwarded-Proto") == "https"));
+  return answer;
+}
+
 net::ServerResponse unauthenticated(bool api) {
   net::ServerResponse answer =
       api ? json_error(401, "unauthorized",
@@ -206,11 +218,7 @@ net::ServerResponse DashboardApi::login(const net::ServerRequest& request) {
               .body = login_page("This login link was used already or has expired. Run "
                                  "<code>deploy dashboard</code> again for a new one, or log in "
                                  "with a token.")};
-    net::ServerResponse answer = redirect("/");
-    answer.headers.emplace_back(
-        "Set-Cookie",
-        session_cookie(session->id, 8 * 3600, request.header("X-Forwarded-Proto") == "https"));
-    return answer;
+    return logged_in(request, *session);
   }
   if (request.method() != "POST")
     return json_error(405, "method_not_allowed", "/login takes GET (the form) or POST (a token)");
@@ -236,11 +244,7 @@ net::ServerResponse DashboardApi::login(const net::ServerRequest& request) {
   }
   const Session session = sessions_.open(std::move(token));
   log::info("dashboard login", {{"user", caller->user.username}});
-  net::ServerResponse answer = redirect("/");
-  answer.headers.emplace_back(
-      "Set-Cookie",
-      session_cookie(session.id, 8 * 3600, request.header("X-Forwarded-Proto") == "https"));
-  return answer;
+  return logged_in(request, session);
 }
 
 net::ServerResponse DashboardApi::logout(const net::ServerRequest& request) {

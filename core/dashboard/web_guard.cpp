@@ -93,14 +93,7 @@ std::string secret_digest(std::string_view secret) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
   EVP_Digest(secret.data(), secret.size(), digest.data(), &size, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(size * 2);
-  for (unsigned int i = 0; i < size; ++i) {
-    hex.push_back(kHex[digest[i] >> 4U]);
-    hex.push_back(kHex[digest[i] & 0xFU]);
-  }
-  return hex;
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), size));
 }
 
 std::string_view bearer_token(std::string_view authorization) {

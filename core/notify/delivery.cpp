@@ -50,18 +50,6 @@ std::string safe_dump(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-std::string url_encoded(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) != 0 || c == '-' || c == '_' || c == '.' || c == '~')
-      out.push_back(c);
-    else
-      out += fmt::format("%{:02X}", u);
-  }
-  return out;
-}
-
 // Without CR and LF: a header value from the user's data cannot start another header.
 std::string one_line(std::string text) {
   std::erase_if(text, [](char c) { return c == '\r' || c == '\n'; });
@@ -76,10 +64,7 @@ std::string setting(const ServiceConfig& service, const char* key, std::string f
 std::string random_id() {
   std::array<unsigned char, 16> bytes{};
   RAND_bytes(bytes.data(), static_cast<int>(bytes.size()));
-  std::string out;
-  for (const unsigned char b : bytes)
-    out += fmt::format("{:02x}", b);
-  return out;
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 // What to say about an answer: a status and, for a refusal, the start of its body (services put
@@ -148,8 +133,8 @@ DeliveryResult deliver_github(const ServiceConfig& service, const Message& messa
   const std::string base = api + "/repos/" + repository + "/deployments";
   // One deployment per revision and environment: found again, else created.
   auto found = transport.http(
-      {"GET", base + "?sha=" + url_encoded(sha) + "&environment=" + url_encoded(environment),
-       headers, ""});
+      {"GET", base + "?sha=" + url_encode(sha) + "&environment=" + url_encode(environment), headers,
+       ""});
   if (auto bad = judged(found, "github: listing deployments"); !bad.ok)
     return bad;
   long long id = 0;
@@ -202,10 +187,7 @@ std::string hmac_sha256_hex(std::string_view secret, std::string_view body) {
   unsigned int size = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest.data(), &size);
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i)
-    hex += fmt::format("{:02x}", digest[i]);
-  return hex;
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), size));
 }
 
 std::string slack_body(const Message& message) {

@@ -53,6 +53,18 @@ std::expected<std::string, std::string> base64_decode(std::string_view encoded) 
   return out;
 }
 
+std::string hex_encode(std::string_view raw) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(raw.size() * 2);
+  for (const char c : raw) {
+    const auto byte = static_cast<unsigned char>(c);
+    hex.push_back(kHex[byte >> 4U]);
+    hex.push_back(kHex[byte & 0xFU]);
+  }
+  return hex;
+}
+
 std::string base64_encode(std::string_view raw) {
   std::string out((raw.size() + 2) / 3 * 4 + 1, '\0');
   const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),

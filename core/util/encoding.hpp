@@ -16,6 +16,9 @@ std::expected<std::string, std::string> base64_decode(std::string_view encoded);
 /// Encodes as standard base64 with padding.
 std::string base64_encode(std::string_view raw);
 
+/// Lower-case hex of every byte: "\x01\xab" is "01ab".
+std::string hex_encode(std::string_view raw);
+
 /// Percent-encodes a query or path component (RFC 3986 unreserved characters kept).
 std::string url_encode(std::string_view raw);
 

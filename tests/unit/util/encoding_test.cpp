@@ -51,6 +51,11 @@ class TimeZoneGuard {
 
 // --- base64 -----------------------------------------------------------------------------------
 
+TEST(EncodingHex, EveryByteAsTwoLowerCaseDigits) {
+  EXPECT_EQ(hex_encode(""), "");
+  EXPECT_EQ(hex_encode(std::string("\x00\x01\xab\xff", 4)), "0001abff");
+}
+
 TEST(EncodingBase64, EncodesTheRfc4648TestVectors) {
   EXPECT_EQ(base64_encode(""), "");
   EXPECT_EQ(base64_encode("f"), "Zg==");
